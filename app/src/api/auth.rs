@@ -1,0 +1,186 @@
+//! Sign-in, sign-out, who am I, and the one-time setup of the first administrator.
+use crate::error::AppError;
+use crate::model::Viewer;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, client_ip, current_session, finish, require_viewer, services, set_cookie, user_agent},
+    crate::error::{ErrorCode, FieldErrors},
+    crate::model::{EmailAddress, NAME_MAX_CHARS},
+    crate::security::{password, session},
+    crate::store::{NewOrganisation, NewSession},
+    serde_json::json,
+};
+
+/// The signed-in person.
+#[server(endpoint = "auth/whoami")]
+pub async fn whoami() -> Result<Viewer, AppError> {
+    finish(require_viewer())
+}
+
+/// Whether the one-time setup page is open (no administrator exists yet).
+#[server(endpoint = "auth/setup_open")]
+pub async fn setup_open() -> Result<bool, AppError> {
+    finish(services().map(|s| s.setup.is_armed()))
+}
+
+#[server(endpoint = "auth/login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    finish(login_inner(email, password).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(email: String, password: String) -> Result<(), AppError> {
+    let services = services()?;
+    let policy = services.settings.password_policy;
+    let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
+
+    let address = EmailAddress::parse(&email).ok();
+    let record = match &address {
+        Some(a) => services.store.find_login(a).await?,
+        None => None,
+    };
+    // Oversize input is refused before hashing; its length is the caller's own knowledge.
+    let verified = password.chars().count() <= policy.max_chars as usize
+        && password::verify_password(password, record.as_ref().map(|r| r.password_hash.clone()))
+            .await?;
+    let reason = match &record {
+        None => "unknown_account",
+        Some(_) if !verified => "wrong_password",
+        Some(r) if r.disabled => "disabled",
+        Some(r) if !r.role.is_admin() => "not_an_administrator",
+        Some(_) => "",
+    };
+    let shown = address.as_ref().map(ToString::to_string).unwrap_or_default();
+    if !reason.is_empty() {
+        tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %client_ip());
+        // Unknown addresses leave no row behind: nothing to fill the database with.
+        if record.is_some() {
+            audit(&services, None, "sign_in", &shown, false, json!({ "reason": reason })).await;
+        }
+        return Err(refused());
+    }
+    let record = record.expect("verified implies a record");
+    // A new token at every sign-in: no session fixation.
+    let token = session::new_token();
+    let ua = user_agent();
+    services
+        .store
+        .create_session(NewSession {
+            user_id: record.user_id,
+            token_hash: session::token_hash(&token),
+            device: session::device_label(&ua),
+            ip: client_ip(),
+            now: services.clock.now(),
+        })
+        .await?;
+    set_cookie(&session::set_cookie(Some(&token), services.settings.secure_cookies))?;
+    tracing::info!(target: "signin", result = "success", account = %shown, ip = %client_ip());
+    let actor = crate::model::Viewer {
+        user_id: record.user_id,
+        organisation_id: record.organisation_id,
+        email: shown.clone(),
+        name: String::new(),
+        role: record.role,
+    };
+    audit(&services, Some(&actor), "sign_in", &shown, true, json!({ "device": session::device_label(&ua) })).await;
+    leptos_axum::redirect("/users");
+    Ok(())
+}
+
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    finish(logout_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn logout_inner() -> Result<(), AppError> {
+    let services = services()?;
+    let session = current_session().ok_or(AppError::Unauthenticated)?;
+    services.store.delete_session(&session.token_hash).await?;
+    set_cookie(&session::set_cookie(None, services.settings.secure_cookies))?;
+    audit(&services, Some(&session.viewer), "sign_out", &session.viewer.email, true, json!({})).await;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Creates the organisation and its account administrator with the token printed at start.
+#[server(endpoint = "auth/setup")]
+pub async fn complete_setup(
+    token: String,
+    organisation: String,
+    name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    finish(setup_inner(token, organisation, name, email, password, password_confirm).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn setup_inner(
+    token: String,
+    organisation: String,
+    name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let services = services()?;
+    if !services.setup.is_armed() {
+        return Err(AppError::Invalid(FieldErrors::one("token", ErrorCode::SetupDone)));
+    }
+    let mut errors = FieldErrors::default();
+    let organisation = organisation.trim().to_owned();
+    let name = name.trim().to_owned();
+    if organisation.is_empty() {
+        errors.add("organisation", ErrorCode::Required);
+    } else if organisation.chars().count() > NAME_MAX_CHARS {
+        errors.add("organisation", ErrorCode::NameTooLong);
+    }
+    if name.is_empty() {
+        errors.add("name", ErrorCode::Required);
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        errors.add("name", ErrorCode::NameTooLong);
+    }
+    let address = EmailAddress::parse(&email).map_err(|c| errors.add("email", c)).ok();
+    let personal: Vec<&str> = match &address {
+        Some(a) => vec![name.as_str(), a.local().as_str(), a.domain().as_str()],
+        None => vec![name.as_str()],
+    };
+    if let Err(code) = services.settings.password_policy.check(&password, &personal) {
+        errors.add("password", code);
+    } else if password != password_confirm {
+        errors.add("password_confirm", ErrorCode::PasswordMismatch);
+    }
+    let address = errors.into_result(address)?.expect("no errors implies an address");
+    if !services.setup.take(&token) {
+        return Err(AppError::Invalid(FieldErrors::one("token", ErrorCode::SetupTokenInvalid)));
+    }
+    let created = async {
+        let password_hash = password::hash_password(password).await?;
+        let viewer = services
+            .store
+            .create_organisation(NewOrganisation {
+                organisation_name: organisation.clone(),
+                admin_name: name,
+                admin_email: address,
+                password_hash,
+                now: services.clock.now(),
+            })
+            .await?;
+        Ok::<_, AppError>(viewer)
+    }
+    .await;
+    let viewer = match created {
+        Ok(v) => v,
+        Err(e) => {
+            services.setup.restore(&token);
+            return Err(e);
+        }
+    };
+    audit(&services, Some(&viewer), "setup", &organisation, true, json!({ "via": "setup_token" })).await;
+    leptos_axum::redirect("/login?setup=done");
+    Ok(())
+}

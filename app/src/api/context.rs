@@ -1,0 +1,135 @@
+//! Server-side helpers every server function starts with: who asks, from where, with what.
+use crate::error::{AppError, ErrorCode, FieldErrors};
+use crate::model::Viewer;
+use crate::services::{ClientIp, RequestSession, Services};
+use crate::store::{AuditEntry, StoreError};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::sync::Arc;
+
+pub fn services() -> Result<Arc<Services>, AppError> {
+    use_context::<Arc<Services>>().ok_or_else(|| {
+        tracing::error!("services missing from the server function context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// The caller's live session, if any.
+pub fn current_session() -> Option<RequestSession> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<RequestSession>().cloned())
+}
+
+/// The signed-in caller, or `Unauthenticated`.
+pub fn require_viewer() -> Result<Viewer, AppError> {
+    current_session()
+        .map(|s| s.viewer)
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in caller if they administer the organisation, else `Forbidden`.
+pub fn require_admin() -> Result<Viewer, AppError> {
+    let viewer = require_viewer()?;
+    if viewer.role.is_admin() {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn client_ip() -> String {
+    use_context::<Parts>()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+        .unwrap_or_default()
+}
+
+pub fn user_agent() -> String {
+    parts()
+        .ok()
+        .and_then(|p| {
+            p.headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+pub fn set_cookie(value: &str) -> Result<(), AppError> {
+    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
+    let value = HeaderValue::from_str(value).map_err(|e| {
+        tracing::error!(error = %e, "cookie header");
+        AppError::Internal
+    })?;
+    response.append_header(header::SET_COOKIE, value);
+    Ok(())
+}
+
+/// Gives an API caller the HTTP status that matches the error. A plain HTML form post keeps
+/// the redirect that carries the error back to the page.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let form_post = use_context::<Parts>()
+            .and_then(|p| p.headers.get(header::ACCEPT).cloned())
+            .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
+            .unwrap_or(false);
+        if let (false, Some(response)) = (form_post, use_context::<ResponseOptions>()) {
+            let status = StatusCode::from_u16(error.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            response.set_status(status);
+        }
+    }
+    result
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { field } => {
+                let code = match field {
+                    "domain" => ErrorCode::DomainTaken,
+                    _ => ErrorCode::AddressTaken,
+                };
+                AppError::Conflict(FieldErrors::one(field, code))
+            }
+            StoreError::Backend(cause) => {
+                tracing::error!(error = %cause, "store failure");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Writes one audit event. The action has already happened, so a failure to record it is
+/// logged loudly rather than undone.
+pub async fn audit(
+    services: &Services,
+    actor: Option<&Viewer>,
+    action: &'static str,
+    target: &str,
+    success: bool,
+    detail: serde_json::Value,
+) {
+    let entry = AuditEntry {
+        organisation_id: actor.map(|a| a.organisation_id),
+        actor_id: actor.map(|a| a.user_id),
+        actor: actor.map(|a| a.email.clone()).unwrap_or_default(),
+        action,
+        target: target.to_owned(),
+        success,
+        detail: detail.to_string(),
+        ip: client_ip(),
+        now: services.clock.now(),
+    };
+    if let Err(e) = services.store.record_audit(entry).await {
+        tracing::error!(error = %e, action, "audit event not recorded");
+    }
+}

@@ -1,0 +1,10 @@
+//! The API contract: one module per resource. Each `#[server]` function is compiled into the
+//! browser as a client stub and into the server with its body.
+pub mod auth;
+pub mod prefs;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+mod context;
+#[cfg(feature = "ssr")]
+pub use context::*;

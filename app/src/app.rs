@@ -1,0 +1,59 @@
+//! The document shell, the one route table and the app-wide providers.
+use crate::i18n::*;
+use crate::pages::users::{NewUserPage, UsersPage};
+use crate::pages::{AdminLayout, LoginPage, SetupPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/postmaster.css" />
+        <I18nContextProvider>
+            <DocumentLang />
+            <Title formatter=|text| format!("{text} · Postmaster") />
+            <a class="skip-link" href="#main">{move || t_string!(use_i18n(), skip_to_content).to_string()}</a>
+            <Router>
+                <Routes fallback=|| view! { <main id="main"><p>"404"</p></main> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/users" /> } />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/setup") view=SetupPage />
+                    <ParentRoute path=path!("/users") view=AdminLayout>
+                        <Route path=path!("") view=UsersPage />
+                        <Route path=path!("new") view=NewUserPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Keeps `<html lang>` in step with the chosen language, for screen readers and hyphenation.
+#[component]
+fn DocumentLang() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <leptos_meta::Html attr:lang=move || i18n.get_locale().as_str() /> }
+}

@@ -1,0 +1,68 @@
+use crate::error::{AppError, ErrorCode};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos::server::ServerAction;
+use server_fn::ServerFn;
+
+/// The reader's wording of a refusal.
+pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
+    match code {
+        ErrorCode::Required => t_string!(i18n, err_required).to_string(),
+        ErrorCode::EmailInvalid => t_string!(i18n, err_email_invalid).to_string(),
+        ErrorCode::DomainInvalid => t_string!(i18n, err_domain_invalid).to_string(),
+        ErrorCode::DomainUnknown => t_string!(i18n, err_domain_unknown).to_string(),
+        ErrorCode::LocalPartInvalid => t_string!(i18n, err_local_part_invalid).to_string(),
+        ErrorCode::NameTooLong => t_string!(i18n, err_name_too_long).to_string(),
+        ErrorCode::QuotaInvalid => t_string!(i18n, err_quota_invalid).to_string(),
+        ErrorCode::PasswordTooShort(n) => t_string!(i18n, err_password_too_short, n).to_string(),
+        ErrorCode::PasswordTooLong(n) => t_string!(i18n, err_password_too_long, n).to_string(),
+        ErrorCode::PasswordMismatch => t_string!(i18n, err_password_mismatch).to_string(),
+        ErrorCode::PasswordPersonal => t_string!(i18n, err_password_personal).to_string(),
+        ErrorCode::PasswordTooWeak => t_string!(i18n, err_password_too_weak).to_string(),
+        ErrorCode::AddressTaken => t_string!(i18n, err_address_taken).to_string(),
+        ErrorCode::DomainTaken => t_string!(i18n, err_domain_taken).to_string(),
+        ErrorCode::SetupTokenInvalid => t_string!(i18n, err_setup_token_invalid).to_string(),
+        ErrorCode::SetupDone => t_string!(i18n, err_setup_done).to_string(),
+        ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
+    }
+}
+
+/// A one-line summary for errors that concern no single field.
+fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
+    Some(match error {
+        AppError::Invalid(_) | AppError::Conflict(_) => match error.field("form") {
+            Some(code) => error_text(i18n, code),
+            None => t_string!(i18n, err_form).to_string(),
+        },
+        AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
+        AppError::RateLimited => t_string!(i18n, err_rate_limited).to_string(),
+        AppError::Internal => t_string!(i18n, err_internal).to_string(),
+        AppError::Request(_) => t_string!(i18n, err_request).to_string(),
+    })
+}
+
+/// The error of a form's last submission. Without WASM the server redirects a failed form post
+/// back with the error in the URL, and the router seeds the action with it, so both paths meet here.
+pub fn use_form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let value = action.value();
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The summary line above a form, announced to screen readers when it appears.
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error
+            .get()
+            .and_then(|e| summary_text(i18n, &e))
+            .map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })
+    }
+}

@@ -1,0 +1,106 @@
+use super::error_text;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// A labelled input with its hint and the error that concerns it, wired for screen readers.
+/// The children are the label's text.
+#[component]
+pub fn Field(
+    /// The form field name, also the server's key for its errors.
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional, into)] suffix: Option<Signal<String>>,
+    #[prop(optional, into)] inputmode: Option<&'static str>,
+    error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)).map(|c| error_text(i18n, c)));
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{children()}</label>
+            <div class="field-control">
+                <input
+                    id=id.clone()
+                    name=name
+                    type=kind
+                    value=value
+                    autocomplete=autocomplete
+                    inputmode=inputmode
+                    required=required
+                    aria-invalid=move || message.get().is_some().then_some("true")
+                    aria-describedby=described
+                />
+                {suffix.map(|s| view! { <span class="field-suffix">{s}</span> })}
+            </div>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <p class="field-error" id=error_id.clone() hidden=move || message.get().is_none()>
+                {message}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled drop-down. `options` are (value, text) pairs.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] selected: Option<String>,
+    error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)).map(|c| error_text(i18n, c)));
+    let selected = StoredValue::new(selected);
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{children()}</label>
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || message.get().is_some().then(|| error_id.clone())
+                }
+            >
+                <For each=move || options.get() key=|(v, _)| v.clone() let((value, text))>
+                    <option
+                        value=value.clone()
+                        selected=selected.with_value(|s| s.as_deref() == Some(value.as_str()))
+                    >
+                        {text}
+                    </option>
+                </For>
+            </select>
+            <p class="field-error" id=error_id.clone() hidden=move || message.get().is_none()>
+                {message}
+            </p>
+        </div>
+    }
+}

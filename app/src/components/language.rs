@@ -1,0 +1,45 @@
+use crate::api::prefs::SetLanguage;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Two buttons, one per language. A plain form post sets the cookie and returns to the page;
+/// with WASM the page also switches at once.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetLanguage>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Some(input) = action.input().get_untracked() {
+                let locale = if input.locale == "fr" { Locale::fr } else { Locale::en };
+                i18n.set_locale(locale);
+            }
+        }
+    });
+    let current = move || i18n.get_locale();
+    view! {
+        <ActionForm action=action>
+            <fieldset class="language-switch">
+                <legend class="visually-hidden">{t!(i18n, change_language)}</legend>
+                <button
+                    type="submit"
+                    name="locale"
+                    value="en"
+                    lang="en"
+                    aria-pressed=move || (current() == Locale::en).to_string()
+                >
+                    "English"
+                </button>
+                <button
+                    type="submit"
+                    name="locale"
+                    value="fr"
+                    lang="fr"
+                    aria-pressed=move || (current() == Locale::fr).to_string()
+                >
+                    "Français"
+                </button>
+            </fieldset>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,144 @@
+//! The only error the browser ever sees. Messages are codes, so each page words them in the
+//! reader's language; causes of internal errors stay in the server log.
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Why a field (or, with the field `form`, the whole form) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "n", rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    EmailInvalid,
+    DomainInvalid,
+    DomainUnknown,
+    LocalPartInvalid,
+    NameTooLong,
+    QuotaInvalid,
+    PasswordTooShort(u32),
+    PasswordTooLong(u32),
+    PasswordMismatch,
+    PasswordPersonal,
+    PasswordTooWeak,
+    AddressTaken,
+    DomainTaken,
+    SetupTokenInvalid,
+    SetupDone,
+    SignInFailed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    #[serde(flatten)]
+    pub code: ErrorCode,
+}
+
+/// Every refusal of a form, keyed by the name of the input it concerns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, code: ErrorCode) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code,
+        });
+    }
+
+    pub fn one(field: &str, code: ErrorCode) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, code);
+        errors
+    }
+
+    pub fn get(&self, field: &str) -> Option<ErrorCode> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.code)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was refused, so parsers can collect every error before failing.
+    pub fn into_result<T>(self, value: T) -> Result<T, AppError> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("conflict")]
+    Conflict(FieldErrors),
+    #[error("too many requests")]
+    RateLimited,
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the function, or its answer could not be read.
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn field(&self, field: &str) -> Option<ErrorCode> {
+        match self {
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors.get(field),
+            _ => None,
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) | AppError::Request(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_round_trip_as_json() {
+        let err = AppError::Invalid(FieldErrors::one("password", ErrorCode::PasswordTooShort(12)));
+        let json = serde_json_like(&err);
+        assert_eq!(err.field("password"), Some(ErrorCode::PasswordTooShort(12)));
+        assert!(json.contains("password_too_short"));
+    }
+
+    fn serde_json_like(err: &AppError) -> String {
+        String::from_utf8(err.ser().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn statuses_match_the_variant() {
+        assert_eq!(AppError::Unauthenticated.http_status(), 401);
+        assert_eq!(AppError::Conflict(FieldErrors::default()).http_status(), 409);
+    }
+}

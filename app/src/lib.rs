@@ -1,0 +1,26 @@
+//! Postmaster's web application: pages, components and the API contract shared by the browser
+//! (feature `hydrate`) and the server (feature `ssr`).
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

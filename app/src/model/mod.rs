@@ -1,0 +1,16 @@
+//! Domain values that parse once at the edge, and the data carried between browser and server.
+mod address;
+mod quota;
+mod role;
+mod users;
+
+pub use address::{DomainName, EmailAddress, LocalPart};
+pub use quota::Quota;
+pub use role::Role;
+pub use users::{
+    AccountStatus, AccountType, Domain, UserCursor, UserPage, UserQuery, UserRow, Viewer,
+    PAGE_SIZE,
+};
+
+/// Longest display name we keep, in characters.
+pub const NAME_MAX_CHARS: usize = 100;

@@ -1,0 +1,192 @@
+use crate::api::users::{list_domains, list_users};
+use crate::components::{query_string, submit_after_pause, utc_minutes};
+use crate::i18n::*;
+use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+/// The list's state as read from the URL: search text, domain filter and page cursors.
+#[derive(Clone, PartialEq)]
+struct ListState {
+    search: String,
+    domain: String,
+    after: String,
+    before: String,
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let state = Memo::new(move |_| {
+        let q = query.read();
+        ListState {
+            search: q.get("search").unwrap_or_default(),
+            domain: q.get("domain").unwrap_or_default(),
+            after: q.get("after").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
+        }
+    });
+    let created = move || query.read().get("created").is_some();
+    let users = Resource::new(
+        move || state.get(),
+        |s| {
+            list_users(
+                s.search,
+                s.domain.parse().ok(),
+                Some(s.after).filter(|a| !a.is_empty()),
+                Some(s.before).filter(|b| !b.is_empty()),
+            )
+        },
+    );
+    let domains = Resource::new(|| (), |_| list_domains());
+
+    view! {
+        <Title text=move || t_string!(i18n, users_title).to_string() />
+        <div class="page-head">
+            <h1>{t!(i18n, users_title)}</h1>
+            <a class="button button-primary" href="/users/new">{t!(i18n, nav_new_user)}</a>
+        </div>
+        <Show when=created>
+            <p class="alert alert-success" role="status">{t!(i18n, user_created)}</p>
+        </Show>
+        <Form method="GET" action="/users" attr:class="filters" attr:role="search">
+            <div class="field">
+                <label for="users-search">{t!(i18n, search)}</label>
+                <input
+                    id="users-search"
+                    type="search"
+                    name="search"
+                    autocomplete="off"
+                    placeholder=move || t_string!(i18n, search_placeholder).to_string()
+                    prop:value=move || state.get().search
+                    on:input=submit_after_pause
+                />
+            </div>
+            <div class="field">
+                <label for="users-domain">{t!(i18n, domain)}</label>
+                <select id="users-domain" name="domain" on:change=move |ev| submit_now(ev)>
+                    <option value="">{t!(i18n, all_domains)}</option>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let chosen = state.get_untracked().domain;
+                            domains
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|d| {
+                                    let id = d.id.to_string();
+                                    let selected = id == chosen;
+                                    view! { <option value=id selected=selected>{d.name}</option> }
+                                })
+                                .collect_view()
+                        })}
+                    </Suspense>
+                </select>
+            </div>
+            <button type="submit" class="button">{t!(i18n, apply_filters)}</button>
+        </Form>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(page) => view! { <UsersTable page state=state.get_untracked() /> }.into_any(),
+                    Err(_) => view! {
+                        <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn submit_now(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .and_then(|s| s.form())
+        {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
+#[component]
+fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = |cursor: (&'static str, &str)| {
+        let q = query_string([("search", state.search.as_str()), ("domain", state.domain.as_str()), cursor]);
+        format!("/users?{q}")
+    };
+    let prev = page.prev.as_deref().map(|c| link(("before", c)));
+    let next = page.next.as_deref().map(|c| link(("after", c)));
+    if page.users.is_empty() {
+        return view! { <p class="empty">{t!(i18n, no_users)}</p> }.into_any();
+    }
+    view! {
+        <table class="data-table">
+            <caption class="visually-hidden">{t!(i18n, users_caption)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, col_name)}</th>
+                    <th scope="col">{t!(i18n, col_address)}</th>
+                    <th scope="col">{t!(i18n, col_type)}</th>
+                    <th scope="col">{t!(i18n, col_quota)}</th>
+                    <th scope="col">{t!(i18n, col_status)}</th>
+                    <th scope="col">{t!(i18n, col_last_login)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {page.users.into_iter().map(|u| view! { <UserLine user=u /> }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label=move || t_string!(i18n, pagination).to_string()>
+            {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, prev_page)}</a> })}
+            {next.map(|href| view! { <a href=href rel="next">{t!(i18n, next_page)}</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserLine(user: UserRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let quota = Quota::from_mb(user.quota_mb).map(|q| q.to_string()).unwrap_or_default();
+    let last = user.last_login_at.map(utc_minutes);
+    let kind = user.account_type;
+    let status = user.status;
+    view! {
+        <tr>
+            <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>{user.name}</th>
+            <td data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
+            <td data-label=move || t_string!(i18n, col_type).to_string()>
+                {move || match kind {
+                    AccountType::Basic => t_string!(i18n, type_basic).to_string(),
+                    AccountType::Enhanced => t_string!(i18n, type_enhanced).to_string(),
+                }}
+            </td>
+            <td data-label=move || t_string!(i18n, col_quota).to_string()>{quota}</td>
+            <td data-label=move || t_string!(i18n, col_status).to_string()>
+                <span class=format!("badge badge-{}", status.as_str())>
+                    {move || match status {
+                        AccountStatus::Active => t_string!(i18n, status_active).to_string(),
+                        AccountStatus::Disabled => t_string!(i18n, status_disabled).to_string(),
+                    }}
+                </span>
+            </td>
+            <td data-label=move || t_string!(i18n, col_last_login).to_string()>
+                {match last {
+                    Some(text) => text.into_any(),
+                    None => t!(i18n, never).into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,5 @@
+mod list;
+mod new;
+
+pub use list::UsersPage;
+pub use new::NewUserPage;

@@ -1,0 +1,91 @@
+use crate::api::users::{list_domains, CreateUser};
+use crate::components::{use_form_error, Field, FormAlert, SelectField};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+
+#[component]
+pub fn NewUserPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateUser>::new();
+    let error = use_form_error(create);
+    let domains = Resource::new(|| (), |_| list_domains());
+    let domain_options = Signal::derive(move || {
+        domains
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.name))
+            .collect::<Vec<_>>()
+    });
+    let type_options = Signal::derive(move || {
+        vec![
+            ("basic".to_owned(), t_string!(i18n, type_basic).to_string()),
+            ("enhanced".to_owned(), t_string!(i18n, type_enhanced).to_string()),
+        ]
+    });
+    let hint = move |s: fn(I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
+    view! {
+        <Title text=move || t_string!(i18n, new_user_title).to_string() />
+        <h1>{t!(i18n, new_user_title)}</h1>
+        <FormAlert error />
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                let _ = domains.await;
+                view! {
+                    <ActionForm action=create>
+                        <div class="form-grid">
+                            <SelectField name="account_type" options=type_options selected="basic".to_string() error>
+                                {t!(i18n, account_type)}
+                            </SelectField>
+                            <SelectField name="domain" options=domain_options error>
+                                {t!(i18n, domain)}
+                            </SelectField>
+                            <Field
+                                name="username"
+                                autocomplete="off"
+                                required=true
+                                hint=hint(|i| t_string!(i, username_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, username)}
+                            </Field>
+                            <Field name="name" autocomplete="off" required=true error>
+                                {t!(i18n, display_name)}
+                            </Field>
+                            <Field
+                                name="password"
+                                kind="password"
+                                autocomplete="new-password"
+                                required=true
+                                hint=hint(|i| t_string!(i, password_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, password)}
+                            </Field>
+                            <Field name="password_confirm" kind="password" autocomplete="new-password" required=true error>
+                                {t!(i18n, password_confirm)}
+                            </Field>
+                            <Field
+                                name="quota_gb"
+                                value="1"
+                                inputmode="decimal"
+                                required=true
+                                hint=hint(|i| t_string!(i, quota_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, quota_gb)}
+                            </Field>
+                        </div>
+                        <div class="form-actions">
+                            <button type="submit" class="button-primary">{t!(i18n, create_user)}</button>
+                            <a class="button" href="/users">{t!(i18n, cancel)}</a>
+                        </div>
+                    </ActionForm>
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,133 @@
+//! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
+//! functions only ever see `&dyn Store`.
+use crate::model::{
+    AccountType, Domain, DomainName, EmailAddress, LocalPart, Quota, Role, UserPage, UserQuery,
+    UserRow, Viewer,
+};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique value is taken; `field` names the form input it came from.
+    #[error("conflict on {field}")]
+    Conflict { field: &'static str },
+    #[error("database: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The first account admin, with the organisation and domain they start.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub organisation_name: String,
+    pub admin_name: String,
+    pub admin_email: EmailAddress,
+    pub password_hash: String,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub organisation_id: i64,
+    pub domain_id: i64,
+    pub local_part: LocalPart,
+    pub name: String,
+    pub password_hash: String,
+    pub account_type: AccountType,
+    pub role: Role,
+    pub quota: Quota,
+    pub now: i64,
+}
+
+/// What sign-in needs to decide, looked up by address.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub password_hash: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub user_id: i64,
+    /// SHA-256 of the cookie's token; the token itself is never stored.
+    pub token_hash: Vec<u8>,
+    pub device: String,
+    pub ip: String,
+    pub now: i64,
+}
+
+/// How long a session lives, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    pub idle: i64,
+    pub absolute: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub organisation_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: &'static str,
+    pub target: String,
+    pub success: bool,
+    /// Options and reasons as JSON; never a secret.
+    pub detail: String,
+    pub ip: String,
+    pub now: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Whether any account admin exists (if not, the panel offers its one-time setup).
+    async fn admin_exists(&self) -> Result<bool, StoreError>;
+    /// Creates organisation, domain and account admin in one transaction.
+    async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError>;
+    async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError>;
+    /// Stores a new session and stamps the user's last sign-in.
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
+    /// The session's owner if it is live, sliding its last-seen time; expired sessions are removed.
+    async fn session_viewer(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<Viewer>, StoreError>;
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError>;
+    async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError>;
+    async fn add_domain(
+        &self,
+        organisation_id: i64,
+        name: &DomainName,
+        now: i64,
+    ) -> Result<Domain, StoreError>;
+    async fn list_users(
+        &self,
+        organisation_id: i64,
+        query: &UserQuery,
+        page_size: usize,
+    ) -> Result<UserPage, StoreError>;
+    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError>;
+    async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    async fn list_audit(
+        &self,
+        organisation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub success: bool,
+    pub detail: String,
+    pub ip: String,
+    pub at: i64,
+}

@@ -1,0 +1,101 @@
+//! Command line: serve (the default) and `admin create` for the first administrator.
+use app::model::EmailAddress;
+use app::security::password::{hash_password, PasswordPolicy};
+use app::store::{NewOrganisation, Store};
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+
+#[derive(Parser)]
+#[command(name = "server", about = "Postmaster: the mailbox admin panel", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the panel (the default).
+    Serve,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create the organisation and its first account administrator. The password is read from
+    /// the terminal, or from the first line of standard input when that is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The administrator's display name (default: the part of the address before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// The organisation's name (default: the address's domain).
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+}
+
+fn read_password() -> Result<String, String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        // Only the line ending goes: the password itself is never trimmed.
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+pub async fn create_admin(
+    store: &dyn Store,
+    now: i64,
+    email: &str,
+    name: Option<String>,
+    organisation: Option<String>,
+) -> Result<String, String> {
+    let address = EmailAddress::parse(email).map_err(|_| format!("not an email address: {email}"))?;
+    if store.admin_exists().await.map_err(|e| e.to_string())? {
+        return Err("an account administrator exists already; sign in as them to add others".into());
+    }
+    let name = name.unwrap_or_else(|| address.local().as_str().to_owned());
+    let organisation = organisation.unwrap_or_else(|| address.domain().as_str().to_owned());
+    let password = read_password()?;
+    PasswordPolicy::default()
+        .check(&password, &[&name, address.local().as_str(), address.domain().as_str()])
+        .map_err(|code| format!("password refused by the policy: {}", describe(code)))?;
+    let password_hash = hash_password(password).await.map_err(|e| e.to_string())?;
+    store
+        .create_organisation(NewOrganisation {
+            organisation_name: organisation,
+            admin_name: name,
+            admin_email: address.clone(),
+            password_hash,
+            now,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(address.to_string())
+}
+
+fn describe(code: app::error::ErrorCode) -> String {
+    use app::error::ErrorCode as C;
+    match code {
+        C::PasswordTooShort(n) => format!("use at least {n} characters"),
+        C::PasswordTooLong(n) => format!("use at most {n} characters"),
+        C::PasswordPersonal => "it contains the name, username or domain".into(),
+        C::PasswordTooWeak => "it is too easy to guess; add a few unusual words".into(),
+        other => format!("{other:?}"),
+    }
+}

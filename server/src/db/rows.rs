@@ -1,0 +1,93 @@
+//! Row shapes shared by both back ends, and their conversion to the app's types.
+use app::model::{AccountStatus, AccountType, Role, UserRow, Viewer};
+use app::store::{AuditRecord, StoreError};
+
+#[derive(sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub account_type: String,
+    pub quota_mb: i64,
+    pub status: String,
+    pub last_login_at: Option<i64>,
+}
+
+impl TryFrom<UserRecord> for UserRow {
+    type Error = StoreError;
+
+    fn try_from(r: UserRecord) -> Result<Self, StoreError> {
+        Ok(UserRow {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            account_type: AccountType::parse(&r.account_type).ok_or_else(|| corrupt("account_type"))?,
+            quota_mb: r.quota_mb,
+            status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            last_login_at: r.last_login_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SessionRecord {
+    pub session_id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub status: String,
+}
+
+impl SessionRecord {
+    pub fn viewer(&self) -> Result<Viewer, StoreError> {
+        Ok(Viewer {
+            user_id: self.user_id,
+            organisation_id: self.organisation_id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: Role::parse(&self.role).ok_or_else(|| corrupt("role"))?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub password_hash: String,
+    pub role: String,
+    pub status: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub success: bool,
+    pub detail: String,
+    pub ip: String,
+    pub at: i64,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> Self {
+        AuditRecord {
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            success: r.success,
+            detail: r.detail,
+            ip: r.ip,
+            at: r.at,
+        }
+    }
+}
+
+fn corrupt(column: &str) -> StoreError {
+    StoreError::Backend(format!("unexpected value in column {column}").into())
+}

@@ -1,0 +1,323 @@
+//! The embedded default back end. Method order matches `postgres.rs`, so a diff shows dialect only.
+use super::error::{backend, contains_pattern, paginate, store_error};
+use super::rows::{AuditRow, LoginRow, SessionRecord, UserRecord};
+use app::model::{
+    Domain, DomainName, EmailAddress, Role, UserCursor, UserPage, UserQuery, UserRow, Viewer,
+};
+use app::store::{
+    AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser, SessionLimits,
+    Store, StoreError,
+};
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database file.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, sqlx::Error> {
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn admin_exists(&self) -> Result<bool, StoreError> {
+        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)
+    }
+
+    async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if exists {
+            return Err(StoreError::Conflict { field: "email" });
+        }
+        let organisation_id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (name, created_at) VALUES (?, ?) RETURNING id",
+        )
+        .bind(&new.organisation_name)
+        .bind(new.now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let domain_id: i64 = sqlx::query_scalar(
+            "INSERT INTO domains (organisation_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(new.admin_email.domain().as_str())
+        .bind(new.now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error("email"))?;
+        let email = new.admin_email.to_string();
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (organisation_id, domain_id, local_part, email, name, name_lower, \
+             password_hash, role, account_type, quota_mb, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'account_admin', 'enhanced', 1000, ?, ?) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(domain_id)
+        .bind(new.admin_email.local().as_str())
+        .bind(&email)
+        .bind(&new.admin_name)
+        .bind(new.admin_name.to_lowercase())
+        .bind(&new.password_hash)
+        .bind(new.now)
+        .bind(new.now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error("email"))?;
+        tx.commit().await.map_err(backend)?;
+        Ok(Viewer {
+            user_id,
+            organisation_id,
+            email,
+            name: new.admin_name,
+            role: Role::AccountAdmin,
+        })
+    }
+
+    async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
+        let row: Option<LoginRow> = sqlx::query_as(
+            "SELECT id, organisation_id, password_hash, role, status FROM users WHERE email = ?",
+        )
+        .bind(email.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(super::login_record).transpose()
+    }
+
+    async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(session.user_id)
+        .bind(&session.token_hash)
+        .bind(&session.device)
+        .bind(&session.ip)
+        .bind(session.now)
+        .bind(session.now)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+            .bind(session.now)
+            .bind(session.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn session_viewer(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<Viewer>, StoreError> {
+        let row: Option<SessionRecord> = sqlx::query_as(
+            "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
+             u.organisation_id, u.email, u.name, u.role, u.status \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        if !super::session_is_live(&row, now, limits) {
+            sqlx::query("DELETE FROM sessions WHERE id = ?")
+                .bind(row.session_id)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            return Ok(None);
+        }
+        if super::needs_touch(&row, now) {
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(row.session_id)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        }
+        row.viewer().map(Some)
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError> {
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, name FROM domains WHERE organisation_id = ? ORDER BY name",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await
+        .map(|rows| rows.into_iter().map(|(id, name)| Domain { id, name }).collect())
+        .map_err(backend)
+    }
+
+    async fn add_domain(
+        &self,
+        organisation_id: i64,
+        name: &DomainName,
+        now: i64,
+    ) -> Result<Domain, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO domains (organisation_id, name, created_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(name.as_str())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error("domain"))?;
+        Ok(Domain {
+            id,
+            name: name.as_str().to_owned(),
+        })
+    }
+
+    async fn list_users(
+        &self,
+        organisation_id: i64,
+        query: &UserQuery,
+        page_size: usize,
+    ) -> Result<UserPage, StoreError> {
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+             WHERE organisation_id = ",
+        );
+        sql.push_bind(organisation_id);
+        if let Some(domain_id) = query.domain_id {
+            sql.push(" AND domain_id = ").push_bind(domain_id);
+        }
+        if !query.search.is_empty() {
+            let pattern = contains_pattern(&query.search);
+            sql.push(" AND (name_lower LIKE ").push_bind(pattern.clone());
+            sql.push(" ESCAPE '\\' OR email LIKE ").push_bind(pattern);
+            sql.push(" ESCAPE '\\')");
+        }
+        let backwards = matches!(query.cursor, Some(UserCursor::Before(_)));
+        match &query.cursor {
+            Some(UserCursor::After(c)) => {
+                sql.push(" AND email > ").push_bind(c.clone());
+            }
+            Some(UserCursor::Before(c)) => {
+                sql.push(" AND email < ").push_bind(c.clone());
+            }
+            None => {}
+        }
+        sql.push(if backwards { " ORDER BY email DESC LIMIT " } else { " ORDER BY email LIMIT " });
+        sql.push_bind(page_size as i64 + 1);
+        let rows: Vec<UserRecord> = sql.build_query_as().fetch_all(&self.pool).await.map_err(backend)?;
+        let (rows, next, prev) =
+            paginate(rows, page_size, backwards, query.cursor.is_some(), |r| r.email.clone());
+        Ok(UserPage {
+            users: rows.into_iter().map(UserRow::try_from).collect::<Result<_, _>>()?,
+            next,
+            prev,
+        })
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
+        let domain: String = sqlx::query_scalar("SELECT name FROM domains WHERE id = ? AND organisation_id = ?")
+            .bind(user.domain_id)
+            .bind(user.organisation_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        let email = format!("{}@{}", user.local_part.as_str(), domain);
+        let row: UserRecord = sqlx::query_as(
+            "INSERT INTO users (organisation_id, domain_id, local_part, email, name, name_lower, \
+             password_hash, role, account_type, quota_mb, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             RETURNING id, name, email, account_type, quota_mb, status, last_login_at",
+        )
+        .bind(user.organisation_id)
+        .bind(user.domain_id)
+        .bind(user.local_part.as_str())
+        .bind(&email)
+        .bind(&user.name)
+        .bind(user.name.to_lowercase())
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(user.account_type.as_str())
+        .bind(user.quota.mb())
+        .bind(user.now)
+        .bind(user.now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(store_error("username"))?;
+        row.try_into()
+    }
+
+    async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_events (organisation_id, at, actor_id, actor, action, target, success, detail, ip) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(entry.organisation_id)
+        .bind(entry.now)
+        .bind(entry.actor_id)
+        .bind(&entry.actor)
+        .bind(entry.action)
+        .bind(&entry.target)
+        .bind(entry.success)
+        .bind(&entry.detail)
+        .bind(&entry.ip)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn list_audit(&self, organisation_id: i64, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT actor, action, target, success, detail, ip, at FROM audit_events \
+             WHERE organisation_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}

@@ -1,0 +1,73 @@
+//! Postmaster's server: configuration, storage, HTTP layers and the CLI around the `app` crate.
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+
+use app::app::{shell, App};
+use app::security::{clock::Clock, password::PasswordPolicy, setup::SetupGate};
+use app::services::{Services, Settings};
+use app::store::{SessionLimits, Store};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::routing::post;
+use axum::{middleware, Router};
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Everything a request may need, built once at start.
+pub struct AppState {
+    pub services: Arc<Services>,
+    pub config: Config,
+    pub origin: String,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        let settings = Settings {
+            secure_cookies: config.secure_cookies(),
+            session_limits: SessionLimits {
+                idle: config.session_idle_minutes * 60,
+                absolute: config.session_absolute_hours * 3600,
+            },
+            password_policy: PasswordPolicy::default(),
+        };
+        let services = Arc::new(Services {
+            store,
+            clock,
+            setup: Arc::new(SetupGate::default()),
+            settings,
+        });
+        let origin = config.origin();
+        Self {
+            services,
+            config,
+            origin,
+        }
+    }
+}
+
+/// The whole HTTP surface; tests drive it in-process.
+pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+    let api_context = context.clone();
+    let shell_options = options.clone();
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            post(move |req: Request<Body>| {
+                leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), http::session::attach))
+        .layer(middleware::from_fn_with_state(state, http::csrf::check))
+        .layer(middleware::from_fn(http::headers::security))
+        .with_state(options)
+}

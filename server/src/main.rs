@@ -1,0 +1,73 @@
+use app::security::clock::{Clock, SystemClock};
+use clap::Parser;
+use server::cli::{AdminCommand, Cli, Command};
+use server::config::Config;
+use server::{db, router, AppState};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let store = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", config.database_url_redacted()))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Some(Command::Admin {
+            command: AdminCommand::Create { email, name, organisation },
+        }) => {
+            let created =
+                server::cli::create_admin(store.as_ref(), clock.now(), &email, name, organisation).await?;
+            println!("Created account administrator {created}. Sign in at {}/login", config.base_url.as_str().trim_end_matches('/'));
+            Ok(())
+        }
+        None | Some(Command::Serve) => serve(config, store, clock).await,
+    }
+}
+
+async fn serve(config: Config, store: Arc<dyn app::store::Store>, clock: Arc<dyn Clock>) -> Result<(), String> {
+    let mut options = leptos::config::get_configuration(None)
+        .map_err(|e| e.to_string())?
+        .leptos_options;
+    options.site_addr = config.bind;
+    let needs_setup = !store.admin_exists().await.map_err(|e| e.to_string())?;
+    let state = Arc::new(AppState::new(config.clone(), store, clock));
+    if needs_setup {
+        let token = state.services.setup.arm();
+        let base = config.base_url.as_str().trim_end_matches('/');
+        // The one place the token appears: the operator's console.
+        println!("No administrator exists yet. Open {base}/setup and enter this one-time setup token:");
+        println!("POSTMASTER_SETUP_TOKEN={token}");
+        println!("(Or create the first administrator with: server admin create --email you@example.org)");
+    }
+    if !config.secure_cookies() {
+        tracing::warn!("serving over plain HTTP to a non-loopback host: session cookies cannot be Secure");
+    }
+    let app = router(state, options);
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    tracing::info!(address = %config.bind, database = %config.database_url_redacted(), "Postmaster listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
