@@ -11,5 +11,7 @@ fn main() {
     let infos = TranslationsInfos::parse(config).expect("locales parse");
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();
-    infos.generate_i18n_module(out).expect("i18n module generated");
+    infos
+        .generate_i18n_module(out)
+        .expect("i18n module generated");
 }

@@ -11,7 +11,7 @@ use leptos_router::path;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -33,7 +33,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/postmaster.css" />
         <I18nContextProvider>
-            <DocumentLang />
             <Title formatter=|text| format!("{text} · Postmaster") />
             <a class="skip-link" href="#main">{move || t_string!(use_i18n(), skip_to_content).to_string()}</a>
             <Router>
@@ -49,11 +48,4 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// Keeps `<html lang>` in step with the chosen language, for screen readers and hyphenation.
-#[component]
-fn DocumentLang() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <leptos_meta::Html attr:lang=move || i18n.get_locale().as_str() /> }
 }

@@ -126,7 +126,10 @@ mod tests {
 
     #[test]
     fn field_errors_round_trip_as_json() {
-        let err = AppError::Invalid(FieldErrors::one("password", ErrorCode::PasswordTooShort(12)));
+        let err = AppError::Invalid(FieldErrors::one(
+            "password",
+            ErrorCode::PasswordTooShort(12),
+        ));
         let json = serde_json_like(&err);
         assert_eq!(err.field("password"), Some(ErrorCode::PasswordTooShort(12)));
         assert!(json.contains("password_too_short"));
@@ -139,6 +142,9 @@ mod tests {
     #[test]
     fn statuses_match_the_variant() {
         assert_eq!(AppError::Unauthenticated.http_status(), 401);
-        assert_eq!(AppError::Conflict(FieldErrors::default()).http_status(), 409);
+        assert_eq!(
+            AppError::Conflict(FieldErrors::default()).http_status(),
+            409
+        );
     }
 }

@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
 
 #[derive(Parser)]
-#[command(name = "server", about = "Postmaster: the mailbox admin panel", version)]
+#[command(
+    name = "server",
+    about = "Postmaster: the mailbox admin panel",
+    version
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,15 +69,21 @@ pub async fn create_admin(
     name: Option<String>,
     organisation: Option<String>,
 ) -> Result<String, String> {
-    let address = EmailAddress::parse(email).map_err(|_| format!("not an email address: {email}"))?;
+    let address =
+        EmailAddress::parse(email).map_err(|_| format!("not an email address: {email}"))?;
     if store.admin_exists().await.map_err(|e| e.to_string())? {
-        return Err("an account administrator exists already; sign in as them to add others".into());
+        return Err(
+            "an account administrator exists already; sign in as them to add others".into(),
+        );
     }
     let name = name.unwrap_or_else(|| address.local().as_str().to_owned());
     let organisation = organisation.unwrap_or_else(|| address.domain().as_str().to_owned());
     let password = read_password()?;
     PasswordPolicy::default()
-        .check(&password, &[&name, address.local().as_str(), address.domain().as_str()])
+        .check(
+            &password,
+            &[&name, address.local().as_str(), address.domain().as_str()],
+        )
         .map_err(|code| format!("password refused by the policy: {}", describe(code)))?;
     let password_hash = hash_password(password).await.map_err(|e| e.to_string())?;
     store

@@ -41,10 +41,12 @@ where
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let bind: SocketAddr = match var("POSTMASTER_BIND").or_else(|| var("LEPTOS_SITE_ADDR")) {
-            Some(v) => v.parse().map_err(|e: std::net::AddrParseError| ConfigError {
-                name: "POSTMASTER_BIND",
-                reason: e.to_string(),
-            })?,
+            Some(v) => v
+                .parse()
+                .map_err(|e: std::net::AddrParseError| ConfigError {
+                    name: "POSTMASTER_BIND",
+                    reason: e.to_string(),
+                })?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
         let base = var("POSTMASTER_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
@@ -53,10 +55,13 @@ impl Config {
             reason: e.to_string(),
         })?;
         let trusted_proxy = match var("POSTMASTER_TRUSTED_PROXY") {
-            Some(v) => Some(v.parse().map_err(|e: std::net::AddrParseError| ConfigError {
-                name: "POSTMASTER_TRUSTED_PROXY",
-                reason: e.to_string(),
-            })?),
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|e: std::net::AddrParseError| ConfigError {
+                        name: "POSTMASTER_TRUSTED_PROXY",
+                        reason: e.to_string(),
+                    })?,
+            ),
             None => None,
         };
         Ok(Self {

@@ -64,9 +64,14 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
                 leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
             }),
         )
-        .leptos_routes_with_context(&options, routes, context, move || shell(shell_options.clone()))
+        .leptos_routes_with_context(&options, routes, context, move || {
+            shell(shell_options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), http::session::attach))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::session::attach,
+        ))
         .layer(middleware::from_fn_with_state(state, http::csrf::check))
         .layer(middleware::from_fn(http::headers::security))
         .with_state(options)

@@ -11,7 +11,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,21 +32,47 @@ async fn run(cli: Cli) -> Result<(), String> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
         Some(Command::Admin {
-            command: AdminCommand::Create { email, name, organisation },
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    organisation,
+                },
         }) => {
             let created =
-                server::cli::create_admin(store.as_ref(), clock.now(), &email, name, organisation).await?;
-            println!("Created account administrator {created}. Sign in at {}/login", config.base_url.as_str().trim_end_matches('/'));
+                server::cli::create_admin(store.as_ref(), clock.now(), &email, name, organisation)
+                    .await?;
+            println!(
+                "Created account administrator {created}. Sign in at {}/login",
+                config.base_url.as_str().trim_end_matches('/')
+            );
             Ok(())
         }
         None | Some(Command::Serve) => serve(config, store, clock).await,
     }
 }
 
-async fn serve(config: Config, store: Arc<dyn app::store::Store>, clock: Arc<dyn Clock>) -> Result<(), String> {
-    let mut options = leptos::config::get_configuration(None)
-        .map_err(|e| e.to_string())?
-        .leptos_options;
+/// cargo-leptos passes the site layout in `LEPTOS_*` variables; without them, the layout of a
+/// release build run from the repository root.
+fn leptos_options() -> Result<leptos::config::LeptosOptions, String> {
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        return leptos::config::get_configuration(None)
+            .map(|c| c.leptos_options)
+            .map_err(|e| e.to_string());
+    }
+    Ok(leptos::config::LeptosOptions::builder()
+        .output_name("postmaster")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build())
+}
+
+async fn serve(
+    config: Config,
+    store: Arc<dyn app::store::Store>,
+    clock: Arc<dyn Clock>,
+) -> Result<(), String> {
+    let mut options = leptos_options()?;
     options.site_addr = config.bind;
     let needs_setup = !store.admin_exists().await.map_err(|e| e.to_string())?;
     let state = Arc::new(AppState::new(config.clone(), store, clock));
@@ -52,22 +80,31 @@ async fn serve(config: Config, store: Arc<dyn app::store::Store>, clock: Arc<dyn
         let token = state.services.setup.arm();
         let base = config.base_url.as_str().trim_end_matches('/');
         // The one place the token appears: the operator's console.
-        println!("No administrator exists yet. Open {base}/setup and enter this one-time setup token:");
+        println!(
+            "No administrator exists yet. Open {base}/setup and enter this one-time setup token:"
+        );
         println!("POSTMASTER_SETUP_TOKEN={token}");
-        println!("(Or create the first administrator with: server admin create --email you@example.org)");
+        println!(
+            "(Or create the first administrator with: server admin create --email you@example.org)"
+        );
     }
     if !config.secure_cookies() {
-        tracing::warn!("serving over plain HTTP to a non-loopback host: session cookies cannot be Secure");
+        tracing::warn!(
+            "serving over plain HTTP to a non-loopback host: session cookies cannot be Secure"
+        );
     }
     let app = router(state, options);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     tracing::info!(address = %config.bind, database = %config.database_url_redacted(), "Postmaster listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }

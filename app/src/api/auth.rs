@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, client_ip, current_session, finish, require_viewer, services, set_cookie, user_agent},
+    super::{
+        audit, client_ip, current_session, finish, require_viewer, services, set_cookie, user_agent,
+    },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{EmailAddress, NAME_MAX_CHARS},
     crate::security::{password, session},
@@ -52,12 +54,24 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         Some(r) if !r.role.is_admin() => "not_an_administrator",
         Some(_) => "",
     };
-    let shown = address.as_ref().map(ToString::to_string).unwrap_or_default();
+    let shown = address
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     if !reason.is_empty() {
         tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %client_ip());
         // Unknown addresses leave no row behind: nothing to fill the database with.
-        if record.is_some() {
-            audit(&services, None, "sign_in", &shown, false, json!({ "reason": reason })).await;
+        if let Some(r) = &record {
+            audit(
+                &services,
+                r.organisation_id,
+                None,
+                "sign_in",
+                &shown,
+                false,
+                json!({ "reason": reason }),
+            )
+            .await;
         }
         return Err(refused());
     }
@@ -75,7 +89,10 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
             now: services.clock.now(),
         })
         .await?;
-    set_cookie(&session::set_cookie(Some(&token), services.settings.secure_cookies))?;
+    set_cookie(&session::set_cookie(
+        Some(&token),
+        services.settings.secure_cookies,
+    ))?;
     tracing::info!(target: "signin", result = "success", account = %shown, ip = %client_ip());
     let actor = crate::model::Viewer {
         user_id: record.user_id,
@@ -84,7 +101,16 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         name: String::new(),
         role: record.role,
     };
-    audit(&services, Some(&actor), "sign_in", &shown, true, json!({ "device": session::device_label(&ua) })).await;
+    audit(
+        &services,
+        actor.organisation_id,
+        Some(&actor),
+        "sign_in",
+        &shown,
+        true,
+        json!({ "device": session::device_label(&ua) }),
+    )
+    .await;
     leptos_axum::redirect("/users");
     Ok(())
 }
@@ -100,7 +126,16 @@ async fn logout_inner() -> Result<(), AppError> {
     let session = current_session().ok_or(AppError::Unauthenticated)?;
     services.store.delete_session(&session.token_hash).await?;
     set_cookie(&session::set_cookie(None, services.settings.secure_cookies))?;
-    audit(&services, Some(&session.viewer), "sign_out", &session.viewer.email, true, json!({})).await;
+    audit(
+        &services,
+        session.viewer.organisation_id,
+        Some(&session.viewer),
+        "sign_out",
+        &session.viewer.email,
+        true,
+        json!({}),
+    )
+    .await;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -129,7 +164,10 @@ async fn setup_inner(
 ) -> Result<(), AppError> {
     let services = services()?;
     if !services.setup.is_armed() {
-        return Err(AppError::Invalid(FieldErrors::one("token", ErrorCode::SetupDone)));
+        return Err(AppError::Invalid(FieldErrors::one(
+            "token",
+            ErrorCode::SetupDone,
+        )));
     }
     let mut errors = FieldErrors::default();
     let organisation = organisation.trim().to_owned();
@@ -144,19 +182,30 @@ async fn setup_inner(
     } else if name.chars().count() > NAME_MAX_CHARS {
         errors.add("name", ErrorCode::NameTooLong);
     }
-    let address = EmailAddress::parse(&email).map_err(|c| errors.add("email", c)).ok();
+    let address = EmailAddress::parse(&email)
+        .map_err(|c| errors.add("email", c))
+        .ok();
     let personal: Vec<&str> = match &address {
         Some(a) => vec![name.as_str(), a.local().as_str(), a.domain().as_str()],
         None => vec![name.as_str()],
     };
-    if let Err(code) = services.settings.password_policy.check(&password, &personal) {
+    if let Err(code) = services
+        .settings
+        .password_policy
+        .check(&password, &personal)
+    {
         errors.add("password", code);
     } else if password != password_confirm {
         errors.add("password_confirm", ErrorCode::PasswordMismatch);
     }
-    let address = errors.into_result(address)?.expect("no errors implies an address");
+    let address = errors
+        .into_result(address)?
+        .expect("no errors implies an address");
     if !services.setup.take(&token) {
-        return Err(AppError::Invalid(FieldErrors::one("token", ErrorCode::SetupTokenInvalid)));
+        return Err(AppError::Invalid(FieldErrors::one(
+            "token",
+            ErrorCode::SetupTokenInvalid,
+        )));
     }
     let created = async {
         let password_hash = password::hash_password(password).await?;
@@ -180,7 +229,16 @@ async fn setup_inner(
             return Err(e);
         }
     };
-    audit(&services, Some(&viewer), "setup", &organisation, true, json!({ "via": "setup_token" })).await;
+    audit(
+        &services,
+        viewer.organisation_id,
+        Some(&viewer),
+        "setup",
+        &organisation,
+        true,
+        json!({ "via": "setup_token" }),
+    )
+    .await;
     leptos_axum::redirect("/login?setup=done");
     Ok(())
 }

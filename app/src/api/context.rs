@@ -112,6 +112,7 @@ impl From<StoreError> for AppError {
 /// logged loudly rather than undone.
 pub async fn audit(
     services: &Services,
+    organisation_id: i64,
     actor: Option<&Viewer>,
     action: &'static str,
     target: &str,
@@ -119,7 +120,7 @@ pub async fn audit(
     detail: serde_json::Value,
 ) {
     let entry = AuditEntry {
-        organisation_id: actor.map(|a| a.organisation_id),
+        organisation_id: Some(organisation_id),
         actor_id: actor.map(|a| a.user_id),
         actor: actor.map(|a| a.email.clone()).unwrap_or_default(),
         action,

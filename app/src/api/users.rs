@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use {
     super::{audit, finish, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{AccountType, LocalPart, Quota, Role, UserCursor, UserQuery, NAME_MAX_CHARS, PAGE_SIZE},
+    crate::model::{
+        AccountType, LocalPart, Quota, Role, UserCursor, UserQuery, NAME_MAX_CHARS, PAGE_SIZE,
+    },
     crate::security::password,
     crate::store::NewUser,
     serde_json::json,
@@ -53,7 +55,10 @@ pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
     finish(
         async {
             let admin = require_admin()?;
-            Ok(services()?.store.list_domains(admin.organisation_id).await?)
+            Ok(services()?
+                .store
+                .list_domains(admin.organisation_id)
+                .await?)
         }
         .await,
     )
@@ -70,7 +75,18 @@ pub async fn create_user(
     quota_gb: String,
     account_type: String,
 ) -> Result<(), AppError> {
-    finish(create_user_inner(domain, username, name, password, password_confirm, quota_gb, account_type).await)
+    finish(
+        create_user_inner(
+            domain,
+            username,
+            name,
+            password,
+            password_confirm,
+            quota_gb,
+            account_type,
+        )
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -97,20 +113,28 @@ async fn create_user_inner(
     if domain.is_none() {
         errors.add("domain", ErrorCode::DomainUnknown);
     }
-    let local = LocalPart::parse(&username).map_err(|c| errors.add("username", c)).ok();
+    let local = LocalPart::parse(&username)
+        .map_err(|c| errors.add("username", c))
+        .ok();
     let name = name.trim().to_owned();
     if name.is_empty() {
         errors.add("name", ErrorCode::Required);
     } else if name.chars().count() > NAME_MAX_CHARS {
         errors.add("name", ErrorCode::NameTooLong);
     }
-    let quota = Quota::parse_gb(&quota_gb).map_err(|c| errors.add("quota_gb", c)).ok();
+    let quota = Quota::parse_gb(&quota_gb)
+        .map_err(|c| errors.add("quota_gb", c))
+        .ok();
     let account_type = AccountType::parse(&account_type).unwrap_or(AccountType::Basic);
     let mut personal = vec![name.as_str(), username.trim()];
     if let Some(d) = &domain {
         personal.push(d.name.as_str());
     }
-    if let Err(code) = services.settings.password_policy.check(&password, &personal) {
+    if let Err(code) = services
+        .settings
+        .password_policy
+        .check(&password, &personal)
+    {
         errors.add("password", code);
     } else if password != password_confirm {
         errors.add("password_confirm", ErrorCode::PasswordMismatch);
@@ -138,15 +162,22 @@ async fn create_user_inner(
         .await;
     match created {
         Ok(_) => {
-            audit(&services, Some(&admin), "user.create", &address, true,
-                json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() })).await;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "user.create",
+                &address,
+                true,
+                json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() }),
+            )
+            .await;
             leptos_axum::redirect(&format!("/users?search={address}&created=1"));
             Ok(())
         }
-        Err(crate::store::StoreError::Conflict { .. }) => Err(AppError::Conflict(FieldErrors::one(
-            "username",
-            ErrorCode::AddressTaken,
-        ))),
+        Err(crate::store::StoreError::Conflict { .. }) => Err(AppError::Conflict(
+            FieldErrors::one("username", ErrorCode::AddressTaken),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,8 +1,8 @@
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos::server::ServerAction;
+use leptos_i18n::I18nContext;
 use server_fn::ServerFn;
 
 /// The reader's wording of a refusal.

@@ -23,7 +23,12 @@ pub fn Field(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)).map(|c| error_text(i18n, c)));
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.field(name))
+            .map(|c| error_text(i18n, c))
+    });
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -75,7 +80,12 @@ pub fn SelectField(
     let i18n = use_i18n();
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || error.get().and_then(|e| e.field(name)).map(|c| error_text(i18n, c)));
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.field(name))
+            .map(|c| error_text(i18n, c))
+    });
     let selected = StoredValue::new(selected);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>

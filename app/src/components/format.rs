@@ -34,11 +34,14 @@ mod tests {
     #[test]
     fn formats_utc() {
         assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
-        assert_eq!(utc_minutes(1_795_000_000), "2026-11-18 09:46 UTC");
+        assert_eq!(utc_minutes(1_795_000_000), "2026-11-18 11:06 UTC");
     }
 
     #[test]
     fn encodes_queries() {
-        assert_eq!(query_string([("search", "a b&c"), ("domain", "")]), "search=a+b%26c");
+        assert_eq!(
+            query_string([("search", "a b&c"), ("domain", "")]),
+            "search=a+b%26c"
+        );
     }
 }

@@ -11,7 +11,11 @@ pub fn LanguageSwitch() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             if let Some(input) = action.input().get_untracked() {
-                let locale = if input.locale == "fr" { Locale::fr } else { Locale::en };
+                let locale = if input.locale == "fr" {
+                    Locale::fr
+                } else {
+                    Locale::en
+                };
                 i18n.set_locale(locale);
             }
         }

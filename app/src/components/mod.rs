@@ -1,12 +1,12 @@
 //! Domain-free building blocks: form fields with their errors, notices, the language switch.
 mod debounce;
 mod errors;
-mod format;
 mod field;
+mod format;
 mod language;
 
-pub use errors::{error_text, use_form_error, FormAlert};
 pub use debounce::submit_after_pause;
+pub use errors::{error_text, use_form_error, FormAlert};
 pub use field::{Field, SelectField};
 pub use format::{query_string, utc_minutes};
 pub use language::LanguageSwitch;

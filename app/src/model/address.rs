@@ -105,17 +105,36 @@ mod tests {
     #[test]
     fn local_parts_are_lower_cased_and_checked() {
         assert_eq!(LocalPart::parse(" Jane.Doe ").unwrap().as_str(), "jane.doe");
-        for bad in [".jane", "jane.", "ja..ne", "jane doe", "jäne", "a@b", &"x".repeat(65)] {
-            assert_eq!(LocalPart::parse(bad), Err(ErrorCode::LocalPartInvalid), "{bad}");
+        for bad in [
+            ".jane",
+            "jane.",
+            "ja..ne",
+            "jane doe",
+            "jäne",
+            "a@b",
+            &"x".repeat(65),
+        ] {
+            assert_eq!(
+                LocalPart::parse(bad),
+                Err(ErrorCode::LocalPartInvalid),
+                "{bad}"
+            );
         }
         assert_eq!(LocalPart::parse("  "), Err(ErrorCode::Required));
     }
 
     #[test]
     fn domains_need_two_valid_labels() {
-        assert_eq!(DomainName::parse("Example.ORG.").unwrap().as_str(), "example.org");
+        assert_eq!(
+            DomainName::parse("Example.ORG.").unwrap().as_str(),
+            "example.org"
+        );
         for bad in ["localhost", "-a.org", "a-.org", "a..org", "a_b.org"] {
-            assert_eq!(DomainName::parse(bad), Err(ErrorCode::DomainInvalid), "{bad}");
+            assert_eq!(
+                DomainName::parse(bad),
+                Err(ErrorCode::DomainInvalid),
+                "{bad}"
+            );
         }
     }
 
@@ -124,6 +143,9 @@ mod tests {
         let a = EmailAddress::parse(" Clerk@Example.org ").unwrap();
         assert_eq!(a.to_string(), "clerk@example.org");
         assert_eq!(EmailAddress::parse("nobody"), Err(ErrorCode::EmailInvalid));
-        assert_eq!(EmailAddress::parse("a@localhost"), Err(ErrorCode::EmailInvalid));
+        assert_eq!(
+            EmailAddress::parse("a@localhost"),
+            Err(ErrorCode::EmailInvalid)
+        );
     }
 }

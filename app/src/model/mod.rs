@@ -8,8 +8,7 @@ pub use address::{DomainName, EmailAddress, LocalPart};
 pub use quota::Quota;
 pub use role::Role;
 pub use users::{
-    AccountStatus, AccountType, Domain, UserCursor, UserPage, UserQuery, UserRow, Viewer,
-    PAGE_SIZE,
+    AccountStatus, AccountType, Domain, UserCursor, UserPage, UserQuery, UserRow, Viewer, PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

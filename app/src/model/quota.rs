@@ -72,10 +72,16 @@ mod tests {
         assert_eq!(Quota::parse_gb("2").unwrap().mb(), 2000);
         assert_eq!(Quota::parse_gb(".001").unwrap().mb(), 1);
         assert_eq!(Quota::parse_gb("0").unwrap_err(), ErrorCode::QuotaInvalid);
-        assert_eq!(Quota::parse_gb("1.2345").unwrap_err(), ErrorCode::QuotaInvalid);
+        assert_eq!(
+            Quota::parse_gb("1.2345").unwrap_err(),
+            ErrorCode::QuotaInvalid
+        );
         assert_eq!(Quota::parse_gb("-1").unwrap_err(), ErrorCode::QuotaInvalid);
         assert_eq!(Quota::parse_gb("").unwrap_err(), ErrorCode::Required);
-        assert_eq!(Quota::parse_gb("99999999").unwrap_err(), ErrorCode::QuotaInvalid);
+        assert_eq!(
+            Quota::parse_gb("99999999").unwrap_err(),
+            ErrorCode::QuotaInvalid
+        );
     }
 
     #[test]

@@ -65,12 +65,13 @@ fn hasher() -> Argon2<'static> {
 /// One permit per core: hashing is CPU- and memory-bound, so more at once only queues in RAM.
 fn hashing_permits() -> &'static Semaphore {
     static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    })
+    PERMITS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     let _permit = hashing_permits().acquire().await.map_err(|e| {
         tracing::error!(error = %e, "hashing semaphore closed");
         AppError::Internal
@@ -103,7 +104,11 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let ok = PasswordHash::new(&phc)
-            .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                hasher()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && ok
     })
@@ -134,19 +139,28 @@ mod tests {
         // 12 characters, 24 bytes: long enough.
         let twelve = "ééééééééééé9";
         assert_eq!(twelve.chars().count(), 12);
-        assert_ne!(policy().check(twelve, &[]), Err(ErrorCode::PasswordTooShort(12)));
+        assert_ne!(
+            policy().check(twelve, &[]),
+            Err(ErrorCode::PasswordTooShort(12))
+        );
         assert_eq!(
             policy().check("short", &[]),
             Err(ErrorCode::PasswordTooShort(12))
         );
         let long = "x".repeat(129);
-        assert_eq!(policy().check(&long, &[]), Err(ErrorCode::PasswordTooLong(128)));
+        assert_eq!(
+            policy().check(&long, &[]),
+            Err(ErrorCode::PasswordTooLong(128))
+        );
     }
 
     #[test]
     fn refuses_personal_words_and_common_passwords() {
         assert_eq!(
-            policy().check("JaneSmith-garden-42", &["Jane Smith", "jane", "example.org"]),
+            policy().check(
+                "JaneSmith-garden-42",
+                &["Jane Smith", "jane", "example.org"]
+            ),
             Err(ErrorCode::PasswordPersonal)
         );
         assert_eq!(
@@ -162,8 +176,14 @@ mod tests {
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         let again = hash_password("a long passphrase".into()).await.unwrap();
         assert_ne!(phc, again, "each hash has its own salt");
-        assert!(verify_password("a long passphrase".into(), Some(phc.clone())).await.unwrap());
-        assert!(!verify_password("another one".into(), Some(phc)).await.unwrap());
+        assert!(
+            verify_password("a long passphrase".into(), Some(phc.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("another one".into(), Some(phc))
+            .await
+            .unwrap());
         assert!(!verify_password("anything".into(), None).await.unwrap());
     }
 }

@@ -22,7 +22,11 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 pub fn device_label(user_agent: &str) -> String {
     match woothee::parser::Parser::new().parse(user_agent) {
         Some(ua) if ua.name != "UNKNOWN" => {
-            let os = if ua.os == "UNKNOWN" { "unknown system" } else { ua.os };
+            let os = if ua.os == "UNKNOWN" {
+                "unknown system"
+            } else {
+                ua.os
+            };
             format!("{} on {}", ua.name, os)
         }
         _ => "Unknown device".to_owned(),

@@ -47,7 +47,11 @@ pub fn paginate<T>(
         (rows, next, prev)
     } else {
         let next = if more { rows.last().map(&key) } else { None };
-        let prev = if had_cursor { rows.first().map(&key) } else { None };
+        let prev = if had_cursor {
+            rows.first().map(&key)
+        } else {
+            None
+        };
         (rows, next, prev)
     }
 }

@@ -37,18 +37,21 @@ impl PgStore {
 #[async_trait]
 impl Store for PgStore {
     async fn admin_exists(&self) -> Result<bool, StoreError> {
-        sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)
     }
 
     async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
         if exists {
             return Err(StoreError::Conflict { field: "email" });
         }
@@ -183,7 +186,11 @@ impl Store for PgStore {
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await
-        .map(|rows| rows.into_iter().map(|(id, name)| Domain { id, name }).collect())
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(id, name)| Domain { id, name })
+                .collect()
+        })
         .map_err(backend)
     }
 
@@ -224,7 +231,8 @@ impl Store for PgStore {
         }
         if !query.search.is_empty() {
             let pattern = contains_pattern(&query.search);
-            sql.push(" AND (name_lower LIKE ").push_bind(pattern.clone());
+            sql.push(" AND (name_lower LIKE ")
+                .push_bind(pattern.clone());
             sql.push(" ESCAPE '\\' OR email LIKE ").push_bind(pattern);
             sql.push(" ESCAPE '\\')");
         }
@@ -238,25 +246,39 @@ impl Store for PgStore {
             }
             None => {}
         }
-        sql.push(if backwards { " ORDER BY email DESC LIMIT " } else { " ORDER BY email LIMIT " });
+        sql.push(if backwards {
+            " ORDER BY email DESC LIMIT "
+        } else {
+            " ORDER BY email LIMIT "
+        });
         sql.push_bind(page_size as i64 + 1);
-        let rows: Vec<UserRecord> = sql.build_query_as().fetch_all(&self.pool).await.map_err(backend)?;
+        let rows: Vec<UserRecord> = sql
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         let (rows, next, prev) =
-            paginate(rows, page_size, backwards, query.cursor.is_some(), |r| r.email.clone());
+            paginate(rows, page_size, backwards, query.cursor.is_some(), |r| {
+                r.email.clone()
+            });
         Ok(UserPage {
-            users: rows.into_iter().map(UserRow::try_from).collect::<Result<_, _>>()?,
+            users: rows
+                .into_iter()
+                .map(UserRow::try_from)
+                .collect::<Result<_, _>>()?,
             next,
             prev,
         })
     }
 
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
-        let domain: String = sqlx::query_scalar("SELECT name FROM domains WHERE id = $1 AND organisation_id = $2")
-            .bind(user.domain_id)
-            .bind(user.organisation_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
+        let domain: String =
+            sqlx::query_scalar("SELECT name FROM domains WHERE id = $1 AND organisation_id = $2")
+                .bind(user.domain_id)
+                .bind(user.organisation_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend)?;
         let email = format!("{}@{}", user.local_part.as_str(), domain);
         let row: UserRecord = sqlx::query_as(
             "INSERT INTO users (organisation_id, domain_id, local_part, email, name, name_lower, \
@@ -302,7 +324,11 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn list_audit(&self, organisation_id: i64, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+    async fn list_audit(
+        &self,
+        organisation_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT actor, action, target, success, detail, ip, at FROM audit_events \
              WHERE organisation_id = $1 ORDER BY at DESC, id DESC LIMIT $2",

@@ -21,7 +21,8 @@ impl TryFrom<UserRecord> for UserRow {
             id: r.id,
             name: r.name,
             email: r.email,
-            account_type: AccountType::parse(&r.account_type).ok_or_else(|| corrupt("account_type"))?,
+            account_type: AccountType::parse(&r.account_type)
+                .ok_or_else(|| corrupt("account_type"))?,
             quota_mb: r.quota_mb,
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
             last_login_at: r.last_login_at,

@@ -9,7 +9,12 @@ use std::sync::Arc;
 
 use crate::AppState;
 
-pub fn allowed(method: &Method, fetch_site: Option<&str>, origin: Option<&str>, ours: &str) -> bool {
+pub fn allowed(
+    method: &Method,
+    fetch_site: Option<&str>,
+    origin: Option<&str>,
+    ours: &str,
+) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
@@ -25,7 +30,12 @@ pub fn allowed(method: &Method, fetch_site: Option<&str>, origin: Option<&str>, 
 pub async fn check(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let ok = {
         let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-        allowed(req.method(), header("sec-fetch-site"), header(header::ORIGIN.as_str()), &state.origin)
+        allowed(
+            req.method(),
+            header("sec-fetch-site"),
+            header(header::ORIGIN.as_str()),
+            &state.origin,
+        )
     };
     if ok {
         next.run(req).await
@@ -43,15 +53,30 @@ mod tests {
 
     #[test]
     fn reads_are_always_allowed() {
-        assert!(allowed(&Method::GET, Some("cross-site"), Some("https://evil.test"), OURS));
+        assert!(allowed(
+            &Method::GET,
+            Some("cross-site"),
+            Some("https://evil.test"),
+            OURS
+        ));
     }
 
     #[test]
     fn writes_need_our_origin() {
-        assert!(allowed(&Method::POST, Some("same-origin"), Some(OURS), OURS));
+        assert!(allowed(
+            &Method::POST,
+            Some("same-origin"),
+            Some(OURS),
+            OURS
+        ));
         assert!(!allowed(&Method::POST, Some("cross-site"), None, OURS));
         assert!(!allowed(&Method::POST, Some("same-site"), None, OURS));
-        assert!(!allowed(&Method::POST, None, Some("https://evil.test"), OURS));
+        assert!(!allowed(
+            &Method::POST,
+            None,
+            Some("https://evil.test"),
+            OURS
+        ));
         assert!(allowed(&Method::POST, None, Some(OURS), OURS));
         assert!(allowed(&Method::POST, None, None, OURS));
     }

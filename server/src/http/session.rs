@@ -40,7 +40,11 @@ pub async fn attach(State(state): State<Arc<AppState>>, mut req: Request, next: 
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").into_response();
+                return (
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "Service unavailable",
+                )
+                    .into_response();
             }
         }
     }

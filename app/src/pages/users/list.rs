@@ -122,7 +122,11 @@ fn submit_now(ev: leptos::ev::Event) {
 fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
     let i18n = use_i18n();
     let link = |cursor: (&'static str, &str)| {
-        let q = query_string([("search", state.search.as_str()), ("domain", state.domain.as_str()), cursor]);
+        let q = query_string([
+            ("search", state.search.as_str()),
+            ("domain", state.domain.as_str()),
+            cursor,
+        ]);
         format!("/users?{q}")
     };
     let prev = page.prev.as_deref().map(|c| link(("before", c)));
@@ -158,7 +162,9 @@ fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
 #[component]
 fn UserLine(user: UserRow) -> impl IntoView {
     let i18n = use_i18n();
-    let quota = Quota::from_mb(user.quota_mb).map(|q| q.to_string()).unwrap_or_default();
+    let quota = Quota::from_mb(user.quota_mb)
+        .map(|q| q.to_string())
+        .unwrap_or_default();
     let last = user.last_login_at.map(utc_minutes);
     let kind = user.account_type;
     let status = user.status;

@@ -23,7 +23,10 @@ pub fn NewUserPage() -> impl IntoView {
     let type_options = Signal::derive(move || {
         vec![
             ("basic".to_owned(), t_string!(i18n, type_basic).to_string()),
-            ("enhanced".to_owned(), t_string!(i18n, type_enhanced).to_string()),
+            (
+                "enhanced".to_owned(),
+                t_string!(i18n, type_enhanced).to_string(),
+            ),
         ]
     });
     let hint = move |s: fn(I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));

@@ -1,0 +1,18 @@
+# The two commands: `make run` serves the panel, `make test` runs every test.
+# Both install what is missing first (scripts/setup.sh).
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup build lint unit e2e
+
+run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
+	@scripts/setup.sh build
+	cargo leptos build --release
+	scripts/serve.sh
+
+test: ## Lint, unit, conformance (SQLite + PostgreSQL), HTTP and end-to-end tests
+	@scripts/setup.sh test
+	scripts/test.sh
+
+lint:
+	scripts/test.sh lint

@@ -1,0 +1,30 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, ready, setupToken } from "./support";
+
+test("the first administrator is created with the one-time setup token", async ({ page }, info) => {
+  await page.goto("/login");
+  await ready(page, info);
+  await page.getByRole("link", { name: "First start? Create the first administrator" }).click();
+  await expect(page.getByRole("heading", { name: "Set up Postmaster" })).toBeVisible();
+
+  const fill = async (token: string) => {
+    await page.getByLabel("Setup token").fill(token);
+    await page.getByLabel("Organisation name").fill(ADMIN.organisation);
+    await page.getByLabel("Your name").fill(ADMIN.name);
+    await page.getByLabel("Your email address").fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Confirm password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Create administrator" }).click();
+  };
+
+  await fill("0123456789abcdef0123456789abcdef");
+  await expect(page.getByText("This setup token is not valid.")).toBeVisible();
+
+  await fill(setupToken());
+  await expect(page).toHaveURL(/\/login\?setup=done/);
+  await expect(page.getByRole("status")).toContainText("Setup is complete");
+
+  // The token opened the page once; now it stays shut.
+  await page.goto("/setup");
+  await expect(page.getByText("Setup is complete. This page no longer opens.")).toBeVisible();
+});

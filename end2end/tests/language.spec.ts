@@ -1,0 +1,33 @@
+import { expect, test } from "@playwright/test";
+import { LoginPage, ready } from "./support";
+
+test("the panel speaks French when asked to", async ({ page }, info) => {
+  const login = new LoginPage(page, info);
+  await login.open();
+  await login.signIn();
+  await expect(page).toHaveURL(/\/users$/);
+  await ready(page, info);
+
+  await page.getByRole("button", { name: "Français" }).click();
+  await expect(page.getByRole("heading", { name: "Utilisateurs", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Se déconnecter" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+
+  // The choice is remembered for the next page load.
+  await page.goto("/users/new");
+  await expect(page.getByRole("heading", { name: "Nouvel utilisateur" })).toBeVisible();
+  await expect(page.getByLabel("Identifiant")).toBeVisible();
+
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "New user" })).toBeVisible();
+});
+
+test.describe("with a French browser", () => {
+  test.use({ locale: "fr-FR" });
+
+  test("the sign-in page follows the browser's language", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByRole("heading", { name: "Connexion" })).toBeVisible();
+    await expect(page.getByLabel("Adresse e-mail")).toBeVisible();
+  });
+});

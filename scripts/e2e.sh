@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the Playwright suite against the release server, started fresh on the database URL given.
+#   scripts/e2e.sh LABEL DATABASE_URL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+label=$1
+db_url=$2
+port=${E2E_PORT:-3100}
+work=$(mktemp -d)
+log="$work/server.log"
+
+export DATABASE_URL="$db_url"
+export POSTMASTER_BIND="127.0.0.1:$port" POSTMASTER_BASE_URL="http://127.0.0.1:$port"
+export LEPTOS_OUTPUT_NAME=postmaster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+export RUST_LOG=${RUST_LOG:-info}
+
+target/release/server >"$log" 2>&1 &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  if grep -q "Postmaster listening" "$log"; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "e2e: the server did not start" >&2; exit 1; fi
+  sleep 0.2
+done
+
+echo "==> Playwright on $label"
+export E2E_BASE_URL="http://127.0.0.1:$port" E2E_SERVER_LOG="$log" E2E_LABEL="$label"
+if ! (cd end2end && npx playwright test); then
+  echo "--- server log ($label) ---" >&2
+  tail -n 50 "$log" >&2
+  exit 1
+fi

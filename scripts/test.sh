@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Every test: lint, unit, store conformance and migration parity on SQLite and on a throwaway
+# PostgreSQL 15 cluster, HTTP tests, and Playwright on both databases.
+#   scripts/test.sh [lint|rust|e2e|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+stage=${1:-all}
+started=$(date +%s)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# pg_virtualenv creates a cluster, sets PG* for the command, and removes the cluster after.
+with_postgres() {
+  pg_virtualenv -v 15 -o "fsync=off" -o "synchronous_commit=off" bash -c '
+    export POSTMASTER_TEST_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+    '"$1"
+}
+
+lint() {
+  say "Formatting and lints (per crate and feature)"
+  cargo fmt --all --check
+  cargo clippy -p app --features ssr --all-targets -- -D warnings
+  cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy -p server --all-targets -- -D warnings
+}
+
+rust_tests() {
+  say "Unit, conformance (SQLite + PostgreSQL), migration parity and HTTP tests"
+  with_postgres 'cargo test -p app --features ssr && cargo test -p server --no-fail-fast'
+}
+
+e2e() {
+  say "Release build"
+  cargo leptos build --release
+  local dir
+  dir=$(mktemp -d)
+  scripts/e2e.sh sqlite "sqlite://$dir/e2e.db?mode=rwc"
+  rm -rf "$dir"
+  with_postgres 'scripts/e2e.sh postgres "$POSTMASTER_TEST_PG"'
+}
+
+case "$stage" in
+  lint) lint ;;
+  rust) rust_tests ;;
+  e2e) e2e ;;
+  all) lint; rust_tests; e2e ;;
+  *) echo "usage: scripts/test.sh [lint|rust|e2e|all]" >&2; exit 2 ;;
+esac
+say "All $stage tests passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,422 @@
+//! The store contract, written once against `&dyn Store` and run on SQLite and PostgreSQL.
+mod support;
+
+use app::model::{
+    AccountStatus, AccountType, DomainName, EmailAddress, LocalPart, Quota, Role, UserCursor,
+    UserQuery,
+};
+use app::store::{
+    AuditEntry, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError,
+};
+
+const NOW: i64 = 1_800_000_000;
+const LIMITS: SessionLimits = SessionLimits {
+    idle: 3600,
+    absolute: 12 * 3600,
+};
+
+async fn organisation(store: &dyn Store) -> app::model::Viewer {
+    store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Parish Council".into(),
+            admin_name: "Clerk".into(),
+            admin_email: EmailAddress::parse("clerk@council.test").unwrap(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            now: NOW,
+        })
+        .await
+        .expect("organisation created")
+}
+
+fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
+    NewUser {
+        organisation_id: org,
+        domain_id: domain,
+        local_part: LocalPart::parse(local).unwrap(),
+        name: name.into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        account_type: AccountType::Basic,
+        role: Role::User,
+        quota: Quota::from_mb(500).unwrap(),
+        now: NOW,
+    }
+}
+
+async fn first_admin_is_created_once(store: &dyn Store) {
+    assert!(!store.admin_exists().await.unwrap());
+    let admin = organisation(store).await;
+    assert_eq!(admin.role, Role::AccountAdmin);
+    assert_eq!(admin.email, "clerk@council.test");
+    assert!(store.admin_exists().await.unwrap());
+    let again = store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Other".into(),
+            admin_name: "Other".into(),
+            admin_email: EmailAddress::parse("boss@other.test").unwrap(),
+            password_hash: "x".into(),
+            now: NOW,
+        })
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let domains = store.list_domains(admin.organisation_id).await.unwrap();
+    assert_eq!(domains.len(), 1, "the refused setup left nothing behind");
+    assert_eq!(domains[0].name, "council.test");
+}
+
+async fn sign_in_lookup_by_address(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let found = store
+        .find_login(&EmailAddress::parse("CLERK@council.test").unwrap())
+        .await
+        .unwrap()
+        .expect("admin found by normalised address");
+    assert_eq!(found.user_id, admin.user_id);
+    assert_eq!(found.organisation_id, admin.organisation_id);
+    assert!(found.password_hash.starts_with("$argon2id$"));
+    assert!(!found.disabled);
+    let missing = store
+        .find_login(&EmailAddress::parse("nobody@council.test").unwrap())
+        .await
+        .unwrap();
+    assert!(missing.is_none());
+}
+
+async fn sessions_live_slide_and_expire(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let token = vec![7u8; 32];
+    store
+        .create_session(NewSession {
+            user_id: admin.user_id,
+            token_hash: token.clone(),
+            device: "Firefox on Linux".into(),
+            ip: "127.0.0.1".into(),
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    let viewer = store
+        .session_viewer(&token, NOW + 10, LIMITS)
+        .await
+        .unwrap();
+    assert_eq!(viewer.map(|v| v.user_id), Some(admin.user_id));
+    assert!(store
+        .session_viewer(&[1u8; 32], NOW, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+
+    // Activity slides the idle window...
+    for step in 1..=3 {
+        let at = NOW + step * (LIMITS.idle - 60);
+        assert!(
+            store
+                .session_viewer(&token, at, LIMITS)
+                .await
+                .unwrap()
+                .is_some(),
+            "step {step}"
+        );
+    }
+    // ...but an idle gap ends the session, and the row goes with it.
+    let late = NOW + 3 * (LIMITS.idle - 60) + LIMITS.idle;
+    assert!(store
+        .session_viewer(&token, late, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store
+            .session_viewer(&token, NOW + 20, LIMITS)
+            .await
+            .unwrap()
+            .is_none(),
+        "the row was removed"
+    );
+
+    // The last sign-in is stamped on the user.
+    let page = store
+        .list_users(admin.organisation_id, &UserQuery::default(), 50)
+        .await
+        .unwrap();
+    assert_eq!(page.users[0].last_login_at, Some(NOW));
+}
+
+async fn sessions_have_an_absolute_lifetime_and_can_be_deleted(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let (a, b) = (vec![1u8; 32], vec![2u8; 32]);
+    for token in [&a, &b] {
+        store
+            .create_session(NewSession {
+                user_id: admin.user_id,
+                token_hash: token.clone(),
+                device: "d".into(),
+                ip: "::1".into(),
+                now: NOW,
+            })
+            .await
+            .unwrap();
+    }
+    let mut at = NOW;
+    while at + 1800 < NOW + LIMITS.absolute {
+        at += 1800;
+        assert!(store
+            .session_viewer(&a, at, LIMITS)
+            .await
+            .unwrap()
+            .is_some());
+    }
+    assert!(store
+        .session_viewer(&a, NOW + LIMITS.absolute, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+
+    store.delete_session(&b).await.unwrap();
+    assert!(store
+        .session_viewer(&b, NOW + 1, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn addresses_are_unique_per_domain(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let other = store
+        .add_domain(org, &DomainName::parse("school.test").unwrap(), NOW)
+        .await
+        .unwrap();
+    let row = store
+        .create_user(new_user(org, main, "jane", "Jane Doe"))
+        .await
+        .unwrap();
+    assert_eq!(row.email, "jane@council.test");
+    assert_eq!(row.status, AccountStatus::Active);
+    assert_eq!(row.quota_mb, 500);
+    let twice = store
+        .create_user(new_user(org, main, "jane", "Another Jane"))
+        .await;
+    assert!(
+        matches!(twice, Err(StoreError::Conflict { field: "username" })),
+        "{twice:?}"
+    );
+    store
+        .create_user(new_user(org, other.id, "jane", "Jane at school"))
+        .await
+        .unwrap();
+    let dup_domain = store
+        .add_domain(org, &DomainName::parse("school.test").unwrap(), NOW)
+        .await;
+    assert!(matches!(
+        dup_domain,
+        Err(StoreError::Conflict { field: "domain" })
+    ));
+    // The admin's own address is taken too.
+    let clerk = store
+        .create_user(new_user(org, main, "clerk", "Clerk again"))
+        .await;
+    assert!(matches!(clerk, Err(StoreError::Conflict { .. })));
+}
+
+async fn the_list_searches_filters_and_pages(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let school = store
+        .add_domain(org, &DomainName::parse("school.test").unwrap(), NOW)
+        .await
+        .unwrap()
+        .id;
+    for i in 0..119 {
+        let domain = if i % 2 == 0 { main } else { school };
+        store
+            .create_user(new_user(
+                org,
+                domain,
+                &format!("user{i:03}"),
+                &format!("Person {i:03}"),
+            ))
+            .await
+            .unwrap();
+    }
+    store
+        .create_user(new_user(org, main, "zoe", "Zoë Ångström"))
+        .await
+        .unwrap();
+
+    // 121 users (the clerk included), 50 a page, in address order.
+    let mut seen = Vec::new();
+    let mut query = UserQuery::default();
+    let mut pages = 0;
+    loop {
+        let page = store.list_users(org, &query, 50).await.unwrap();
+        pages += 1;
+        assert!(page.users.len() <= 50);
+        seen.extend(page.users.iter().map(|u| u.email.clone()));
+        match page.next {
+            Some(next) => query.cursor = Some(UserCursor::After(next)),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), 121);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "keyset order is the address");
+
+    // Back from the last page to the one before it.
+    let last = store.list_users(org, &query, 50).await.unwrap();
+    let prev = last.prev.clone().expect("a page before the last");
+    let before = store
+        .list_users(
+            org,
+            &UserQuery {
+                cursor: Some(UserCursor::Before(prev)),
+                ..Default::default()
+            },
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(before.users.len(), 50);
+    assert_eq!(
+        before
+            .users
+            .iter()
+            .map(|u| u.email.clone())
+            .collect::<Vec<_>>(),
+        seen[50..100].to_vec()
+    );
+    assert!(before.prev.is_some() && before.next.is_some());
+
+    let search = |text: &str| UserQuery {
+        search: text.into(),
+        ..Default::default()
+    };
+    let by_name = store.list_users(org, &search("zoë ång"), 50).await.unwrap();
+    assert_eq!(
+        by_name.users.len(),
+        1,
+        "name search ignores case, beyond ASCII too"
+    );
+    assert_eq!(by_name.users[0].email, "zoe@council.test");
+    let by_username = store.list_users(org, &search("user01"), 50).await.unwrap();
+    assert_eq!(by_username.users.len(), 10);
+    let by_address = store
+        .list_users(org, &search("user007@school"), 50)
+        .await
+        .unwrap();
+    assert_eq!(by_address.users.len(), 1);
+    let wildcard = store.list_users(org, &search("%"), 50).await.unwrap();
+    assert!(
+        wildcard.users.is_empty(),
+        "LIKE wildcards in a search are literal"
+    );
+
+    let only_school = store
+        .list_users(
+            org,
+            &UserQuery {
+                domain_id: Some(school),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(only_school.users.len(), 59);
+    assert!(only_school
+        .users
+        .iter()
+        .all(|u| u.email.ends_with("@school.test")));
+}
+
+async fn organisations_see_only_their_own(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let main = store.list_domains(admin.organisation_id).await.unwrap()[0].id;
+    store
+        .create_user(new_user(admin.organisation_id, main, "jane", "Jane"))
+        .await
+        .unwrap();
+    let elsewhere = store
+        .list_users(admin.organisation_id + 1000, &UserQuery::default(), 50)
+        .await
+        .unwrap();
+    assert!(elsewhere.users.is_empty());
+    assert!(store
+        .list_domains(admin.organisation_id + 1000)
+        .await
+        .unwrap()
+        .is_empty());
+    let foreign = store
+        .create_user(new_user(admin.organisation_id + 1000, main, "eve", "Eve"))
+        .await;
+    assert!(
+        foreign.is_err(),
+        "a domain of another organisation can't take users"
+    );
+}
+
+async fn audit_events_are_kept_in_order(store: &dyn Store) {
+    let admin = organisation(store).await;
+    for (i, action) in ["sign_in", "user.create"].into_iter().enumerate() {
+        store
+            .record_audit(AuditEntry {
+                organisation_id: Some(admin.organisation_id),
+                actor_id: Some(admin.user_id),
+                actor: admin.email.clone(),
+                action,
+                target: "jane@council.test".into(),
+                success: true,
+                detail: "{}".into(),
+                ip: "127.0.0.1".into(),
+                now: NOW + i as i64,
+            })
+            .await
+            .unwrap();
+    }
+    let events = store.list_audit(admin.organisation_id, 10).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["user.create", "sign_in"]
+    );
+    assert!(events.iter().all(|e| e.success && e.ip == "127.0.0.1"));
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = crate::support::sqlite_store().await;
+                    super::$name(store.as_ref()).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _url) = crate::support::postgres_store().await;
+                    super::$name(store.as_ref()).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    first_admin_is_created_once,
+    sign_in_lookup_by_address,
+    sessions_live_slide_and_expire,
+    sessions_have_an_absolute_lifetime_and_can_be_deleted,
+    addresses_are_unique_per_domain,
+    the_list_searches_filters_and_pages,
+    organisations_see_only_their_own,
+    audit_events_are_kept_in_order,
+);

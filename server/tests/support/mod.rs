@@ -1,0 +1,66 @@
+//! Shared by the integration tests: fresh stores on both back ends and a controllable clock.
+#![allow(dead_code)]
+use app::security::clock::Clock;
+use app::store::Store;
+use server::db::{postgres::PgStore, sqlite::SqliteStore};
+use sqlx::Connection;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// A clock the tests move by hand.
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    pub fn new(start: i64) -> Arc<Self> {
+        Arc::new(Self(AtomicI64::new(start)))
+    }
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A migrated SQLite database in its own temporary directory (kept alive by the returned guard).
+pub async fn sqlite_store() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+    let store = SqliteStore::connect(&url).await.expect("sqlite store");
+    (Arc::new(store), dir)
+}
+
+/// The PostgreSQL server the test command started. Every test gets a database of its own.
+pub fn postgres_url() -> String {
+    std::env::var("POSTMASTER_TEST_PG").unwrap_or_else(|_| {
+        panic!(
+            "POSTMASTER_TEST_PG is not set: the PostgreSQL half of the suite needs a server. \
+             Run `make test`, which starts a throwaway PostgreSQL cluster and sets it."
+        )
+    })
+}
+
+pub async fn postgres_store() -> (Arc<dyn Store>, String) {
+    let base = postgres_url();
+    let name = format!("pm_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let url = with_database(&base, &name);
+    let store = PgStore::connect(&url).await.expect("postgres store");
+    (Arc::new(store), url)
+}
+
+/// The same server URL with another database name.
+pub fn with_database(base: &str, name: &str) -> String {
+    let mut url = url::Url::parse(base).expect("POSTMASTER_TEST_PG is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
