@@ -40,6 +40,7 @@ export default defineConfig({
     {
       name: "desktop",
       dependencies: ["setup"],
+      testIgnore: /phone-layout/,
       use: { ...devices["Desktop Chrome"], launchOptions: chromium },
     },
     {
@@ -50,6 +51,7 @@ export default defineConfig({
     {
       name: "no-javascript",
       dependencies: ["setup"],
+      testIgnore: /phone-layout/,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
   ],

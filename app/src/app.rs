@@ -5,7 +5,7 @@ use crate::pages::{AdminLayout, LoginPage, SetupPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,12 +37,14 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || t_string!(use_i18n(), skip_to_content).to_string()}</a>
             <Router>
                 <Routes fallback=|| view! { <main id="main"><p>"404"</p></main> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/users" /> } />
-                    <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/setup") view=SetupPage />
-                    <ParentRoute path=path!("/users") view=AdminLayout>
-                        <Route path=path!("") view=UsersPage />
-                        <Route path=path!("new") view=NewUserPage />
+                    // Async rendering sends each page whole, so it reads the same without
+                    // JavaScript and redirects can still set the status line.
+                    <Route path=path!("/") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("/users") view=AdminLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=UsersPage ssr=SsrMode::Async />
+                        <Route path=path!("new") view=NewUserPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

@@ -47,11 +47,3 @@ test("refusals appear next to the field they concern", async ({ page }, info) =>
   await form.create({ username, name: "Second", password: "quartz meadow tumble 7" });
   await expect(page.getByLabel("Username")).toHaveAccessibleDescription(/User already exists/);
 });
-
-test("the list fits a phone's width", async ({ page }, info) => {
-  test.skip(info.project.name !== "phone", "only the phone project checks the narrow layout");
-  const users = new UsersPage(page, info);
-  await users.open();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-});

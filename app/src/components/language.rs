@@ -3,7 +3,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 /// Two buttons, one per language. A plain form post sets the cookie and returns to the page;
-/// with WASM the page also switches at once.
+/// with WASM the page switches at once and the post only remembers the choice.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -30,6 +30,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     name="locale"
                     value="en"
                     lang="en"
+                    on:click=move |_| i18n.set_locale(Locale::en)
                     aria-pressed=move || (current() == Locale::en).to_string()
                 >
                     "English"
@@ -39,6 +40,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                     name="locale"
                     value="fr"
                     lang="fr"
+                    on:click=move |_| i18n.set_locale(Locale::fr)
                     aria-pressed=move || (current() == Locale::fr).to_string()
                 >
                     "Français"
