@@ -67,7 +67,7 @@ pub fn UsersPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="users-domain">{t!(i18n, domain)}</label>
-                <select id="users-domain" name="domain" on:change=move |ev| submit_now(ev)>
+                <select id="users-domain" name="domain" on:change=submit_now>
                     <option value="">{t!(i18n, all_domains)}</option>
                     <Suspense>
                         {move || Suspend::new(async move {
