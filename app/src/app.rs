@@ -1,7 +1,7 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
 use crate::pages::users::{NewUserPage, UsersPage};
-use crate::pages::{AdminLayout, LoginPage, SetupPage};
+use crate::pages::{AdminLayout, DomainsPage, LoginPage, SettingsPage, SetupPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -36,18 +36,35 @@ pub fn App() -> impl IntoView {
             <Title formatter=|text| format!("{text} · Postmaster") />
             <a class="skip-link" href="#main">{move || t_string!(use_i18n(), skip_to_content).to_string()}</a>
             <Router>
-                <Routes fallback=|| view! { <main id="main"><p>"404"</p></main> }>
+                <Routes fallback=NotFound>
                     // Async rendering sends each page whole, so it reads the same without
                     // JavaScript and redirects can still set the status line.
-                    <Route path=path!("/") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
-                    <ParentRoute path=path!("/users") view=AdminLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=UsersPage ssr=SsrMode::Async />
-                        <Route path=path!("new") view=NewUserPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("") view=AdminLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
+                        <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                        <Route path=path!("users/new") view=NewUserPage ssr=SsrMode::Async />
+                        <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
+                        <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main id="main" class="narrow">
+            <h1>{t!(i18n, not_found)}</h1>
+            <p><a href="/users">{t!(i18n, go_to_users)}</a></p>
+        </main>
     }
 }

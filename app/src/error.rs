@@ -25,6 +25,17 @@ pub enum ErrorCode {
     SetupTokenInvalid,
     SetupDone,
     SignInFailed,
+    NumberInvalid,
+    /// All this many licences are in use.
+    LicencesExhausted(i64),
+    /// Only this many MB are left in the storage pool.
+    QuotaOverPool(i64),
+    /// This many mailboxes still use the domain.
+    DomainInUse(i64),
+    /// This many mailboxes exist, more than the licences asked for.
+    LicencesBelowUse(i64),
+    /// Mailboxes already hold this many MB of quota, more than the pool asked for.
+    PoolBelowAllocated(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +61,11 @@ impl FieldErrors {
         let mut errors = Self::default();
         errors.add(field, code);
         errors
+    }
+
+    /// Keeps a parsed value, or records its refusal under `field`.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, ErrorCode>) -> Option<T> {
+        parsed.map_err(|code| self.add(field, code)).ok()
     }
 
     pub fn get(&self, field: &str) -> Option<ErrorCode> {

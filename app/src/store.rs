@@ -1,8 +1,8 @@
 //! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
 //! functions only ever see `&dyn Store`.
 use crate::model::{
-    AccountType, Domain, DomainName, EmailAddress, LocalPart, Quota, Role, UserPage, UserQuery,
-    UserRow, Viewer,
+    AccountType, Domain, DomainName, DomainSummary, EmailAddress, LocalPart, OrganisationUsage,
+    Quota, Role, UserPage, UserQuery, UserRow, Viewer,
 };
 use async_trait::async_trait;
 
@@ -13,6 +13,15 @@ pub enum StoreError {
     /// A unique value is taken; `field` names the form input it came from.
     #[error("conflict on {field}")]
     Conflict { field: &'static str },
+    /// Every mailbox licence is in use.
+    #[error("all {licences} mailbox licences are in use")]
+    LicencesExhausted { licences: i64 },
+    /// The quota asked for is more than the storage pool has left.
+    #[error("only {available_mb} MB left in the storage pool")]
+    StoragePoolExceeded { available_mb: i64 },
+    /// The item is still used by this many mailboxes.
+    #[error("still used by {mailboxes} mailboxes")]
+    InUse { mailboxes: i64 },
     #[error("database: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -89,6 +98,13 @@ pub trait Store: Send + Sync {
     /// Creates organisation, domain and account admin in one transaction.
     async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError>;
     async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError>;
+    /// Replaces a user's password hash (a rehash at sign-in, or a new password).
+    async fn update_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
     /// Stores a new session and stamps the user's last sign-in.
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
     /// The session's owner if it is live, sliding its last-seen time; expired sessions are removed.
@@ -106,12 +122,32 @@ pub trait Store: Send + Sync {
         name: &DomainName,
         now: i64,
     ) -> Result<Domain, StoreError>;
+    /// Domains with the number of mailboxes on each.
+    async fn domain_summaries(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<DomainSummary>, StoreError>;
+    /// Removes a domain without mailboxes; `InUse` says how many it still has.
+    async fn remove_domain(&self, organisation_id: i64, domain_id: i64) -> Result<(), StoreError>;
+    async fn organisation_usage(
+        &self,
+        organisation_id: i64,
+    ) -> Result<OrganisationUsage, StoreError>;
+    /// Sets the licence count and storage pool; never below what is in use (`InUse`,
+    /// `StoragePoolExceeded`).
+    async fn set_organisation_limits(
+        &self,
+        organisation_id: i64,
+        mailbox_licences: i64,
+        storage_pool_mb: i64,
+    ) -> Result<(), StoreError>;
     async fn list_users(
         &self,
         organisation_id: i64,
         query: &UserQuery,
         page_size: usize,
     ) -> Result<UserPage, StoreError>;
+    /// Adds a mailbox if a licence and enough of the storage pool are free, in one transaction.
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError>;
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn list_audit(

@@ -77,6 +77,29 @@ async fn sign_in_lookup_by_address(store: &dyn Store) {
     assert_eq!(found.organisation_id, admin.organisation_id);
     assert!(found.password_hash.starts_with("$argon2id$"));
     assert!(!found.disabled);
+    store
+        .update_password_hash(
+            admin.user_id,
+            "$argon2id$v=19$m=65536,t=3,p=1$bmV3$bmV3",
+            NOW + 1,
+        )
+        .await
+        .unwrap();
+    let rehashed = store
+        .find_login(&EmailAddress::parse("clerk@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        rehashed.password_hash,
+        "$argon2id$v=19$m=65536,t=3,p=1$bmV3$bmV3"
+    );
+    assert!(matches!(
+        store
+            .update_password_hash(admin.user_id + 999, "x", NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
     let missing = store
         .find_login(&EmailAddress::parse("nobody@council.test").unwrap())
         .await
@@ -231,6 +254,10 @@ async fn the_list_searches_filters_and_pages(store: &dyn Store) {
         .await
         .unwrap()
         .id;
+    store
+        .set_organisation_limits(org, 1000, 1_000_000)
+        .await
+        .unwrap();
     for i in 0..119 {
         let domain = if i % 2 == 0 { main } else { school };
         store
@@ -387,6 +414,123 @@ async fn audit_events_are_kept_in_order(store: &dyn Store) {
     assert!(events.iter().all(|e| e.success && e.ip == "127.0.0.1"));
 }
 
+async fn licences_and_storage_pool_bound_new_mailboxes(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(usage.name, "Parish Council");
+    assert_eq!(
+        (usage.mailboxes_used, usage.storage_allocated_mb),
+        (1, 1000),
+        "the admin's own mailbox"
+    );
+
+    store.set_organisation_limits(org, 3, 2000).await.unwrap();
+    store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let too_big = NewUser {
+        quota: Quota::from_mb(501).unwrap(),
+        ..new_user(org, main, "bob", "Bob")
+    };
+    assert!(matches!(
+        store.create_user(too_big).await,
+        Err(StoreError::StoragePoolExceeded { available_mb: 500 })
+    ));
+    store
+        .create_user(new_user(org, main, "bob", "Bob"))
+        .await
+        .unwrap();
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(
+        (usage.mailboxes_used, usage.storage_allocated_mb),
+        (3, 2000)
+    );
+    assert!(matches!(
+        store.create_user(new_user(org, main, "cy", "Cy")).await,
+        Err(StoreError::LicencesExhausted { licences: 3 })
+    ));
+    assert!(store
+        .list_users(
+            org,
+            &UserQuery {
+                search: "cy".into(),
+                ..Default::default()
+            },
+            50
+        )
+        .await
+        .unwrap()
+        .users
+        .is_empty());
+
+    // Limits never drop below what is in use.
+    assert!(matches!(
+        store.set_organisation_limits(org, 2, 5000).await,
+        Err(StoreError::InUse { mailboxes: 3 })
+    ));
+    assert!(matches!(
+        store.set_organisation_limits(org, 10, 1999).await,
+        Err(StoreError::StoragePoolExceeded { .. })
+    ));
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(
+        (usage.mailbox_licences, usage.storage_pool_mb),
+        (3, 2000),
+        "a refused change leaves both"
+    );
+}
+
+async fn domains_with_mailboxes_stay(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let school = store
+        .add_domain(org, &DomainName::parse("school.test").unwrap(), NOW)
+        .await
+        .unwrap();
+    let empty = store
+        .add_domain(org, &DomainName::parse("empty.test").unwrap(), NOW)
+        .await
+        .unwrap();
+    store
+        .create_user(new_user(org, school.id, "ann", "Ann"))
+        .await
+        .unwrap();
+    store
+        .create_user(new_user(org, school.id, "bob", "Bob"))
+        .await
+        .unwrap();
+    let summaries = store.domain_summaries(org).await.unwrap();
+    let counts: Vec<(&str, i64)> = summaries
+        .iter()
+        .map(|d| (d.name.as_str(), d.mailboxes))
+        .collect();
+    assert_eq!(
+        counts,
+        [("council.test", 1), ("empty.test", 0), ("school.test", 2)]
+    );
+
+    assert!(matches!(
+        store.remove_domain(org, school.id).await,
+        Err(StoreError::InUse { mailboxes: 2 })
+    ));
+    assert!(matches!(
+        store.remove_domain(org + 1000, empty.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.remove_domain(org, empty.id).await.unwrap();
+    let names: Vec<String> = store
+        .list_domains(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["council.test", "school.test"]);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -419,4 +563,6 @@ conformance!(
     the_list_searches_filters_and_pages,
     organisations_see_only_their_own,
     audit_events_are_kept_in_order,
+    licences_and_storage_pool_bound_new_mailboxes,
+    domains_with_mailboxes_stay,
 );

@@ -440,3 +440,151 @@ async fn pages_carry_security_headers_and_send_strangers_to_sign_in() {
     assert!(users.status.is_redirection(), "{}", users.status);
     assert_eq!(users.headers[header::LOCATION], "/login");
 }
+
+#[tokio::test]
+async fn a_hash_made_with_weaker_settings_is_upgraded_at_sign_in() {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let panel = panel().await;
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(8_192, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+    .unwrap()
+    .to_string();
+    panel
+        .store
+        .create_organisation(app::store::NewOrganisation {
+            organisation_name: "Parish".into(),
+            admin_name: "Clerk".into(),
+            admin_email: app::model::EmailAddress::parse("clerk@council.test").unwrap(),
+            password_hash: weak.clone(),
+            now: 1_800_000_000,
+        })
+        .await
+        .unwrap();
+    panel.sign_in("clerk@council.test", PASSWORD).await;
+    let address = app::model::EmailAddress::parse("clerk@council.test").unwrap();
+    let stored = panel
+        .store
+        .find_login(&address)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert_ne!(stored, weak);
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    // And the upgraded hash still opens the door.
+    panel.sign_in("clerk@council.test", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn only_the_account_admin_changes_settings_and_domains() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel
+        .store
+        .find_login(&app::model::EmailAddress::parse("clerk@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .organisation_id;
+    let domain = panel.store.list_domains(org).await.unwrap()[0].id;
+    let hash = app::security::password::hash_password(PASSWORD.into())
+        .await
+        .unwrap();
+    panel
+        .store
+        .create_user(app::store::NewUser {
+            organisation_id: org,
+            domain_id: domain,
+            local_part: app::model::LocalPart::parse("helper").unwrap(),
+            name: "Helper".into(),
+            password_hash: hash,
+            account_type: app::model::AccountType::Basic,
+            role: app::model::Role::UserAdmin,
+            quota: app::model::Quota::from_mb(500).unwrap(),
+            now: 1_800_000_000,
+        })
+        .await
+        .unwrap();
+    let helper = panel.sign_in("helper@council.test", PASSWORD).await;
+
+    assert_eq!(
+        panel
+            .api("users/list", &[("search", "")], Some(&helper))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        panel
+            .api("organisation/usage", &[], Some(&helper))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for (path, form) in [
+        (
+            "organisation/limits",
+            vec![("licences", "100"), ("storage_gb", "1000")],
+        ),
+        ("domains/add", vec![("name", "evil.test")]),
+        ("domains/remove", vec![("id", "1")]),
+    ] {
+        let reply = panel.api(path, &form, Some(&helper)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            reply.body
+        );
+    }
+    assert!(panel
+        .store
+        .list_domains(org)
+        .await
+        .unwrap()
+        .iter()
+        .all(|d| d.name != "evil.test"));
+
+    // The owner may, and the limits hold at once.
+    let set = panel
+        .api(
+            "organisation/limits",
+            &[("licences", "2"), ("storage_gb", "10")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let full = panel
+        .api(
+            "users/create",
+            &[
+                ("domain", &domain.to_string()),
+                ("username", "third"),
+                ("name", "Third"),
+                ("password", "quartz meadow tumble 7"),
+                ("password_confirm", "quartz meadow tumble 7"),
+                ("quota_gb", "1"),
+                ("account_type", "basic"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(full.status, StatusCode::CONFLICT);
+    assert!(full.body.contains("licences_exhausted"), "{}", full.body);
+    let low = panel
+        .api(
+            "organisation/limits",
+            &[("licences", "1"), ("storage_gb", "10")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(low.status, StatusCode::BAD_REQUEST);
+    assert!(low.body.contains("licences_below_use"));
+}

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        audit, client_ip, current_session, finish, require_viewer, services, set_cookie, user_agent,
+        audit, check_new_password, client_ip, current_session, finish, require_viewer, services,
+        set_cookie, user_agent,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{EmailAddress, NAME_MAX_CHARS},
+    crate::model::{DisplayName, EmailAddress},
     crate::security::{password, session},
     crate::store::{NewOrganisation, NewSession},
     serde_json::json,
@@ -45,8 +46,11 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     };
     // Oversize input is refused before hashing; its length is the caller's own knowledge.
     let verified = password.chars().count() <= policy.max_chars as usize
-        && password::verify_password(password, record.as_ref().map(|r| r.password_hash.clone()))
-            .await?;
+        && password::verify_password(
+            password.clone(),
+            record.as_ref().map(|r| r.password_hash.clone()),
+        )
+        .await?;
     let reason = match &record {
         None => "unknown_account",
         Some(_) if !verified => "wrong_password",
@@ -93,6 +97,14 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         Some(&token),
         services.settings.secure_cookies,
     ))?;
+    if password::needs_rehash(&record.password_hash) {
+        // The stored hash predates today's parameters: the password is at hand, so upgrade it.
+        let upgraded = password::hash_password(password).await?;
+        services
+            .store
+            .update_password_hash(record.user_id, &upgraded, services.clock.now())
+            .await?;
+    }
     tracing::info!(target: "signin", result = "success", account = %shown, ip = %client_ip());
     let actor = crate::model::Viewer {
         user_id: record.user_id,
@@ -150,95 +162,66 @@ pub async fn complete_setup(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    finish(setup_inner(token, organisation, name, email, password, password_confirm).await)
-}
-
-#[cfg(feature = "ssr")]
-async fn setup_inner(
-    token: String,
-    organisation: String,
-    name: String,
-    email: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
-    let services = services()?;
-    if !services.setup.is_armed() {
-        return Err(AppError::Invalid(FieldErrors::one(
-            "token",
-            ErrorCode::SetupDone,
-        )));
-    }
-    let mut errors = FieldErrors::default();
-    let organisation = organisation.trim().to_owned();
-    let name = name.trim().to_owned();
-    if organisation.is_empty() {
-        errors.add("organisation", ErrorCode::Required);
-    } else if organisation.chars().count() > NAME_MAX_CHARS {
-        errors.add("organisation", ErrorCode::NameTooLong);
-    }
-    if name.is_empty() {
-        errors.add("name", ErrorCode::Required);
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.add("name", ErrorCode::NameTooLong);
-    }
-    let address = EmailAddress::parse(&email)
-        .map_err(|c| errors.add("email", c))
-        .ok();
-    let personal: Vec<&str> = match &address {
-        Some(a) => vec![name.as_str(), a.local().as_str(), a.domain().as_str()],
-        None => vec![name.as_str()],
-    };
-    if let Err(code) = services
-        .settings
-        .password_policy
-        .check(&password, &personal)
-    {
-        errors.add("password", code);
-    } else if password != password_confirm {
-        errors.add("password_confirm", ErrorCode::PasswordMismatch);
-    }
-    let address = errors
-        .into_result(address)?
-        .expect("no errors implies an address");
-    if !services.setup.take(&token) {
-        return Err(AppError::Invalid(FieldErrors::one(
-            "token",
-            ErrorCode::SetupTokenInvalid,
-        )));
-    }
-    let created = async {
-        let password_hash = password::hash_password(password).await?;
-        let viewer = services
-            .store
-            .create_organisation(NewOrganisation {
-                organisation_name: organisation.clone(),
-                admin_name: name,
-                admin_email: address,
-                password_hash,
-                now: services.clock.now(),
-            })
-            .await?;
-        Ok::<_, AppError>(viewer)
-    }
-    .await;
-    let viewer = match created {
-        Ok(v) => v,
-        Err(e) => {
-            services.setup.restore(&token);
-            return Err(e);
+    finish(
+        async move {
+            let services = services()?;
+            if !services.setup.is_armed() {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "token",
+                    ErrorCode::SetupDone,
+                )));
+            }
+            let mut errors = FieldErrors::default();
+            let organisation = errors.check("organisation", DisplayName::parse(&organisation));
+            let name = errors.check("name", DisplayName::parse(&name));
+            let address = errors.check("email", EmailAddress::parse(&email));
+            let mut personal = vec![name.as_ref().map_or("", |n| n.as_str())];
+            if let Some(a) = &address {
+                personal.extend([a.local().as_str(), a.domain().as_str()]);
+            }
+            let policy = &services.settings.password_policy;
+            check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
+            let (Some(organisation), Some(name), Some(address)) =
+                errors.into_result((organisation, name, address))?
+            else {
+                return Err(AppError::Internal);
+            };
+            if !services.setup.take(&token) {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "token",
+                    ErrorCode::SetupTokenInvalid,
+                )));
+            }
+            let created = async {
+                let password_hash = password::hash_password(password).await?;
+                let viewer = services
+                    .store
+                    .create_organisation(NewOrganisation {
+                        organisation_name: organisation.as_str().to_owned(),
+                        admin_name: name.into_inner(),
+                        admin_email: address,
+                        password_hash,
+                        now: services.clock.now(),
+                    })
+                    .await?;
+                Ok::<_, AppError>(viewer)
+            }
+            .await;
+            let viewer = created.inspect_err(|_| services.setup.restore(&token))?;
+            let detail = json!({ "via": "setup_token" });
+            audit(
+                &services,
+                viewer.organisation_id,
+                Some(&viewer),
+                "setup",
+                organisation.as_str(),
+                true,
+                detail,
+            )
+            .await;
+            leptos_axum::redirect("/login?setup=done");
+            Ok(())
         }
-    };
-    audit(
-        &services,
-        viewer.organisation_id,
-        Some(&viewer),
-        "setup",
-        &organisation,
-        true,
-        json!({ "via": "setup_token" }),
+        .await,
     )
-    .await;
-    leptos_axum::redirect("/login?setup=done");
-    Ok(())
 }

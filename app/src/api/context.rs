@@ -1,6 +1,7 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::model::Viewer;
+use crate::security::password::PasswordPolicy;
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
@@ -32,6 +33,16 @@ pub fn require_viewer() -> Result<Viewer, AppError> {
     current_session()
         .map(|s| s.viewer)
         .ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in caller if they own the organisation (settings, domains, other admins).
+pub fn require_account_admin() -> Result<Viewer, AppError> {
+    let viewer = require_viewer()?;
+    if viewer.role == crate::model::Role::AccountAdmin {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The signed-in caller if they administer the organisation, else `Forbidden`.
@@ -100,6 +111,16 @@ impl From<StoreError> for AppError {
                 };
                 AppError::Conflict(FieldErrors::one(field, code))
             }
+            StoreError::LicencesExhausted { licences } => AppError::Conflict(FieldErrors::one(
+                "form",
+                ErrorCode::LicencesExhausted(licences),
+            )),
+            StoreError::StoragePoolExceeded { available_mb } => AppError::Invalid(
+                FieldErrors::one("quota_gb", ErrorCode::QuotaOverPool(available_mb)),
+            ),
+            StoreError::InUse { mailboxes } => {
+                AppError::Conflict(FieldErrors::one("form", ErrorCode::DomainInUse(mailboxes)))
+            }
             StoreError::Backend(cause) => {
                 tracing::error!(error = %cause, "store failure");
                 AppError::Internal
@@ -132,5 +153,21 @@ pub async fn audit(
     };
     if let Err(e) = services.store.record_audit(entry).await {
         tracing::error!(error = %e, action, "audit event not recorded");
+    }
+}
+
+/// Checks a new password and its confirmation, recording refusals under `password` and
+/// `password_confirm`. `personal` holds the words the password must not contain.
+pub fn check_new_password(
+    errors: &mut FieldErrors,
+    policy: &PasswordPolicy,
+    password: &str,
+    confirm: &str,
+    personal: &[&str],
+) {
+    if let Err(code) = policy.check(password, personal) {
+        errors.add("password", code);
+    } else if password != confirm {
+        errors.add("password_confirm", ErrorCode::PasswordMismatch);
     }
 }

@@ -1,6 +1,8 @@
 //! The API contract: one module per resource. Each `#[server]` function is compiled into the
 //! browser as a client stub and into the server with its body.
 pub mod auth;
+pub mod domains;
+pub mod organisation;
 pub mod prefs;
 pub mod users;
 

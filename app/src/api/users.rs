@@ -1,14 +1,14 @@
 //! The organisation's mailbox users and domains.
 use crate::error::AppError;
-use crate::model::{Domain, UserPage};
+use crate::model::UserPage;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services},
+    super::{audit, check_new_password, finish, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{
-        AccountType, LocalPart, Quota, Role, UserCursor, UserQuery, NAME_MAX_CHARS, PAGE_SIZE,
+        AccountType, DisplayName, LocalPart, Quota, Role, UserCursor, UserQuery, PAGE_SIZE,
     },
     crate::security::password,
     crate::store::NewUser,
@@ -50,20 +50,6 @@ pub async fn list_users(
     )
 }
 
-#[server(endpoint = "domains/list")]
-pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
-    finish(
-        async {
-            let admin = require_admin()?;
-            Ok(services()?
-                .store
-                .list_domains(admin.organisation_id)
-                .await?)
-        }
-        .await,
-    )
-}
-
 /// Adds a mailbox. Every field is checked and every refusal returned at once, next to its input.
 #[server(endpoint = "users/create")]
 pub async fn create_user(
@@ -76,92 +62,53 @@ pub async fn create_user(
     account_type: String,
 ) -> Result<(), AppError> {
     finish(
-        create_user_inner(
-            domain,
-            username,
-            name,
-            password,
-            password_confirm,
-            quota_gb,
-            account_type,
-        )
-        .await,
-    )
-}
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let mut errors = FieldErrors::default();
 
-#[cfg(feature = "ssr")]
-async fn create_user_inner(
-    domain: String,
-    username: String,
-    name: String,
-    password: String,
-    password_confirm: String,
-    quota_gb: String,
-    account_type: String,
-) -> Result<(), AppError> {
-    let admin = require_admin()?;
-    let services = services()?;
-    let mut errors = FieldErrors::default();
+            let domains = services.store.list_domains(admin.organisation_id).await?;
+            // Only the organisation's own domains: an id from elsewhere reads as unknown.
+            let domain = domain
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| domains.into_iter().find(|d| d.id == id))
+                .ok_or(ErrorCode::DomainUnknown);
+            let domain = errors.check("domain", domain);
+            let local = errors.check("username", LocalPart::parse(&username));
+            let name = errors.check("name", DisplayName::parse(&name));
+            let quota = errors.check("quota_gb", Quota::parse_gb(&quota_gb));
+            let account_type = AccountType::parse(&account_type).unwrap_or(AccountType::Basic);
+            let mut personal = vec![name.as_ref().map_or("", |n| n.as_str()), username.trim()];
+            if let Some(d) = &domain {
+                personal.push(d.name.as_str());
+            }
+            let policy = &services.settings.password_policy;
+            check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
+            let (Some(domain), Some(local), Some(name), Some(quota)) =
+                errors.into_result((domain, local, name, quota))?
+            else {
+                return Err(AppError::Internal);
+            };
 
-    let domains = services.store.list_domains(admin.organisation_id).await?;
-    // Only the organisation's own domains: an id from elsewhere reads as unknown.
-    let domain = domain
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| domains.into_iter().find(|d| d.id == id));
-    if domain.is_none() {
-        errors.add("domain", ErrorCode::DomainUnknown);
-    }
-    let local = LocalPart::parse(&username)
-        .map_err(|c| errors.add("username", c))
-        .ok();
-    let name = name.trim().to_owned();
-    if name.is_empty() {
-        errors.add("name", ErrorCode::Required);
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.add("name", ErrorCode::NameTooLong);
-    }
-    let quota = Quota::parse_gb(&quota_gb)
-        .map_err(|c| errors.add("quota_gb", c))
-        .ok();
-    let account_type = AccountType::parse(&account_type).unwrap_or(AccountType::Basic);
-    let mut personal = vec![name.as_str(), username.trim()];
-    if let Some(d) = &domain {
-        personal.push(d.name.as_str());
-    }
-    if let Err(code) = services
-        .settings
-        .password_policy
-        .check(&password, &personal)
-    {
-        errors.add("password", code);
-    } else if password != password_confirm {
-        errors.add("password_confirm", ErrorCode::PasswordMismatch);
-    }
-    let (domain, local, quota) = match errors.into_result((domain, local, quota))? {
-        (Some(d), Some(l), Some(q)) => (d, l, q),
-        _ => return Err(AppError::Internal),
-    };
-
-    let password_hash = password::hash_password(password).await?;
-    let address = format!("{}@{}", local.as_str(), domain.name);
-    let created = services
-        .store
-        .create_user(NewUser {
-            organisation_id: admin.organisation_id,
-            domain_id: domain.id,
-            local_part: local,
-            name,
-            password_hash,
-            account_type,
-            role: Role::User,
-            quota,
-            now: services.clock.now(),
-        })
-        .await;
-    match created {
-        Ok(_) => {
+            let password_hash = password::hash_password(password).await?;
+            let address = format!("{}@{}", local.as_str(), domain.name);
+            services
+                .store
+                .create_user(NewUser {
+                    organisation_id: admin.organisation_id,
+                    domain_id: domain.id,
+                    local_part: local,
+                    name: name.into_inner(),
+                    password_hash,
+                    account_type,
+                    role: Role::User,
+                    quota,
+                    now: services.clock.now(),
+                })
+                .await?;
+            let detail = json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() });
             audit(
                 &services,
                 admin.organisation_id,
@@ -169,15 +116,12 @@ async fn create_user_inner(
                 "user.create",
                 &address,
                 true,
-                json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() }),
+                detail,
             )
             .await;
             leptos_axum::redirect(&format!("/users?search={address}&created=1"));
             Ok(())
         }
-        Err(crate::store::StoreError::Conflict { .. }) => Err(AppError::Conflict(
-            FieldErrors::one("username", ErrorCode::AddressTaken),
-        )),
-        Err(e) => Err(e.into()),
-    }
+        .await,
+    )
 }

@@ -1,5 +1,6 @@
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::*;
+use crate::model::format_mb;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_i18n::I18nContext;
@@ -25,6 +26,16 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::SetupTokenInvalid => t_string!(i18n, err_setup_token_invalid).to_string(),
         ErrorCode::SetupDone => t_string!(i18n, err_setup_done).to_string(),
         ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
+        ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
+        ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
+        ErrorCode::QuotaOverPool(mb) => {
+            t_string!(i18n, err_quota_over_pool, left = format_mb(mb)).to_string()
+        }
+        ErrorCode::DomainInUse(n) => t_string!(i18n, err_domain_in_use, n).to_string(),
+        ErrorCode::LicencesBelowUse(n) => t_string!(i18n, err_licences_below_use, n).to_string(),
+        ErrorCode::PoolBelowAllocated(mb) => {
+            t_string!(i18n, err_pool_below_allocated, size = format_mb(mb)).to_string()
+        }
     }
 }
 

@@ -3,6 +3,17 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 
+/// The translated refusal of `name` in the form's last error.
+fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        error
+            .get()
+            .and_then(|e| e.field(name))
+            .map(|c| error_text(i18n, c))
+    })
+}
+
 /// A labelled input with its hint and the error that concerns it, wired for screen readers.
 /// The children are the label's text.
 #[component]
@@ -19,16 +30,10 @@ pub fn Field(
     error: Signal<Option<AppError>>,
     children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field(name))
-            .map(|c| error_text(i18n, c))
-    });
+    let message = field_message(error, name);
     let described = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -77,15 +82,9 @@ pub fn SelectField(
     error: Signal<Option<AppError>>,
     children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        error
-            .get()
-            .and_then(|e| e.field(name))
-            .map(|c| error_text(i18n, c))
-    });
+    let message = field_message(error, name);
     let selected = StoredValue::new(selected);
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>

@@ -20,31 +20,26 @@ pub fn LanguageSwitch() -> impl IntoView {
             }
         }
     });
-    let current = move || i18n.get_locale();
+    let button = move |locale: Locale, name: &'static str| {
+        view! {
+            <button
+                type="submit"
+                name="locale"
+                value=locale.as_str()
+                lang=locale.as_str()
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {name}
+            </button>
+        }
+    };
     view! {
         <ActionForm action=action>
             <fieldset class="language-switch">
                 <legend class="visually-hidden">{t!(i18n, change_language)}</legend>
-                <button
-                    type="submit"
-                    name="locale"
-                    value="en"
-                    lang="en"
-                    on:click=move |_| i18n.set_locale(Locale::en)
-                    aria-pressed=move || (current() == Locale::en).to_string()
-                >
-                    "English"
-                </button>
-                <button
-                    type="submit"
-                    name="locale"
-                    value="fr"
-                    lang="fr"
-                    on:click=move |_| i18n.set_locale(Locale::fr)
-                    aria-pressed=move || (current() == Locale::fr).to_string()
-                >
-                    "Français"
-                </button>
+                {button(Locale::en, "English")}
+                {button(Locale::fr, "Français")}
             </fieldset>
         </ActionForm>
     }

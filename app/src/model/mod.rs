@@ -1,11 +1,15 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
+mod name;
+mod organisation;
 mod quota;
 mod role;
 mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
-pub use quota::Quota;
+pub use name::DisplayName;
+pub use organisation::{DomainSummary, OrganisationUsage};
+pub use quota::{format_mb, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
     AccountStatus, AccountType, Domain, UserCursor, UserPage, UserQuery, UserRow, Viewer, PAGE_SIZE,

@@ -12,26 +12,7 @@ impl Quota {
 
     /// Reads gigabytes with up to three decimals, with `.` or `,` as the decimal mark.
     pub fn parse_gb(input: &str) -> Result<Self, ErrorCode> {
-        let input = input.trim().replace(',', ".");
-        if input.is_empty() {
-            return Err(ErrorCode::Required);
-        }
-        let (whole, frac) = input.split_once('.').unwrap_or((&input, ""));
-        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-        if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 3
-        {
-            return Err(ErrorCode::QuotaInvalid);
-        }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| ErrorCode::QuotaInvalid)?
-        };
-        let frac_mb: i64 = format!("{frac:0<3}").parse().unwrap_or(0);
-        let mb = whole
-            .checked_mul(1000)
-            .and_then(|m| m.checked_add(frac_mb))
-            .ok_or(ErrorCode::QuotaInvalid)?;
+        let mb = parse_gb_as_mb(input)?;
         Self::from_mb(mb)
     }
 
@@ -47,17 +28,45 @@ impl Quota {
     }
 }
 
+/// Megabytes in gigabytes written with up to three decimals (`.` or `,`), e.g. `0.5` is 500.
+pub fn parse_gb_as_mb(input: &str) -> Result<i64, ErrorCode> {
+    let input = input.trim().replace(',', ".");
+    if input.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    let (whole, frac) = input.split_once('.').unwrap_or((&input, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 3 {
+        return Err(ErrorCode::QuotaInvalid);
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| ErrorCode::QuotaInvalid)?
+    };
+    let frac_mb: i64 = format!("{frac:0<3}").parse().unwrap_or(0);
+    whole
+        .checked_mul(1000)
+        .and_then(|m| m.checked_add(frac_mb))
+        .ok_or(ErrorCode::QuotaInvalid)
+}
+
+/// `0.5 GB`, `2 GB`, `1.25 GB` for a size in MB (zero included).
+pub fn format_mb(mb: i64) -> String {
+    let whole = mb / 1000;
+    let frac = mb % 1000;
+    if frac == 0 {
+        format!("{whole} GB")
+    } else {
+        let frac = format!("{frac:03}");
+        format!("{whole}.{} GB", frac.trim_end_matches('0'))
+    }
+}
+
 impl fmt::Display for Quota {
     /// Gigabytes without trailing zeros: `0.5 GB`, `2 GB`, `1.25 GB`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.0 / 1000;
-        let frac = self.0 % 1000;
-        if frac == 0 {
-            write!(f, "{whole} GB")
-        } else {
-            let frac = format!("{frac:03}");
-            write!(f, "{whole}.{} GB", frac.trim_end_matches('0'))
-        }
+        f.write_str(&format_mb(self.0))
     }
 }
 
@@ -82,6 +91,12 @@ mod tests {
             Quota::parse_gb("99999999").unwrap_err(),
             ErrorCode::QuotaInvalid
         );
+    }
+
+    #[test]
+    fn pools_may_exceed_a_mailbox() {
+        assert_eq!(parse_gb_as_mb("250000"), Ok(250_000_000));
+        assert_eq!(format_mb(0), "0 GB");
     }
 
     #[test]

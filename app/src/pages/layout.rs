@@ -1,9 +1,12 @@
 use crate::api::auth::{whoami, Logout};
+use crate::api::organisation::usage;
 use crate::components::LanguageSwitch;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::{format_mb, Role};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
 
 /// The frame of every signed-in page: header, navigation, and the guard that sends anyone
 /// without a live session to the sign-in page.
@@ -18,12 +21,15 @@ pub fn AdminLayout() -> impl IntoView {
                 match viewer.await {
                     Ok(me) => {
                         let email = me.email.clone();
+                        let owner = me.role == Role::AccountAdmin;
                         view! {
                             <header class="topbar">
                                 <a class="brand" href="/users">{t!(i18n, app_name)}</a>
                                 <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
                                     <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
                                     <A href="/users/new">{t!(i18n, nav_new_user)}</A>
+                                    <A href="/domains">{t!(i18n, nav_domains)}</A>
+                                    {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
                                 </nav>
                                 <div class="topbar-end">
                                     <LanguageSwitch />
@@ -33,6 +39,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             </header>
+                            <UsageStrip />
                             <main id="main">
                                 <Outlet />
                             </main>
@@ -49,5 +56,33 @@ pub fn AdminLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Mailboxes used of the licences, storage allocated of the pool; fetched again on every
+/// navigation, so it follows what the pages change.
+#[component]
+fn UsageStrip() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let usage = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| usage(),
+    );
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                usage.await.ok().map(|u| {
+                    let (used, total) = (u.mailboxes_used, u.mailbox_licences);
+                    let (allocated, pool) = (format_mb(u.storage_allocated_mb), format_mb(u.storage_pool_mb));
+                    view! {
+                        <section class="usage" aria-label=move || t_string!(i18n, usage_label).to_string()>
+                            <span>{t!(i18n, usage_mailboxes, used, total)}</span>
+                            <span>{t!(i18n, usage_storage, used = move || allocated.clone(), total = move || pool.clone())}</span>
+                        </section>
+                    }
+                })
+            })}
+        </Transition>
     }
 }

@@ -1,9 +1,13 @@
 //! One module per route.
+mod domains;
 mod layout;
 mod login;
+mod settings;
 mod setup;
 pub mod users;
 
+pub use domains::DomainsPage;
 pub use layout::AdminLayout;
 pub use login::LoginPage;
+pub use settings::SettingsPage;
 pub use setup::SetupPage;

@@ -57,9 +57,28 @@ impl PasswordPolicy {
 }
 
 /// argon2id with OWASP's first recommended setting: 19 MiB, two passes, one lane.
+const MEMORY_KIB: u32 = 19_456;
+const PASSES: u32 = 2;
+const LANES: u32 = 1;
+
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Whether a stored hash was made with another algorithm or weaker settings than today's, so
+/// that a successful sign-in should store a fresh one.
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    if parsed.algorithm != Algorithm::Argon2id.ident() {
+        return true;
+    }
+    match Params::try_from(&parsed) {
+        Ok(p) => p.m_cost() < MEMORY_KIB || p.t_cost() < PASSES || p.p_cost() < LANES,
+        Err(_) => true,
+    }
 }
 
 /// One permit per core: hashing is CPU- and memory-bound, so more at once only queues in RAM.
@@ -168,6 +187,24 @@ mod tests {
             Err(ErrorCode::PasswordTooWeak)
         );
         assert_eq!(policy().check("correct horse battery staple", &[]), Ok(()));
+    }
+
+    #[test]
+    fn weaker_hashes_are_flagged_for_rehashing() {
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8_192, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"pw", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&weak));
+        assert!(needs_rehash(
+            "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
+        ));
+        assert!(needs_rehash("not a hash"));
+        assert!(!needs_rehash(dummy_hash()));
     }
 
     #[tokio::test]

@@ -2,7 +2,8 @@
 use super::error::{backend, contains_pattern, paginate, store_error};
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserRecord};
 use app::model::{
-    Domain, DomainName, EmailAddress, Role, UserCursor, UserPage, UserQuery, UserRow, Viewer,
+    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor, UserPage,
+    UserQuery, UserRow, Viewer,
 };
 use app::store::{
     AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser, SessionLimits,
@@ -111,6 +112,26 @@ impl Store for PgStore {
         row.map(super::login_record).transpose()
     }
 
+    async fn update_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash)
+                .bind(now)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
@@ -215,6 +236,87 @@ impl Store for PgStore {
         })
     }
 
+    async fn domain_summaries(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<DomainSummary>, StoreError> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT d.id, d.name, (SELECT COUNT(*) FROM users u WHERE u.domain_id = d.id) \
+             FROM domains d WHERE d.organisation_id = $1 ORDER BY d.name",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, mailboxes)| DomainSummary {
+                id,
+                name,
+                mailboxes,
+            })
+            .collect())
+    }
+
+    async fn remove_domain(&self, organisation_id: i64, domain_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mailboxes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE domain_id = $1")
+            .bind(domain_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if mailboxes > 0 {
+            return Err(StoreError::InUse { mailboxes });
+        }
+        let done = sqlx::query("DELETE FROM domains WHERE id = $1 AND organisation_id = $2")
+            .bind(domain_id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn organisation_usage(
+        &self,
+        organisation_id: i64,
+    ) -> Result<OrganisationUsage, StoreError> {
+        usage(&self.pool, organisation_id).await
+    }
+
+    async fn set_organisation_limits(
+        &self,
+        organisation_id: i64,
+        mailbox_licences: i64,
+        storage_pool_mb: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let now = usage(&mut *tx, organisation_id).await?;
+        if mailbox_licences < now.mailboxes_used {
+            return Err(StoreError::InUse {
+                mailboxes: now.mailboxes_used,
+            });
+        }
+        if storage_pool_mb < now.storage_allocated_mb {
+            return Err(StoreError::StoragePoolExceeded {
+                available_mb: now.storage_allocated_mb,
+            });
+        }
+        sqlx::query(
+            "UPDATE organisations SET mailbox_licences = $1, storage_pool_mb = $2 WHERE id = $3",
+        )
+        .bind(mailbox_licences)
+        .bind(storage_pool_mb)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
     async fn list_users(
         &self,
         organisation_id: i64,
@@ -272,11 +374,29 @@ impl Store for PgStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
+        // The organisation row is the lock that keeps two admins from taking the last licence.
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+            .bind(user.organisation_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let now = usage(&mut *tx, user.organisation_id).await?;
+        if now.licences_left() == 0 {
+            return Err(StoreError::LicencesExhausted {
+                licences: now.mailbox_licences,
+            });
+        }
+        if user.quota.mb() > now.storage_left_mb() {
+            return Err(StoreError::StoragePoolExceeded {
+                available_mb: now.storage_left_mb(),
+            });
+        }
         let domain: String =
             sqlx::query_scalar("SELECT name FROM domains WHERE id = $1 AND organisation_id = $2")
                 .bind(user.domain_id)
                 .bind(user.organisation_id)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(backend)?;
         let email = format!("{}@{}", user.local_part.as_str(), domain);
@@ -298,9 +418,10 @@ impl Store for PgStore {
         .bind(user.quota.mb())
         .bind(user.now)
         .bind(user.now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(store_error("username"))?;
+        tx.commit().await.map_err(backend)?;
         row.try_into()
     }
 
@@ -340,4 +461,29 @@ impl Store for PgStore {
         .map_err(backend)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
+}
+
+/// Licences and storage of one organisation, in or out of a transaction.
+async fn usage<'e, E>(executor: E, organisation_id: i64) -> Result<OrganisationUsage, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Postgres>,
+{
+    let (name, mailbox_licences, storage_pool_mb, mailboxes_used, storage_allocated_mb): (String, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT o.name, o.mailbox_licences, o.storage_pool_mb, \
+             (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id), \
+             (SELECT CAST(COALESCE(SUM(u.quota_mb), 0) AS BIGINT) FROM users u WHERE u.organisation_id = o.id) \
+             FROM organisations o WHERE o.id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_one(executor)
+        .await
+        .map_err(backend)?;
+    Ok(OrganisationUsage {
+        name,
+        mailbox_licences,
+        mailboxes_used,
+        storage_pool_mb,
+        storage_allocated_mb,
+    })
 }

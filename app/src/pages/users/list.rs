@@ -1,4 +1,5 @@
-use crate::api::users::{list_domains, list_users};
+use crate::api::domains::list_domains;
+use crate::api::users::list_users;
 use crate::components::{query_string, submit_after_pause, utc_minutes};
 use crate::i18n::*;
 use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow};

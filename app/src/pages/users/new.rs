@@ -1,4 +1,5 @@
-use crate::api::users::{list_domains, CreateUser};
+use crate::api::domains::list_domains;
+use crate::api::users::CreateUser;
 use crate::components::{use_form_error, Field, FormAlert, SelectField};
 use crate::i18n::*;
 use leptos::prelude::*;

@@ -1,0 +1,100 @@
+//! The organisation's mail domains.
+use crate::error::AppError;
+use crate::model::{Domain, DomainSummary};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, finish, require_account_admin, require_admin, services},
+    crate::error::FieldErrors,
+    crate::model::DomainName,
+    serde_json::json,
+};
+
+#[server(endpoint = "domains/list")]
+pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
+    finish(
+        async {
+            let admin = require_admin()?;
+            Ok(services()?
+                .store
+                .list_domains(admin.organisation_id)
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// Domains with their mailbox counts, for the domains page.
+#[server(endpoint = "domains/summaries")]
+pub async fn domain_summaries() -> Result<Vec<DomainSummary>, AppError> {
+    finish(
+        async {
+            let admin = require_admin()?;
+            Ok(services()?
+                .store
+                .domain_summaries(admin.organisation_id)
+                .await?)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "domains/add")]
+pub async fn add_domain(name: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let owner = require_account_admin()?;
+            let services = services()?;
+            let name = DomainName::parse(&name)
+                .map_err(|code| AppError::Invalid(FieldErrors::one("name", code)))?;
+            let now = services.clock.now();
+            services
+                .store
+                .add_domain(owner.organisation_id, &name, now)
+                .await?;
+            audit(
+                &services,
+                owner.organisation_id,
+                Some(&owner),
+                "domain.add",
+                name.as_str(),
+                true,
+                json!({}),
+            )
+            .await;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Removes a domain that no mailbox uses any more.
+#[server(endpoint = "domains/remove")]
+pub async fn remove_domain(id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let owner = require_account_admin()?;
+            let services = services()?;
+            let org = owner.organisation_id;
+            let domains = services.store.list_domains(org).await?;
+            let domain = domains
+                .into_iter()
+                .find(|d| d.id == id)
+                .ok_or(AppError::NotFound)?;
+            services.store.remove_domain(org, id).await?;
+            audit(
+                &services,
+                org,
+                Some(&owner),
+                "domain.remove",
+                &domain.name,
+                true,
+                json!({}),
+            )
+            .await;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,28 @@
+use serde::{Deserialize, Serialize};
+
+/// What the organisation has bought and what it uses: shown on every page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationUsage {
+    pub name: String,
+    pub mailbox_licences: i64,
+    pub mailboxes_used: i64,
+    pub storage_pool_mb: i64,
+    pub storage_allocated_mb: i64,
+}
+
+impl OrganisationUsage {
+    pub fn licences_left(&self) -> i64 {
+        (self.mailbox_licences - self.mailboxes_used).max(0)
+    }
+
+    pub fn storage_left_mb(&self) -> i64 {
+        (self.storage_pool_mb - self.storage_allocated_mb).max(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainSummary {
+    pub id: i64,
+    pub name: String,
+    pub mailboxes: i64,
+}

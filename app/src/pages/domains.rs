@@ -1,0 +1,79 @@
+use crate::api::domains::{domain_summaries, AddDomain, RemoveDomain};
+use crate::components::{use_form_error, Field, FormAlert};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The organisation's domains with their mailbox counts; add one, or remove an empty one.
+#[component]
+pub fn DomainsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let add = ServerAction::<AddDomain>::new();
+    let remove = ServerAction::<RemoveDomain>::new();
+    let add_error = use_form_error(add);
+    let remove_error = use_form_error(remove);
+    let domains = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| domain_summaries(),
+    );
+    let added = move || matches!(add.value().get(), Some(Ok(())));
+    let removed = move || matches!(remove.value().get(), Some(Ok(())));
+    view! {
+        <Title text=move || t_string!(i18n, domains_title).to_string() />
+        <h1>{t!(i18n, domains_title)}</h1>
+        <Show when=added>
+            <p class="alert alert-success" role="status">{t!(i18n, domain_added)}</p>
+        </Show>
+        <Show when=removed>
+            <p class="alert alert-success" role="status">{t!(i18n, domain_removed)}</p>
+        </Show>
+        <FormAlert error=remove_error />
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                let rows = domains.await.unwrap_or_default();
+                view! {
+                    <table class="data-table">
+                        <caption class="visually-hidden">{t!(i18n, domains_caption)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, col_domain)}</th>
+                                <th scope="col">{t!(i18n, col_mailboxes)}</th>
+                                <th scope="col">{t!(i18n, col_actions)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|d| {
+                                    let name = d.name.clone();
+                                    view! {
+                                        <tr>
+                                            <th scope="row" data-label=move || t_string!(i18n, col_domain).to_string()>{d.name}</th>
+                                            <td data-label=move || t_string!(i18n, col_mailboxes).to_string()>{d.mailboxes}</td>
+                                            <td>
+                                                <ActionForm action=remove>
+                                                    <input type="hidden" name="id" value=d.id />
+                                                    <button type="submit" class="button-quiet">
+                                                        {t!(i18n, remove_domain, name = move || name.clone())}
+                                                    </button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
+        </Transition>
+        <h2>{t!(i18n, add_domain)}</h2>
+        <FormAlert error=add_error />
+        <ActionForm action=add>
+            <Field name="name" autocomplete="off" required=true error=add_error>
+                {t!(i18n, domain_name)}
+            </Field>
+            <button type="submit" class="button-primary">{t!(i18n, add_domain)}</button>
+        </ActionForm>
+    }
+}

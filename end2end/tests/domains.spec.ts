@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { LoginPage, ready, unique } from "./support";
+
+test("an administrator adds a domain and removes it while it is empty", async ({ page }, info) => {
+  const login = new LoginPage(page, info);
+  await login.open();
+  await login.signIn();
+  await expect(page).toHaveURL(/\/users$/);
+
+  await page.getByRole("link", { name: "Domains" }).click();
+  await expect(page.getByRole("heading", { name: "Domains", level: 1 })).toBeVisible();
+  await ready(page, info);
+
+  const name = `${unique(info, "d")}.test`;
+  await page.getByLabel("Domain name").fill(name);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole("cell").first()).toHaveText("0");
+
+  await page.getByLabel("Domain name").fill("not a domain");
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByLabel("Domain name")).toHaveAccessibleDescription("Enter a domain such as example.org.");
+
+  // A domain with mailboxes stays, and the page says why.
+  await page.getByRole("button", { name: "Remove council.test" }).click();
+  await expect(page.getByRole("alert")).toContainText("Mailboxes still on this domain:");
+
+  await page.getByRole("button", { name: `Remove ${name}` }).click();
+  await expect(page.getByRole("row").filter({ hasText: name })).toHaveCount(0);
+});

@@ -1,0 +1,54 @@
+//! The `server admin create` command, run as an operator would: a real process, the password on
+//! standard input.
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn create_admin(db: &str, email: &str, password: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "admin",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "Clerk",
+            "--organisation",
+            "Parish",
+        ])
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server binary runs");
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_first_admin_comes_from_the_command_line_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
+
+    let weak = create_admin(&db, "clerk@council.test", "password");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password refused by the policy"));
+
+    let made = create_admin(&db, "clerk@council.test", "lantern orchard velvet 42");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let out = String::from_utf8_lossy(&made.stdout);
+    assert!(
+        out.contains("Created account administrator clerk@council.test"),
+        "{out}"
+    );
+    assert!(!out.contains("lantern"), "the password is never echoed");
+
+    let again = create_admin(&db, "other@council.test", "lantern orchard velvet 42");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
