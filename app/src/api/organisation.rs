@@ -78,6 +78,8 @@ pub async fn set_limits(licences: String, storage_gb: String) -> Result<(), AppE
                 detail,
             )
             .await;
+            // Back to the page with a notice; the usage strip reloads with it.
+            leptos_axum::redirect("/settings?saved=1");
             Ok(())
         }
         .await,

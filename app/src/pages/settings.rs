@@ -4,6 +4,7 @@ use crate::i18n::*;
 use crate::model::format_mb;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// The account administrator's settings: licences and the storage pool.
 #[component]
@@ -11,8 +12,10 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetLimits>::new();
     let error = use_form_error(save);
-    let current = Resource::new(move || save.version().get(), |_| usage());
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    // The server answers a save with a redirect here, so the page (and the usage strip) reload.
+    let saved = move || query.read().get("saved").is_some();
+    let current = Resource::new(move || query.read().get("saved"), |_| usage());
     view! {
         <Title text=move || t_string!(i18n, settings_title).to_string() />
         <h1>{t!(i18n, settings_title)}</h1>
