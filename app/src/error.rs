@@ -36,6 +36,10 @@ pub enum ErrorCode {
     LicencesBelowUse(i64),
     /// Mailboxes already hold this many MB of quota, more than the pool asked for.
     PoolBelowAllocated(i64),
+    /// The typed confirmation is not the mailbox's address.
+    ConfirmMismatch,
+    /// Administrators can't disable or delete their own account.
+    SelfAction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

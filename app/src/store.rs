@@ -2,7 +2,7 @@
 //! functions only ever see `&dyn Store`.
 use crate::model::{
     AccountType, Domain, DomainName, DomainSummary, EmailAddress, LocalPart, OrganisationUsage,
-    Quota, Role, UserPage, UserQuery, UserRow, Viewer,
+    Quota, Role, UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use async_trait::async_trait;
 
@@ -77,6 +77,19 @@ pub struct SessionLimits {
     pub absolute: i64,
 }
 
+/// The editable fields of a mailbox, all set at once.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub name: String,
+    pub account_type: AccountType,
+    pub quota: Quota,
+    pub disabled: bool,
+    pub only_local_smtp: bool,
+    /// A new password's hash, when the admin set one.
+    pub password_hash: Option<String>,
+    pub now: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub organisation_id: Option<i64>,
@@ -149,6 +162,17 @@ pub trait Store: Send + Sync {
     ) -> Result<UserPage, StoreError>;
     /// Adds a mailbox if a licence and enough of the storage pool are free, in one transaction.
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError>;
+    async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError>;
+    /// Saves the changes in one transaction; the quota must fit the storage pool, and disabling
+    /// ends every session of the user.
+    async fn update_user(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        update: UserUpdate,
+    ) -> Result<(), StoreError>;
+    /// Deletes the mailbox and its sessions in one transaction.
+    async fn delete_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError>;
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn list_audit(
         &self,

@@ -6,7 +6,7 @@ use app::model::{
     UserQuery,
 };
 use app::store::{
-    AuditEntry, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError,
+    AuditEntry, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError, UserUpdate,
 };
 
 const NOW: i64 = 1_800_000_000;
@@ -531,6 +531,120 @@ async fn domains_with_mailboxes_stay(store: &dyn Store) {
     assert_eq!(names, ["council.test", "school.test"]);
 }
 
+async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let token = vec![9u8; 32];
+    store
+        .create_session(NewSession {
+            user_id: ann.id,
+            token_hash: token.clone(),
+            device: "d".into(),
+            ip: "::1".into(),
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    let update = |disabled: bool, quota_mb: i64| UserUpdate {
+        name: "Ann Baker".into(),
+        account_type: AccountType::Enhanced,
+        quota: Quota::from_mb(quota_mb).unwrap(),
+        disabled,
+        only_local_smtp: true,
+        password_hash: None,
+        now: NOW + 5,
+    };
+    store
+        .update_user(org, ann.id, update(false, 2000))
+        .await
+        .unwrap();
+    let detail = store.get_user(org, ann.id).await.unwrap();
+    assert_eq!(detail.name, "Ann Baker");
+    assert_eq!(detail.account_type, AccountType::Enhanced);
+    assert_eq!(detail.quota_mb, 2000);
+    assert!(detail.only_local_smtp);
+    assert_eq!(detail.status, AccountStatus::Active);
+    let login = store
+        .find_login(&EmailAddress::parse("ann@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        login.password_hash.starts_with("$argon2id$"),
+        "no new password keeps the old hash"
+    );
+    assert!(store
+        .session_viewer(&token, NOW + 10, LIMITS)
+        .await
+        .unwrap()
+        .is_some());
+
+    // The pool counts the mailbox's own quota as free when it changes.
+    store.set_organisation_limits(org, 25, 4000).await.unwrap();
+    assert!(matches!(
+        store.update_user(org, ann.id, update(false, 3001)).await,
+        Err(StoreError::StoragePoolExceeded { available_mb: 3000 })
+    ));
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().quota_mb,
+        2000,
+        "a refused change leaves all"
+    );
+
+    store
+        .update_user(org, ann.id, update(true, 2000))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().status,
+        AccountStatus::Disabled
+    );
+    assert!(
+        store
+            .session_viewer(&token, NOW + 11, LIMITS)
+            .await
+            .unwrap()
+            .is_none(),
+        "disabling ends sessions"
+    );
+    assert!(
+        store
+            .find_login(&EmailAddress::parse("ann@council.test").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+
+    assert!(matches!(
+        store.get_user(org + 1000, ann.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_user(org + 1000, ann.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.delete_user(org, ann.id).await.unwrap();
+    assert!(matches!(
+        store.get_user(org, ann.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store
+        .find_login(&EmailAddress::parse("ann@council.test").unwrap())
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store.organisation_usage(org).await.unwrap().mailboxes_used,
+        1
+    );
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -565,4 +679,5 @@ conformance!(
     audit_events_are_kept_in_order,
     licences_and_storage_pool_bound_new_mailboxes,
     domains_with_mailboxes_stay,
+    users_are_edited_disabled_and_deleted_in_one_go,
 );

@@ -588,3 +588,157 @@ async fn only_the_account_admin_changes_settings_and_domains() {
     assert_eq!(low.status, StatusCode::BAD_REQUEST);
     assert!(low.body.contains("licences_below_use"));
 }
+
+#[tokio::test]
+async fn disabling_or_deleting_a_user_ends_their_sessions_at_once() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel
+        .store
+        .find_login(&app::model::EmailAddress::parse("clerk@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .organisation_id;
+    let domain = panel.store.list_domains(org).await.unwrap()[0].id;
+    let hash = app::security::password::hash_password(PASSWORD.into())
+        .await
+        .unwrap();
+    let helper = panel
+        .store
+        .create_user(app::store::NewUser {
+            organisation_id: org,
+            domain_id: domain,
+            local_part: app::model::LocalPart::parse("helper").unwrap(),
+            name: "Helper".into(),
+            password_hash: hash,
+            account_type: app::model::AccountType::Basic,
+            role: app::model::Role::UserAdmin,
+            quota: app::model::Quota::from_mb(500).unwrap(),
+            now: 1_800_000_000,
+        })
+        .await
+        .unwrap();
+    let id = helper.id.to_string();
+    let cookie = panel.sign_in("helper@council.test", PASSWORD).await;
+    let owner_id = panel.api("auth/whoami", &[], Some(&owner)).await.body;
+    let owner_id: serde_json::Value = serde_json::from_str(&owner_id).unwrap();
+    let owner_id = owner_id["user_id"].to_string();
+
+    // A user admin may not touch the account admin.
+    let reach = panel
+        .api(
+            "users/update",
+            &[
+                ("id", owner_id.as_str()),
+                ("name", "x"),
+                ("account_type", "basic"),
+                ("quota_gb", "1"),
+                ("disabled", "on"),
+                ("password", ""),
+                ("password_confirm", ""),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reach.status, StatusCode::FORBIDDEN, "{}", reach.body);
+    // Nobody disables their own account.
+    let own = panel
+        .api(
+            "users/update",
+            &[
+                ("id", owner_id.as_str()),
+                ("name", "Clerk"),
+                ("account_type", "basic"),
+                ("quota_gb", "1"),
+                ("disabled", "on"),
+                ("password", ""),
+                ("password_confirm", ""),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert!(own.body.contains("self_action"), "{}", own.body);
+
+    let disable = [
+        ("id", id.as_str()),
+        ("name", "Helper"),
+        ("account_type", "basic"),
+        ("quota_gb", "0.5"),
+        ("disabled", "on"),
+        ("password", ""),
+        ("password_confirm", ""),
+    ];
+    let done = panel.api("users/update", &disable, Some(&owner)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let refused = panel
+        .api(
+            "auth/login",
+            &[("email", "helper@council.test"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "a disabled account can't sign in"
+    );
+
+    let enable = [
+        ("id", id.as_str()),
+        ("name", "Helper"),
+        ("account_type", "basic"),
+        ("quota_gb", "0.5"),
+        ("password", ""),
+        ("password_confirm", ""),
+    ];
+    assert_eq!(
+        panel
+            .api("users/update", &enable, Some(&owner))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let cookie = panel.sign_in("helper@council.test", PASSWORD).await;
+
+    let wrong = panel
+        .api(
+            "users/delete",
+            &[("id", id.as_str()), ("confirm", "someone@council.test")],
+            Some(&owner),
+        )
+        .await;
+    assert!(wrong.body.contains("confirm_mismatch"), "{}", wrong.body);
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&cookie)).await.status,
+        StatusCode::OK,
+        "nothing deleted yet"
+    );
+    let gone = panel
+        .api(
+            "users/delete",
+            &[("id", id.as_str()), ("confirm", "helper@council.test")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&cookie)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        panel
+            .api("users/get", &[("id", id.as_str())], Some(&owner))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let events = panel.store.list_audit(org, 50).await.unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.action == "user.delete" && e.target == "helper@council.test" && e.success));
+}

@@ -1,17 +1,20 @@
-//! The organisation's mailbox users and domains.
+//! The organisation's mailbox users.
+// A server function's arguments are its form's fields, one each, so forms post without WASM.
+#![allow(clippy::too_many_arguments)]
 use crate::error::AppError;
-use crate::model::UserPage;
+use crate::model::{UserDetail, UserPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::{audit, check_new_password, finish, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
+    crate::model::Viewer,
     crate::model::{
         AccountType, DisplayName, LocalPart, Quota, Role, UserCursor, UserQuery, PAGE_SIZE,
     },
     crate::security::password,
-    crate::store::NewUser,
+    crate::store::{NewUser, UserUpdate},
     serde_json::json,
 };
 
@@ -120,6 +123,153 @@ pub async fn create_user(
             )
             .await;
             leptos_axum::redirect(&format!("/users?search={address}&created=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// One mailbox of the caller's organisation; another organisation's reads as not found.
+#[server(endpoint = "users/get")]
+pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            Ok(services()?
+                .store
+                .get_user(admin.organisation_id, id)
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// The target if the caller may change it: only the account admin acts on an account admin.
+#[cfg(feature = "ssr")]
+async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+    let target = services()?
+        .store
+        .get_user(admin.organisation_id, id)
+        .await?;
+    if target.role == Role::AccountAdmin && admin.role != Role::AccountAdmin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(target)
+}
+
+/// Saves the edit form. Checkboxes arrive only when ticked. A new password is optional.
+#[server(endpoint = "users/update")]
+pub async fn update_user(
+    id: i64,
+    name: String,
+    account_type: String,
+    quota_gb: String,
+    disabled: Option<String>,
+    only_local_smtp: Option<String>,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, id).await?;
+            let disabled = disabled.is_some();
+            let mut errors = FieldErrors::default();
+            let name = errors.check("name", DisplayName::parse(&name));
+            let quota = errors.check("quota_gb", Quota::parse_gb(&quota_gb));
+            let account_type = AccountType::parse(&account_type).unwrap_or(target.account_type);
+            if disabled && target.id == admin.user_id {
+                errors.add("disabled", ErrorCode::SelfAction);
+            }
+            let new_password = !password.is_empty() || !password_confirm.is_empty();
+            if new_password {
+                let (local, domain) = target.email.split_once('@').unwrap_or_default();
+                let personal = [name.as_ref().map_or("", |n| n.as_str()), local, domain];
+                let policy = &services.settings.password_policy;
+                check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
+            }
+            let (Some(name), Some(quota)) = errors.into_result((name, quota))? else {
+                return Err(AppError::Internal);
+            };
+            let password_hash = if new_password {
+                Some(password::hash_password(password).await?)
+            } else {
+                None
+            };
+            let update = UserUpdate {
+                name: name.into_inner(),
+                account_type,
+                quota,
+                disabled,
+                only_local_smtp: only_local_smtp.is_some(),
+                password_hash,
+                now: services.clock.now(),
+            };
+            services
+                .store
+                .update_user(admin.organisation_id, id, update)
+                .await?;
+            let detail = json!({
+                "disabled": disabled,
+                "only_local_smtp": only_local_smtp.is_some(),
+                "account_type": account_type.as_str(),
+                "quota_mb": quota.mb(),
+                "password_changed": new_password,
+            });
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "user.update",
+                &target.email,
+                true,
+                detail,
+            )
+            .await;
+            leptos_axum::redirect(&format!("/users/{id}?saved=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes a mailbox once its address is typed back. Its sessions end with it.
+#[server(endpoint = "users/delete")]
+pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, id).await?;
+            if target.id == admin.user_id {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "confirm",
+                    ErrorCode::SelfAction,
+                )));
+            }
+            if !confirm.trim().eq_ignore_ascii_case(&target.email) {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "confirm",
+                    ErrorCode::ConfirmMismatch,
+                )));
+            }
+            services
+                .store
+                .delete_user(admin.organisation_id, id)
+                .await?;
+            let detail = json!({ "quota_mb": target.quota_mb });
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "user.delete",
+                &target.email,
+                true,
+                detail,
+            )
+            .await;
+            leptos_axum::redirect("/users?deleted=1");
             Ok(())
         }
         .await,

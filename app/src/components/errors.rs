@@ -26,6 +26,8 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::SetupTokenInvalid => t_string!(i18n, err_setup_token_invalid).to_string(),
         ErrorCode::SetupDone => t_string!(i18n, err_setup_done).to_string(),
         ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
+        ErrorCode::ConfirmMismatch => t_string!(i18n, err_confirm_mismatch).to_string(),
+        ErrorCode::SelfAction => t_string!(i18n, err_self_action).to_string(),
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => {

@@ -113,3 +113,38 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// A labelled checkbox with its hint and error. The form sends `name=on` only when ticked.
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    #[prop(optional)] checked: bool,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = field_message(error, name);
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            if message.get().is_some() {
+                error_id.clone()
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
+    view! {
+        <div class="field field-check" class:field-invalid=move || message.get().is_some()>
+            <input id=id.clone() name=name type="checkbox" checked=checked aria-describedby=described />
+            <label for=id.clone()>{children()}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <p class="field-error" id=error_id.clone() hidden=move || message.get().is_none()>
+                {message}
+            </p>
+        </div>
+    }
+}

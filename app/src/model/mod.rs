@@ -12,7 +12,8 @@ pub use organisation::{DomainSummary, OrganisationUsage};
 pub use quota::{format_mb, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
-    AccountStatus, AccountType, Domain, UserCursor, UserPage, UserQuery, UserRow, Viewer, PAGE_SIZE,
+    AccountStatus, AccountType, Domain, UserCursor, UserDetail, UserPage, UserQuery, UserRow,
+    Viewer, PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

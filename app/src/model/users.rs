@@ -104,3 +104,18 @@ pub struct UserPage {
     /// Cursor for the previous page, when there is one.
     pub prev: Option<String>,
 }
+
+/// Everything the edit page shows of one mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub account_type: AccountType,
+    pub quota_mb: i64,
+    pub status: AccountStatus,
+    pub only_local_smtp: bool,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+}

@@ -1,13 +1,13 @@
 //! The PostgreSQL back end, for scale. Method order matches `postgres.rs`, so a diff shows dialect only.
 use super::error::{backend, contains_pattern, paginate, store_error};
-use super::rows::{AuditRow, LoginRow, SessionRecord, UserRecord};
+use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
-    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor, UserPage,
-    UserQuery, UserRow, Viewer,
+    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor,
+    UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use app::store::{
     AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser, SessionLimits,
-    Store, StoreError,
+    Store, StoreError, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
@@ -423,6 +423,95 @@ impl Store for PgStore {
         .map_err(store_error("username"))?;
         tx.commit().await.map_err(backend)?;
         row.try_into()
+    }
+
+    async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError> {
+        let row: UserDetailRecord = sqlx::query_as(
+            "SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, \
+             last_login_at, created_at FROM users WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.try_into()
+    }
+
+    async fn update_user(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        update: UserUpdate,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+            .bind(organisation_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let old_quota: i64 =
+            sqlx::query_scalar("SELECT quota_mb FROM users WHERE id = $1 AND organisation_id = $2")
+                .bind(user_id)
+                .bind(organisation_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+        let now = usage(&mut *tx, organisation_id).await?;
+        let available_mb = now.storage_left_mb() + old_quota;
+        if update.quota.mb() > available_mb {
+            return Err(StoreError::StoragePoolExceeded { available_mb });
+        }
+        let status = if update.disabled {
+            "disabled"
+        } else {
+            "active"
+        };
+        sqlx::query(
+            "UPDATE users SET name = $1, name_lower = $2, account_type = $3, quota_mb = $4, \
+             status = $5, only_local_smtp = $6, password_hash = COALESCE($7, password_hash), \
+             updated_at = $8 WHERE id = $9 AND organisation_id = $10",
+        )
+        .bind(&update.name)
+        .bind(update.name.to_lowercase())
+        .bind(update.account_type.as_str())
+        .bind(update.quota.mb())
+        .bind(status)
+        .bind(update.only_local_smtp)
+        .bind(update.password_hash.as_deref())
+        .bind(update.now)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if update.disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn delete_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let done = sqlx::query("DELETE FROM users WHERE id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await.map_err(backend)
     }
 
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {

@@ -1,5 +1,5 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
-use app::model::{AccountStatus, AccountType, Role, UserRow, Viewer};
+use app::model::{AccountStatus, AccountType, Role, UserDetail, UserRow, Viewer};
 use app::store::{AuditRecord, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -91,4 +91,38 @@ impl From<AuditRow> for AuditRecord {
 
 fn corrupt(column: &str) -> StoreError {
     StoreError::Backend(format!("unexpected value in column {column}").into())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserDetailRecord {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub account_type: String,
+    pub quota_mb: i64,
+    pub status: String,
+    pub only_local_smtp: bool,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl TryFrom<UserDetailRecord> for UserDetail {
+    type Error = StoreError;
+
+    fn try_from(r: UserDetailRecord) -> Result<Self, StoreError> {
+        Ok(UserDetail {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            role: Role::parse(&r.role).ok_or_else(|| corrupt("role"))?,
+            account_type: AccountType::parse(&r.account_type)
+                .ok_or_else(|| corrupt("account_type"))?,
+            quota_mb: r.quota_mb,
+            status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            only_local_smtp: r.only_local_smtp,
+            last_login_at: r.last_login_at,
+            created_at: r.created_at,
+        })
+    }
 }

@@ -31,6 +31,7 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
     let created = move || query.read().get("created").is_some();
+    let deleted = move || query.read().get("deleted").is_some();
     let users = Resource::new(
         move || state.get(),
         |s| {
@@ -52,6 +53,9 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         <Show when=created>
             <p class="alert alert-success" role="status">{t!(i18n, user_created)}</p>
+        </Show>
+        <Show when=deleted>
+            <p class="alert alert-success" role="status">{t!(i18n, user_deleted)}</p>
         </Show>
         <Form method="GET" action="/users" attr:class="filters" attr:role="search">
             <div class="field">
@@ -171,7 +175,9 @@ fn UserLine(user: UserRow) -> impl IntoView {
     let status = user.status;
     view! {
         <tr>
-            <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>{user.name}</th>
+            <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>
+                <a href=format!("/users/{}", user.id)>{user.name}</a>
+            </th>
             <td data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
             <td data-label=move || t_string!(i18n, col_type).to_string()>
                 {move || match kind {

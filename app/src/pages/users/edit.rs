@@ -1,0 +1,150 @@
+use crate::api::users::{get_user, DeleteUser, UpdateUser};
+use crate::components::{
+    use_form_error, utc_minutes, CheckboxField, Field, FormAlert, SelectField,
+};
+use crate::i18n::*;
+use crate::model::{AccountStatus, Quota, UserDetail};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// One mailbox: its profile form, and the deletion that needs the address typed back.
+#[component]
+pub fn EditUserPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let saved = move || query.read().get("saved").is_some();
+    let user = Resource::new(
+        move || (id(), query.read().get("saved")),
+        |(id, _)| get_user(id),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, edit_user_title).to_string() />
+        <Show when=saved>
+            <p class="alert alert-success" role="status">{t!(i18n, changes_saved)}</p>
+        </Show>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(u) => view! { <UserForms user=u /> }.into_any(),
+                    Err(_) => view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserForms(user: UserDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let update = ServerAction::<UpdateUser>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let update_error = use_form_error(update);
+    let delete_error = use_form_error(delete);
+    let type_options = Signal::derive(move || {
+        vec![
+            ("basic".to_owned(), t_string!(i18n, type_basic).to_string()),
+            (
+                "enhanced".to_owned(),
+                t_string!(i18n, type_enhanced).to_string(),
+            ),
+        ]
+    });
+    let hint =
+        move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
+    let quota = Quota::from_mb(user.quota_mb)
+        .map(|q| q.to_string())
+        .unwrap_or_default();
+    let quota = quota.trim_end_matches(" GB").to_owned();
+    let email = user.email.clone();
+    let created = utc_minutes(user.created_at);
+    view! {
+        <h1>{user.name.clone()}</h1>
+        <dl class="facts">
+            <dt>{t!(i18n, address)}</dt>
+            <dd>{user.email.clone()}</dd>
+            <dt>{t!(i18n, created)}</dt>
+            <dd>{created}</dd>
+        </dl>
+        <p class="field-hint">{t!(i18n, username_fixed)}</p>
+        <h2>{t!(i18n, profile)}</h2>
+        <FormAlert error=update_error />
+        <ActionForm action=update>
+            <input type="hidden" name="id" value=user.id />
+            <div class="form-grid">
+                <Field name="name" value=user.name.clone() autocomplete="off" required=true error=update_error>
+                    {t!(i18n, display_name)}
+                </Field>
+                <SelectField
+                    name="account_type"
+                    options=type_options
+                    selected=user.account_type.as_str().to_owned()
+                    error=update_error
+                >
+                    {t!(i18n, account_type)}
+                </SelectField>
+                <Field
+                    name="quota_gb"
+                    value=quota
+                    inputmode="decimal"
+                    required=true
+                    hint=hint(|i| t_string!(i, quota_hint).to_string())
+                    error=update_error
+                >
+                    {t!(i18n, quota_gb)}
+                </Field>
+                <div>
+                    <CheckboxField
+                        name="disabled"
+                        checked=user.status == AccountStatus::Disabled
+                        hint=hint(|i| t_string!(i, disabled_hint).to_string())
+                        error=update_error
+                    >
+                        {t!(i18n, disabled_label)}
+                    </CheckboxField>
+                    <CheckboxField
+                        name="only_local_smtp"
+                        checked=user.only_local_smtp
+                        hint=hint(|i| t_string!(i, only_local_smtp_hint).to_string())
+                        error=update_error
+                    >
+                        {t!(i18n, only_local_smtp)}
+                    </CheckboxField>
+                </div>
+                <Field
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=hint(|i| t_string!(i, password_hint).to_string())
+                    error=update_error
+                >
+                    {t!(i18n, new_password)}
+                </Field>
+                <Field name="password_confirm" kind="password" autocomplete="new-password" error=update_error>
+                    {t!(i18n, password_confirm)}
+                </Field>
+            </div>
+            <button type="submit" class="button-primary">{t!(i18n, save_changes)}</button>
+        </ActionForm>
+        <section class="danger-zone" aria-labelledby="delete-heading">
+            <h2 id="delete-heading">{t!(i18n, delete_user_heading)}</h2>
+            <p>{t!(i18n, delete_warning, email = move || email.clone())}</p>
+            <FormAlert error=delete_error />
+            <ActionForm action=delete>
+                <input type="hidden" name="id" value=user.id />
+                <Field name="confirm" autocomplete="off" required=true error=delete_error>
+                    {t!(i18n, delete_confirm)}
+                </Field>
+                <button type="submit" class="button-danger">{t!(i18n, delete_user)}</button>
+            </ActionForm>
+        </section>
+    }
+}
