@@ -115,6 +115,41 @@ impl Panel {
         self.sign_in("clerk@council.test", PASSWORD).await
     }
 
+    /// The organisation of the account admin created by `admin_session`.
+    async fn organisation(&self) -> i64 {
+        let clerk = app::model::EmailAddress::parse("clerk@council.test").unwrap();
+        self.store
+            .find_login(&clerk)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id
+    }
+
+    /// Adds `helper@council.test`, an admin with the User Management role, and returns its id.
+    async fn add_user_admin(&self) -> i64 {
+        let org = self.organisation().await;
+        let domain = self.store.list_domains(org).await.unwrap()[0].id;
+        let hash = app::security::password::hash_password(PASSWORD.into())
+            .await
+            .unwrap();
+        self.store
+            .create_user(app::store::NewUser {
+                organisation_id: org,
+                domain_id: domain,
+                local_part: app::model::LocalPart::parse("helper").unwrap(),
+                name: "Helper".into(),
+                password_hash: hash,
+                account_type: app::model::AccountType::Basic,
+                role: app::model::Role::UserAdmin,
+                quota: app::model::Quota::from_mb(500).unwrap(),
+                now: 1_800_000_000,
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
     async fn sign_in(&self, email: &str, password: &str) -> String {
         let reply = self
             .api(
@@ -486,32 +521,9 @@ async fn a_hash_made_with_weaker_settings_is_upgraded_at_sign_in() {
 async fn only_the_account_admin_changes_settings_and_domains() {
     let panel = panel().await;
     let owner = panel.admin_session().await;
-    let org = panel
-        .store
-        .find_login(&app::model::EmailAddress::parse("clerk@council.test").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .organisation_id;
+    let org = panel.organisation().await;
     let domain = panel.store.list_domains(org).await.unwrap()[0].id;
-    let hash = app::security::password::hash_password(PASSWORD.into())
-        .await
-        .unwrap();
-    panel
-        .store
-        .create_user(app::store::NewUser {
-            organisation_id: org,
-            domain_id: domain,
-            local_part: app::model::LocalPart::parse("helper").unwrap(),
-            name: "Helper".into(),
-            password_hash: hash,
-            account_type: app::model::AccountType::Basic,
-            role: app::model::Role::UserAdmin,
-            quota: app::model::Quota::from_mb(500).unwrap(),
-            now: 1_800_000_000,
-        })
-        .await
-        .unwrap();
+    panel.add_user_admin().await;
     let helper = panel.sign_in("helper@council.test", PASSWORD).await;
 
     assert_eq!(
@@ -593,33 +605,9 @@ async fn only_the_account_admin_changes_settings_and_domains() {
 async fn disabling_or_deleting_a_user_ends_their_sessions_at_once() {
     let panel = panel().await;
     let owner = panel.admin_session().await;
-    let org = panel
-        .store
-        .find_login(&app::model::EmailAddress::parse("clerk@council.test").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .organisation_id;
-    let domain = panel.store.list_domains(org).await.unwrap()[0].id;
-    let hash = app::security::password::hash_password(PASSWORD.into())
-        .await
-        .unwrap();
-    let helper = panel
-        .store
-        .create_user(app::store::NewUser {
-            organisation_id: org,
-            domain_id: domain,
-            local_part: app::model::LocalPart::parse("helper").unwrap(),
-            name: "Helper".into(),
-            password_hash: hash,
-            account_type: app::model::AccountType::Basic,
-            role: app::model::Role::UserAdmin,
-            quota: app::model::Quota::from_mb(500).unwrap(),
-            now: 1_800_000_000,
-        })
-        .await
-        .unwrap();
-    let id = helper.id.to_string();
+    let org = panel.organisation().await;
+    let helper_id = panel.add_user_admin().await;
+    let id = helper_id.to_string();
     let cookie = panel.sign_in("helper@council.test", PASSWORD).await;
     let owner_id = panel.api("auth/whoami", &[], Some(&owner)).await.body;
     let owner_id: serde_json::Value = serde_json::from_str(&owner_id).unwrap();

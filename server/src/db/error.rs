@@ -16,6 +16,15 @@ pub fn backend(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// `NotFound` when a change touched no row (the id was wrong, or another organisation's).
+pub fn touched(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// `%text%` for LIKE, with the pattern characters of the search escaped by `\`.
 pub fn contains_pattern(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);

@@ -1,5 +1,5 @@
 //! The PostgreSQL back end, for scale. Method order matches `postgres.rs`, so a diff shows dialect only.
-use super::error::{backend, contains_pattern, paginate, store_error};
+use super::error::{backend, contains_pattern, paginate, store_error, touched};
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
     Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor,
@@ -126,9 +126,7 @@ impl Store for PgStore {
                 .execute(&self.pool)
                 .await
                 .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         Ok(())
     }
 
@@ -274,9 +272,7 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         tx.commit().await.map_err(backend)
     }
 
@@ -376,11 +372,7 @@ impl Store for PgStore {
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
         // The organisation row is the lock that keeps two admins from taking the last licence.
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-            .bind(user.organisation_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        lock_organisation(&mut tx, user.organisation_id).await?;
         let now = usage(&mut *tx, user.organisation_id).await?;
         if now.licences_left() == 0 {
             return Err(StoreError::LicencesExhausted {
@@ -445,11 +437,7 @@ impl Store for PgStore {
         update: UserUpdate,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-            .bind(organisation_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        lock_organisation(&mut tx, organisation_id).await?;
         let old_quota: i64 =
             sqlx::query_scalar("SELECT quota_mb FROM users WHERE id = $1 AND organisation_id = $2")
                 .bind(user_id)
@@ -508,9 +496,7 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         tx.commit().await.map_err(backend)
     }
 
@@ -575,4 +561,17 @@ where
         storage_pool_mb,
         storage_allocated_mb,
     })
+}
+
+/// Holds the organisation for the rest of the transaction. A row lock on the organisation serialises changes to its licences and storage.
+async fn lock_organisation(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+        .bind(organisation_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(())
 }

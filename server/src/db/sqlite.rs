@@ -1,5 +1,5 @@
 //! The embedded default back end. Method order matches `postgres.rs`, so a diff shows dialect only.
-use super::error::{backend, contains_pattern, paginate, store_error};
+use super::error::{backend, contains_pattern, paginate, store_error, touched};
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
     Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor,
@@ -131,9 +131,7 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         Ok(())
     }
 
@@ -283,9 +281,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         tx.commit().await.map_err(backend)
     }
 
@@ -393,11 +389,7 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        sqlx::query("SELECT id FROM organisations WHERE id = ?")
-            .bind(user.organisation_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        lock_organisation(&mut tx, user.organisation_id).await?;
         let now = usage(&mut *tx, user.organisation_id).await?;
         if now.licences_left() == 0 {
             return Err(StoreError::LicencesExhausted {
@@ -466,11 +458,7 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        sqlx::query("SELECT id FROM organisations WHERE id = ?")
-            .bind(organisation_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        lock_organisation(&mut tx, organisation_id).await?;
         let old_quota: i64 =
             sqlx::query_scalar("SELECT quota_mb FROM users WHERE id = ? AND organisation_id = ?")
                 .bind(user_id)
@@ -529,9 +517,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(done.rows_affected())?;
         tx.commit().await.map_err(backend)
     }
 
@@ -596,4 +582,17 @@ where
         storage_pool_mb,
         storage_allocated_mb,
     })
+}
+
+/// Holds the organisation for the rest of the transaction. SQLite's `BEGIN IMMEDIATE` already holds the write lock; reading the row checks it exists.
+async fn lock_organisation(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("SELECT id FROM organisations WHERE id = ?")
+        .bind(organisation_id)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(())
 }

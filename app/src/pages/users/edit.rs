@@ -49,15 +49,7 @@ fn UserForms(user: UserDetail) -> impl IntoView {
     let delete = ServerAction::<DeleteUser>::new();
     let update_error = use_form_error(update);
     let delete_error = use_form_error(delete);
-    let type_options = Signal::derive(move || {
-        vec![
-            ("basic".to_owned(), t_string!(i18n, type_basic).to_string()),
-            (
-                "enhanced".to_owned(),
-                t_string!(i18n, type_enhanced).to_string(),
-            ),
-        ]
-    });
+    let type_options = super::account_type_options(i18n);
     let hint =
         move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     let quota = Quota::from_mb(user.quota_mb)

@@ -21,15 +21,7 @@ pub fn NewUserPage() -> impl IntoView {
             .map(|d| (d.id.to_string(), d.name))
             .collect::<Vec<_>>()
     });
-    let type_options = Signal::derive(move || {
-        vec![
-            ("basic".to_owned(), t_string!(i18n, type_basic).to_string()),
-            (
-                "enhanced".to_owned(),
-                t_string!(i18n, type_enhanced).to_string(),
-            ),
-        ]
-    });
+    let type_options = super::account_type_options(i18n);
     let hint = move |s: fn(I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     view! {
         <Title text=move || t_string!(i18n, new_user_title).to_string() />
