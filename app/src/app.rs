@@ -1,7 +1,7 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
 use crate::pages::users::{EditUserPage, NewUserPage, UsersPage};
-use crate::pages::{AdminLayout, DomainsPage, LoginPage, SettingsPage, SetupPage};
+use crate::pages::{AdminLayout, DomainsPage, LoginPage, OverviewPage, SettingsPage, SetupPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                         <Route path=path!("users/new") view=NewUserPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
+                        <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                     </ParentRoute>

@@ -163,6 +163,14 @@ pub trait Store: Send + Sync {
     /// Adds a mailbox if a licence and enough of the storage pool are free, in one transaction.
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError>;
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError>;
+    /// Accounts not seen since `stale_before` (never-signed-in first), and disabled accounts:
+    /// up to `limit` of each, with their full counts.
+    async fn accounts_to_review(
+        &self,
+        organisation_id: i64,
+        stale_before: i64,
+        limit: i64,
+    ) -> Result<AccountsToReview, StoreError>;
     /// Saves the changes in one transaction; the quota must fit the storage pool, and disabling
     /// ends every session of the user.
     async fn update_user(
@@ -179,6 +187,14 @@ pub trait Store: Send + Sync {
         organisation_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountsToReview {
+    pub stale: Vec<UserRow>,
+    pub stale_count: i64,
+    pub disabled: Vec<UserRow>,
+    pub disabled_count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -645,6 +645,85 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
     );
 }
 
+async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let day = 86_400;
+    let mut ids = Vec::new();
+    for (local, last_seen) in [
+        ("recent", Some(NOW - day)),
+        ("old", Some(NOW - 200 * day)),
+        ("older", Some(NOW - 400 * day)),
+        ("never", None),
+    ] {
+        let row = store
+            .create_user(new_user(org, main, local, local))
+            .await
+            .unwrap();
+        if let Some(at) = last_seen {
+            let token = vec![ids.len() as u8 + 1; 32];
+            store
+                .create_session(NewSession {
+                    user_id: row.id,
+                    token_hash: token,
+                    device: "d".into(),
+                    ip: "::1".into(),
+                    now: at,
+                })
+                .await
+                .unwrap();
+        }
+        ids.push(row.id);
+    }
+    // The clerk never signed in either.
+    let review = store
+        .accounts_to_review(org, NOW - 90 * day, 3)
+        .await
+        .unwrap();
+    assert_eq!(review.stale_count, 4);
+    let order: Vec<&str> = review.stale.iter().map(|u| u.email.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "clerk@council.test",
+            "never@council.test",
+            "older@council.test"
+        ],
+        "never first, then the longest unseen, capped"
+    );
+    assert_eq!(review.disabled_count, 0);
+
+    store
+        .update_user(
+            org,
+            ids[0],
+            UserUpdate {
+                name: "recent".into(),
+                account_type: AccountType::Basic,
+                quota: Quota::from_mb(500).unwrap(),
+                disabled: true,
+                only_local_smtp: false,
+                password_hash: None,
+                now: NOW,
+            },
+        )
+        .await
+        .unwrap();
+    let review = store
+        .accounts_to_review(org, NOW - 90 * day, 20)
+        .await
+        .unwrap();
+    assert_eq!(review.disabled_count, 1);
+    assert_eq!(review.disabled[0].email, "recent@council.test");
+    assert!(store
+        .accounts_to_review(org + 1000, NOW, 20)
+        .await
+        .unwrap()
+        .stale
+        .is_empty());
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -680,4 +759,5 @@ conformance!(
     licences_and_storage_pool_bound_new_mailboxes,
     domains_with_mailboxes_stay,
     users_are_edited_disabled_and_deleted_in_one_go,
+    stale_and_disabled_accounts_are_listed_for_review,
 );

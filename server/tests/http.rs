@@ -273,6 +273,31 @@ async fn every_data_function_refuses_strangers() {
         ("auth/whoami", vec![]),
         ("users/list", vec![("search", "")]),
         ("domains/list", vec![]),
+        ("domains/summaries", vec![]),
+        ("domains/add", vec![("name", "evil.test")]),
+        ("domains/remove", vec![("id", "1")]),
+        ("organisation/usage", vec![]),
+        ("organisation/overview", vec![]),
+        (
+            "organisation/limits",
+            vec![("licences", "9"), ("storage_gb", "9")],
+        ),
+        ("users/get", vec![("id", "1")]),
+        (
+            "users/delete",
+            vec![("id", "1"), ("confirm", "clerk@council.test")],
+        ),
+        (
+            "users/update",
+            vec![
+                ("id", "1"),
+                ("name", "x"),
+                ("account_type", "basic"),
+                ("quota_gb", "1"),
+                ("password", ""),
+                ("password_confirm", ""),
+            ],
+        ),
         ("auth/logout", vec![]),
         (
             "users/create",

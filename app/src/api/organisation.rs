@@ -1,13 +1,13 @@
 //! The organisation's licences and storage pool.
 use crate::error::AppError;
-use crate::model::OrganisationUsage;
+use crate::model::{OrganisationUsage, Overview};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::{audit, finish, require_account_admin, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::parse_gb_as_mb,
+    crate::model::{parse_gb_as_mb, AuditLine, STALE_AFTER_DAYS},
     crate::store::StoreError,
     serde_json::json,
 };
@@ -24,6 +24,42 @@ pub async fn usage() -> Result<OrganisationUsage, AppError> {
                 .store
                 .organisation_usage(admin.organisation_id)
                 .await?)
+        }
+        .await,
+    )
+}
+
+/// Accounts to review and the latest admin actions, for the overview page.
+#[server(endpoint = "organisation/overview")]
+pub async fn load_overview() -> Result<Overview, AppError> {
+    finish(
+        async {
+            let admin = require_admin()?;
+            let services = services()?;
+            let org = admin.organisation_id;
+            let stale_before = services.clock.now() - STALE_AFTER_DAYS * 86_400;
+            let review = services
+                .store
+                .accounts_to_review(org, stale_before, 20)
+                .await?;
+            let recent = services.store.list_audit(org, 10).await?;
+            Ok(Overview {
+                usage: services.store.organisation_usage(org).await?,
+                stale: review.stale,
+                stale_count: review.stale_count,
+                disabled: review.disabled,
+                disabled_count: review.disabled_count,
+                recent_actions: recent
+                    .into_iter()
+                    .map(|e| AuditLine {
+                        at: e.at,
+                        actor: e.actor,
+                        action: e.action,
+                        target: e.target,
+                        success: e.success,
+                    })
+                    .collect(),
+            })
         }
         .await,
     )

@@ -8,7 +8,7 @@ mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
 pub use name::DisplayName;
-pub use organisation::{DomainSummary, OrganisationUsage};
+pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
 pub use quota::{format_mb, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{

@@ -1,3 +1,4 @@
+use super::UserRow;
 use serde::{Deserialize, Serialize};
 
 /// What the organisation has bought and what it uses: shown on every page.
@@ -25,4 +26,29 @@ pub struct DomainSummary {
     pub id: i64,
     pub name: String,
     pub mailboxes: i64,
+}
+
+/// Days without a sign-in after which an account counts as stale.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// What the overview page shows: accounts to look at, and recent admin actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub usage: OrganisationUsage,
+    /// Never signed in first, then the longest unseen; at most a page.
+    pub stale: Vec<UserRow>,
+    pub stale_count: i64,
+    pub disabled: Vec<UserRow>,
+    pub disabled_count: i64,
+    pub recent_actions: Vec<AuditLine>,
+}
+
+/// One line of the audit trail as pages show it; never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub success: bool,
 }

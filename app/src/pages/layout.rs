@@ -26,6 +26,7 @@ pub fn AdminLayout() -> impl IntoView {
                             <header class="topbar">
                                 <a class="brand" href="/users">{t!(i18n, app_name)}</a>
                                 <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
+                                    <A href="/overview">{t!(i18n, nav_overview)}</A>
                                     <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
                                     <A href="/users/new">{t!(i18n, nav_new_user)}</A>
                                     <A href="/domains">{t!(i18n, nav_domains)}</A>

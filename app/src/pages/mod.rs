@@ -2,6 +2,7 @@
 mod domains;
 mod layout;
 mod login;
+mod overview;
 mod settings;
 mod setup;
 pub mod users;
@@ -9,5 +10,6 @@ pub mod users;
 pub use domains::DomainsPage;
 pub use layout::AdminLayout;
 pub use login::LoginPage;
+pub use overview::OverviewPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;

@@ -6,8 +6,8 @@ use app::model::{
     UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use app::store::{
-    AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser, SessionLimits,
-    Store, StoreError, UserUpdate,
+    AccountsToReview, AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser,
+    SessionLimits, Store, StoreError, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
@@ -428,6 +428,61 @@ impl Store for PgStore {
         .await
         .map_err(backend)?;
         row.try_into()
+    }
+
+    async fn accounts_to_review(
+        &self,
+        organisation_id: i64,
+        stale_before: i64,
+        limit: i64,
+    ) -> Result<AccountsToReview, StoreError> {
+        let stale: Vec<UserRecord> = sqlx::query_as(
+            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+             WHERE organisation_id = $1 AND (last_login_at IS NULL OR last_login_at < $2) \
+             ORDER BY CASE WHEN last_login_at IS NULL THEN 0 ELSE 1 END, last_login_at, email LIMIT $3",
+        )
+        .bind(organisation_id)
+        .bind(stale_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let stale_count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE organisation_id = $1 \
+             AND (last_login_at IS NULL OR last_login_at < $2)",
+        )
+        .bind(organisation_id)
+        .bind(stale_before)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        let disabled: Vec<UserRecord> = sqlx::query_as(
+            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+             WHERE organisation_id = $1 AND status = 'disabled' ORDER BY email LIMIT $2",
+        )
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        let disabled_count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE organisation_id = $1 AND status = 'disabled'",
+        )
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        let rows = |r: Vec<UserRecord>| {
+            r.into_iter()
+                .map(UserRow::try_from)
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(AccountsToReview {
+            stale: rows(stale)?,
+            stale_count,
+            disabled: rows(disabled)?,
+            disabled_count,
+        })
     }
 
     async fn update_user(

@@ -1,0 +1,24 @@
+import { expect, test } from "@playwright/test";
+import { LoginPage, NewUserPage, unique } from "./support";
+
+test("the overview lists accounts to review and recent admin actions", async ({ page }, info) => {
+  const login = new LoginPage(page, info);
+  await login.open();
+  await login.signIn();
+  await expect(page).toHaveURL(/\/users$/);
+
+  const username = unique(info, "stale");
+  const form = new NewUserPage(page, info);
+  await form.open();
+  await form.create({ username, name: `Never Seen ${username}`, password: "quartz meadow tumble 7" });
+  await expect(page.getByRole("status")).toHaveText("The user was created.");
+
+  await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Not signed in for 90 days or more: \d+/ })).toBeVisible();
+  const stale = page.getByRole("table", { name: "Accounts not signed in for 90 days or more, never-signed-in first" });
+  await expect(stale.getByRole("row").filter({ hasText: `${username}@council.test` })).toContainText("Never");
+  const recent = page.getByRole("table", { name: "The latest admin actions and sign-ins" });
+  await expect(recent.getByRole("row").filter({ hasText: `${username}@council.test` })).toContainText("Created a user");
+  await expect(recent.getByRole("row").filter({ hasText: "Signed in" }).first()).toContainText("Done");
+});
