@@ -47,3 +47,21 @@ test("refusals appear next to the field they concern", async ({ page }, info) =>
   await form.create({ username, name: "Second", password: "quartz meadow tumble 7" });
   await expect(page.getByLabel("Username")).toHaveAccessibleDescription(/User already exists/);
 });
+
+test("the list sorts by quota, largest first, and keeps the order in the URL", async ({ page }, info) => {
+  const users = new UsersPage(page, info);
+  await users.open();
+  await page.getByLabel("Sort by").selectOption({ label: "Quota" });
+  await page.getByLabel("Order").selectOption({ label: "Descending" });
+  if (info.project.use.javaScriptEnabled === false) {
+    await page.getByRole("search").getByRole("button", { name: "Search" }).click();
+  }
+  await expect(page).toHaveURL(/sort=quota/);
+  await expect(page).toHaveURL(/dir=desc/);
+  const quotas = await page
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader") })
+    .evaluateAll((rows) => rows.map((r) => parseFloat(r.querySelectorAll("td")[2].textContent ?? "0")));
+  expect(quotas.length).toBeGreaterThan(1);
+  expect([...quotas].sort((a, b) => b - a)).toEqual(quotas);
+});

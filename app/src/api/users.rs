@@ -11,7 +11,8 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Viewer,
     crate::model::{
-        AccountType, DisplayName, LocalPart, Quota, Role, UserCursor, UserQuery, PAGE_SIZE,
+        AccountType, DisplayName, LocalPart, Quota, Role, UserCursor, UserQuery, UserSort,
+        PAGE_SIZE,
     },
     crate::security::password,
     crate::store::{NewUser, UserUpdate},
@@ -21,11 +22,14 @@ use {
 /// Longest search text we pass to the database.
 pub const SEARCH_MAX_CHARS: usize = 100;
 
-/// One page of the list. `after` / `before` are the address cursors of keyset pagination.
+/// One page of the list, ordered by `sort` (`address`, `name`, `last_sign_in`, `quota`;
+/// `dir=desc` reverses it). `after` / `before` are the cursors of keyset pagination.
 #[server(endpoint = "users/list")]
 pub async fn list_users(
     search: String,
     domain: Option<i64>,
+    sort: Option<String>,
+    dir: Option<String>,
     after: Option<String>,
     before: Option<String>,
 ) -> Result<UserPage, AppError> {
@@ -42,6 +46,8 @@ pub async fn list_users(
             let query = UserQuery {
                 search,
                 domain_id: domain,
+                sort: UserSort::parse(sort.as_deref().unwrap_or_default()),
+                descending: dir.as_deref() == Some("desc"),
                 cursor,
             };
             Ok(services

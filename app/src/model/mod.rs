@@ -12,8 +12,8 @@ pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, ST
 pub use quota::{format_mb, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
-    AccountStatus, AccountType, Domain, UserCursor, UserDetail, UserPage, UserQuery, UserRow,
-    Viewer, PAGE_SIZE,
+    AccountStatus, AccountType, Domain, SortKey, UserCursor, UserDetail, UserPage, UserQuery,
+    UserRow, UserSort, Viewer, PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

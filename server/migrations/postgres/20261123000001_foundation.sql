@@ -23,7 +23,7 @@ CREATE TABLE users (
     local_part TEXT NOT NULL,
     email TEXT COLLATE "C" NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    name_lower TEXT NOT NULL,
+    name_lower TEXT COLLATE "C" NOT NULL,
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('account_admin', 'user_admin', 'user')),
     account_type TEXT NOT NULL CHECK (account_type IN ('basic', 'enhanced')),

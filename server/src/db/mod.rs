@@ -1,6 +1,7 @@
 //! Storage: one `Store` trait, a SQLite and a PostgreSQL implementation, chosen by the scheme of
 //! `DATABASE_URL`.
 mod error;
+mod list;
 pub mod postgres;
 mod rows;
 pub mod sqlite;

@@ -1,9 +1,10 @@
 //! The PostgreSQL back end, for scale. Method order matches `postgres.rs`, so a diff shows dialect only.
-use super::error::{backend, contains_pattern, paginate, store_error, touched};
+use super::error::{backend, store_error, touched};
+use super::list;
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
-    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserCursor,
-    UserDetail, UserPage, UserQuery, UserRow, Viewer,
+    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserDetail, UserPage,
+    UserQuery, UserRow, Viewer,
 };
 use app::store::{
     AccountsToReview, AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser,
@@ -11,7 +12,7 @@ use app::store::{
 };
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgPool, Postgres};
 use std::time::Duration;
 
 pub struct PgStore {
@@ -319,54 +320,13 @@ impl Store for PgStore {
         query: &UserQuery,
         page_size: usize,
     ) -> Result<UserPage, StoreError> {
-        let mut sql = QueryBuilder::<Postgres>::new(
-            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
-             WHERE organisation_id = ",
-        );
-        sql.push_bind(organisation_id);
-        if let Some(domain_id) = query.domain_id {
-            sql.push(" AND domain_id = ").push_bind(domain_id);
-        }
-        if !query.search.is_empty() {
-            let pattern = contains_pattern(&query.search);
-            sql.push(" AND (name_lower LIKE ")
-                .push_bind(pattern.clone());
-            sql.push(" ESCAPE '\\' OR email LIKE ").push_bind(pattern);
-            sql.push(" ESCAPE '\\')");
-        }
-        let backwards = matches!(query.cursor, Some(UserCursor::Before(_)));
-        match &query.cursor {
-            Some(UserCursor::After(c)) => {
-                sql.push(" AND email > ").push_bind(c.clone());
-            }
-            Some(UserCursor::Before(c)) => {
-                sql.push(" AND email < ").push_bind(c.clone());
-            }
-            None => {}
-        }
-        sql.push(if backwards {
-            " ORDER BY email DESC LIMIT "
-        } else {
-            " ORDER BY email LIMIT "
-        });
-        sql.push_bind(page_size as i64 + 1);
+        let mut sql = list::users_query::<Postgres>(organisation_id, query, page_size);
         let rows: Vec<UserRecord> = sql
             .build_query_as()
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
-        let (rows, next, prev) =
-            paginate(rows, page_size, backwards, query.cursor.is_some(), |r| {
-                r.email.clone()
-            });
-        Ok(UserPage {
-            users: rows
-                .into_iter()
-                .map(UserRow::try_from)
-                .collect::<Result<_, _>>()?,
-            next,
-            prev,
-        })
+        list::users_page(rows, query, page_size)
     }
 
     async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {

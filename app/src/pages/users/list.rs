@@ -2,7 +2,7 @@ use crate::api::domains::list_domains;
 use crate::api::users::list_users;
 use crate::components::{query_string, submit_after_pause, utc_minutes};
 use crate::i18n::*;
-use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow};
+use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -13,6 +13,8 @@ use leptos_router::hooks::use_query_map;
 struct ListState {
     search: String,
     domain: String,
+    sort: String,
+    dir: String,
     after: String,
     before: String,
 }
@@ -26,6 +28,8 @@ pub fn UsersPage() -> impl IntoView {
         ListState {
             search: q.get("search").unwrap_or_default(),
             domain: q.get("domain").unwrap_or_default(),
+            sort: q.get("sort").unwrap_or_default(),
+            dir: q.get("dir").unwrap_or_default(),
             after: q.get("after").unwrap_or_default(),
             before: q.get("before").unwrap_or_default(),
         }
@@ -38,6 +42,8 @@ pub fn UsersPage() -> impl IntoView {
             list_users(
                 s.search,
                 s.domain.parse().ok(),
+                Some(s.sort).filter(|v| !v.is_empty()),
+                Some(s.dir).filter(|v| !v.is_empty()),
                 Some(s.after).filter(|a| !a.is_empty()),
                 Some(s.before).filter(|b| !b.is_empty()),
             )
@@ -91,6 +97,33 @@ pub fn UsersPage() -> impl IntoView {
                     </Suspense>
                 </select>
             </div>
+            <div class="field">
+                <label for="users-sort">{t!(i18n, sort_by)}</label>
+                <select id="users-sort" name="sort" on:change=submit_now>
+                    {move || {
+                        let chosen = UserSort::parse(&state.get().sort);
+                        UserSort::ALL
+                            .into_iter()
+                            .map(|s| {
+                                let label = move || match s {
+                                    UserSort::Address => t_string!(i18n, sort_address).to_string(),
+                                    UserSort::Name => t_string!(i18n, sort_name).to_string(),
+                                    UserSort::LastSignIn => t_string!(i18n, sort_last_sign_in).to_string(),
+                                    UserSort::Quota => t_string!(i18n, sort_quota).to_string(),
+                                };
+                                view! { <option value=s.as_str() selected=s == chosen>{label}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="field">
+                <label for="users-dir">{t!(i18n, order)}</label>
+                <select id="users-dir" name="dir" on:change=submit_now>
+                    <option value="asc" selected=move || state.get().dir != "desc">{t!(i18n, order_asc)}</option>
+                    <option value="desc" selected=move || state.get().dir == "desc">{t!(i18n, order_desc)}</option>
+                </select>
+            </div>
             <button type="submit" class="button">{t!(i18n, apply_filters)}</button>
         </Form>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -130,6 +163,8 @@ fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
         let q = query_string([
             ("search", state.search.as_str()),
             ("domain", state.domain.as_str()),
+            ("sort", state.sort.as_str()),
+            ("dir", state.dir.as_str()),
             cursor,
         ]);
         format!("/users?{q}")
