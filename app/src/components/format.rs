@@ -1,4 +1,6 @@
 //! Values shown the same on the server and in the browser, so hydration matches.
+use crate::i18n::*;
+use leptos::prelude::*;
 use time::OffsetDateTime;
 
 /// `2026-11-23 10:40 UTC`.
@@ -13,6 +15,16 @@ pub fn utc_minutes(unix_seconds: i64) -> String {
             t.minute()
         ),
         Err(_) => String::new(),
+    }
+}
+
+/// When someone last signed in, or "Never".
+#[component]
+pub fn LastSignIn(at: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    match at {
+        Some(seconds) => utc_minutes(seconds).into_any(),
+        None => t!(i18n, never).into_any(),
     }
 }
 

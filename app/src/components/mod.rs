@@ -8,5 +8,5 @@ mod language;
 pub use debounce::submit_after_pause;
 pub use errors::{error_text, use_form_error, FormAlert};
 pub use field::{CheckboxField, Field, SelectField};
-pub use format::{query_string, utc_minutes};
+pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;

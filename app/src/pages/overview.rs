@@ -1,5 +1,5 @@
 use crate::api::organisation::load_overview;
-use crate::components::utc_minutes;
+use crate::components::{utc_minutes, LastSignIn};
 use crate::i18n::*;
 use crate::model::{format_mb, AuditLine, UserRow};
 use leptos::prelude::*;
@@ -61,7 +61,6 @@ fn AccountList(users: Vec<UserRow>, caption: fn(I18nContext<Locale>) -> String) 
                 {users
                     .into_iter()
                     .map(|u| {
-                        let last = u.last_login_at.map(utc_minutes);
                         view! {
                             <tr>
                                 <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>
@@ -69,10 +68,7 @@ fn AccountList(users: Vec<UserRow>, caption: fn(I18nContext<Locale>) -> String) 
                                 </th>
                                 <td data-label=move || t_string!(i18n, col_address).to_string()>{u.email}</td>
                                 <td data-label=move || t_string!(i18n, col_last_login).to_string()>
-                                    {match last {
-                                        Some(text) => text.into_any(),
-                                        None => t!(i18n, never).into_any(),
-                                    }}
+                                    <LastSignIn at=u.last_login_at />
                                 </td>
                             </tr>
                         }

@@ -1,6 +1,6 @@
 use crate::api::domains::list_domains;
 use crate::api::users::list_users;
-use crate::components::{query_string, submit_after_pause, utc_minutes};
+use crate::components::{query_string, submit_after_pause, LastSignIn};
 use crate::i18n::*;
 use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
 use leptos::prelude::*;
@@ -205,7 +205,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
     let quota = Quota::from_mb(user.quota_mb)
         .map(|q| q.to_string())
         .unwrap_or_default();
-    let last = user.last_login_at.map(utc_minutes);
+    let last = user.last_login_at;
     let kind = user.account_type;
     let status = user.status;
     view! {
@@ -230,10 +230,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
                 </span>
             </td>
             <td data-label=move || t_string!(i18n, col_last_login).to_string()>
-                {match last {
-                    Some(text) => text.into_any(),
-                    None => t!(i18n, never).into_any(),
-                }}
+                <LastSignIn at=last />
             </td>
         </tr>
     }
