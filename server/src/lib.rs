@@ -72,8 +72,14 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
             state.clone(),
             http::session::attach,
         ))
-        .layer(middleware::from_fn_with_state(state, http::csrf::check))
-        .layer(middleware::from_fn(http::headers::security))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::csrf::check,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state,
+            http::headers::security,
+        ))
         // The WASM bundle shrinks to about a third with Brotli.
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(options)

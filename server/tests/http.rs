@@ -50,9 +50,13 @@ fn config() -> Config {
 }
 
 async fn panel() -> Panel {
+    panel_with(config()).await
+}
+
+async fn panel_with(config: Config) -> Panel {
     let (store, dir) = support::sqlite_store().await;
     let clock = TestClock::new(1_800_000_000);
-    let state = Arc::new(AppState::new(config(), store.clone(), clock.clone()));
+    let state = Arc::new(AppState::new(config, store.clone(), clock.clone()));
     let options = leptos::config::LeptosOptions::builder()
         .output_name("postmaster")
         .site_root("target/site")
@@ -488,6 +492,12 @@ async fn pages_carry_security_headers_and_send_strangers_to_sign_in() {
         .contains("frame-ancestors 'none'"));
     assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(reply.headers[header::REFERRER_POLICY], "same-origin");
+    assert!(
+        !reply
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "no HSTS over plain HTTP"
+    );
 
     let users = panel
         .send(
@@ -754,4 +764,20 @@ async fn disabling_or_deleting_a_user_ends_their_sessions_at_once() {
     assert!(events
         .iter()
         .any(|e| e.action == "user.delete" && e.target == "helper@council.test" && e.success));
+}
+
+#[tokio::test]
+async fn served_over_tls_the_panel_asks_for_hsts() {
+    let tls = Config {
+        base_url: url::Url::parse("https://mail.example.org").unwrap(),
+        ..config()
+    };
+    let panel = panel_with(tls).await;
+    let reply = panel
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        reply.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
 }

@@ -1,11 +1,14 @@
 //! Response headers for every answer: no framing, no sniffing, a same-origin referrer (form
-//! posts without WASM return to their page through it), and no caching of personal data.
-use axum::extract::Request;
+//! posts without WASM return to their page through it), no caching of personal data, and HSTS
+//! when the panel is served over TLS.
+use crate::AppState;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
-pub async fn security(req: Request, next: Next) -> Response {
+pub async fn security(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -24,6 +27,12 @@ pub async fn security(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    if state.config.base_url.scheme() == "https" {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     if !static_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
