@@ -40,6 +40,13 @@ test("an administrator edits, disables and deletes a user", async ({ page }, inf
   await expect(page.getByRole("heading", { name: "Edited Name", level: 1 })).toBeVisible();
   await ready(page, info);
   await expect(page.getByText(`Deleting ${address} removes the mailbox with every email`)).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download this account's record (JSON)" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`${address}.json`);
+  const record = JSON.parse(require("node:fs").readFileSync(await file.path(), "utf8"));
+  expect(record.email).toBe(address);
+  expect(record.name).toBe("Edited Name");
   await page.getByLabel("Type the address to confirm").fill("someone-else@council.test");
   await page.getByRole("button", { name: "Delete user" }).click();
   await expect(page.getByLabel("Type the address to confirm")).toHaveAccessibleDescription(

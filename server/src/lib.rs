@@ -56,13 +56,15 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
     let api_context = context.clone();
+    let server_fn_handler = move |req: Request<Body>| {
+        leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
+    };
     let shell_options = options.clone();
     Router::new()
         .route(
             "/api/{*fn_name}",
-            post(move |req: Request<Body>| {
-                leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
-            }),
+            // GET only for the read-only functions declared with `GetUrl` (downloads).
+            post(server_fn_handler.clone()).get(server_fn_handler),
         )
         .leptos_routes_with_context(&options, routes, context, move || {
             shell(shell_options.clone())

@@ -781,3 +781,29 @@ async fn served_over_tls_the_panel_asks_for_hsts() {
         "max-age=31536000; includeSubDomains"
     );
 }
+
+#[tokio::test]
+async fn an_account_record_downloads_as_json_without_its_hash() {
+    let panel = panel().await;
+    let cookie = panel.admin_session().await;
+    let me: serde_json::Value =
+        serde_json::from_str(&panel.api("auth/whoami", &[], Some(&cookie)).await.body).unwrap();
+    let uri = format!("/api/users/export?id={}", me["user_id"]);
+    let get = |cookie: Option<&str>| {
+        let mut req = Request::get(&uri);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let reply = panel.send(get(Some(&cookie))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"clerk@council.test.json\""
+    );
+    let record: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(record["email"], "clerk@council.test");
+    assert!(!reply.body.contains("argon2"));
+    assert_eq!(panel.send(get(None)).await.status, StatusCode::UNAUTHORIZED);
+}

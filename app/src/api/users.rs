@@ -150,6 +150,29 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
     )
 }
 
+/// The mailbox's record as a JSON download, to keep before deleting it. A GET, so a plain link
+/// works; it changes nothing. Never holds the password hash.
+#[server(endpoint = "users/export", input = server_fn::codec::GetUrl)]
+pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let user = services()?
+                .store
+                .get_user(admin.organisation_id, id)
+                .await?;
+            let disposition = format!("attachment; filename=\"{}.json\"", user.email);
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
+                    response.insert_header(axum::http::header::CONTENT_DISPOSITION, value);
+                }
+            }
+            Ok(user)
+        }
+        .await,
+    )
+}
+
 /// The target if the caller may change it: only the account admin acts on an account admin.
 #[cfg(feature = "ssr")]
 async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {

@@ -129,6 +129,10 @@ fn UserForms(user: UserDetail) -> impl IntoView {
         <section class="danger-zone" aria-labelledby="delete-heading">
             <h2 id="delete-heading">{t!(i18n, delete_user_heading)}</h2>
             <p>{t!(i18n, delete_warning, email = move || email.clone())}</p>
+            <p>
+                {t!(i18n, delete_keep_hint)} " "
+                <a href=format!("/api/users/export?id={}", user.id) download>{t!(i18n, export_record)}</a>
+            </p>
             <FormAlert error=delete_error />
             <ActionForm action=delete>
                 <input type="hidden" name="id" value=user.id />
