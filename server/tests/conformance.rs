@@ -42,6 +42,22 @@ fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
     }
 }
 
+/// Signs `user_id` in at `at` with a token of `byte` repeated.
+async fn open_session(store: &dyn Store, user_id: i64, byte: u8, at: i64) -> Vec<u8> {
+    let token_hash = vec![byte; 32];
+    store
+        .create_session(NewSession {
+            user_id,
+            token_hash: token_hash.clone(),
+            device: "Firefox on Linux".into(),
+            ip: "127.0.0.1".into(),
+            now: at,
+        })
+        .await
+        .unwrap();
+    token_hash
+}
+
 async fn first_admin_is_created_once(store: &dyn Store) {
     assert!(!store.admin_exists().await.unwrap());
     let admin = organisation(store).await;
@@ -109,17 +125,7 @@ async fn sign_in_lookup_by_address(store: &dyn Store) {
 
 async fn sessions_live_slide_and_expire(store: &dyn Store) {
     let admin = organisation(store).await;
-    let token = vec![7u8; 32];
-    store
-        .create_session(NewSession {
-            user_id: admin.user_id,
-            token_hash: token.clone(),
-            device: "Firefox on Linux".into(),
-            ip: "127.0.0.1".into(),
-            now: NOW,
-        })
-        .await
-        .unwrap();
+    let token = open_session(store, admin.user_id, 7u8, NOW).await;
     let viewer = store
         .session_viewer(&token, NOW + 10, LIMITS)
         .await
@@ -169,19 +175,8 @@ async fn sessions_live_slide_and_expire(store: &dyn Store) {
 
 async fn sessions_have_an_absolute_lifetime_and_can_be_deleted(store: &dyn Store) {
     let admin = organisation(store).await;
-    let (a, b) = (vec![1u8; 32], vec![2u8; 32]);
-    for token in [&a, &b] {
-        store
-            .create_session(NewSession {
-                user_id: admin.user_id,
-                token_hash: token.clone(),
-                device: "d".into(),
-                ip: "::1".into(),
-                now: NOW,
-            })
-            .await
-            .unwrap();
-    }
+    let a = open_session(store, admin.user_id, 1, NOW).await;
+    let b = open_session(store, admin.user_id, 2, NOW).await;
     let mut at = NOW;
     while at + 1800 < NOW + LIMITS.absolute {
         at += 1800;
@@ -539,17 +534,7 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
         .create_user(new_user(org, main, "ann", "Ann"))
         .await
         .unwrap();
-    let token = vec![9u8; 32];
-    store
-        .create_session(NewSession {
-            user_id: ann.id,
-            token_hash: token.clone(),
-            device: "d".into(),
-            ip: "::1".into(),
-            now: NOW,
-        })
-        .await
-        .unwrap();
+    let token = open_session(store, ann.id, 9u8, NOW).await;
     let update = |disabled: bool, quota_mb: i64| UserUpdate {
         name: "Ann Baker".into(),
         account_type: AccountType::Enhanced,
@@ -662,17 +647,7 @@ async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
             .await
             .unwrap();
         if let Some(at) = last_seen {
-            let token = vec![ids.len() as u8 + 1; 32];
-            store
-                .create_session(NewSession {
-                    user_id: row.id,
-                    token_hash: token,
-                    device: "d".into(),
-                    ip: "::1".into(),
-                    now: at,
-                })
-                .await
-                .unwrap();
+            open_session(store, row.id, ids.len() as u8 + 1, at).await;
         }
         ids.push(row.id);
     }
@@ -748,18 +723,8 @@ async fn every_order_pages_forwards_and_back(store: &dyn Store) {
             .await
             .unwrap();
         if i % 3 != 0 {
-            let token = vec![i as u8 + 1; 32];
             let at = NOW - (i as i64 % 4) * 1000;
-            store
-                .create_session(NewSession {
-                    user_id: user.id,
-                    token_hash: token,
-                    device: "d".into(),
-                    ip: "::1".into(),
-                    now: at,
-                })
-                .await
-                .unwrap();
+            open_session(store, user.id, i as u8 + 1, at).await;
         }
     }
     let all = store

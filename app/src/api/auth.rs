@@ -82,14 +82,15 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     let record = record.expect("verified implies a record");
     // A new token at every sign-in: no session fixation.
     let token = session::new_token();
-    let ua = user_agent();
+    let device = session::device_label(&user_agent());
+    let ip = client_ip();
     services
         .store
         .create_session(NewSession {
             user_id: record.user_id,
             token_hash: session::token_hash(&token),
-            device: session::device_label(&ua),
-            ip: client_ip(),
+            device: device.clone(),
+            ip: ip.clone(),
             now: services.clock.now(),
         })
         .await?;
@@ -105,7 +106,7 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
             .update_password_hash(record.user_id, &upgraded, services.clock.now())
             .await?;
     }
-    tracing::info!(target: "signin", result = "success", account = %shown, ip = %client_ip());
+    tracing::info!(target: "signin", result = "success", account = %shown, ip = %ip);
     let actor = crate::model::Viewer {
         user_id: record.user_id,
         organisation_id: record.organisation_id,
@@ -120,7 +121,7 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         "sign_in",
         &shown,
         true,
-        json!({ "device": session::device_label(&ua) }),
+        json!({ "device": device }),
     )
     .await;
     leptos_axum::redirect("/users");

@@ -14,6 +14,19 @@ fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Signal<
     })
 }
 
+/// The `aria-describedby` of a field: its hint, if it has one, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    message: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let error = message.get().is_some().then(|| error_id.clone());
+        let ids: Vec<String> = hint_id.clone().into_iter().chain(error).collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input with its hint and the error that concerns it, wired for screen readers.
 /// The children are the label's text.
 #[component]
@@ -34,20 +47,11 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = field_message(error, name);
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if message.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(
+        hint.is_some().then(|| hint_id.clone()),
+        error_id.clone(),
+        message,
+    );
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
             <label for=id.clone()>{children()}</label>
@@ -93,10 +97,7 @@ pub fn SelectField(
                 id=id.clone()
                 name=name
                 aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby={
-                    let error_id = error_id.clone();
-                    move || message.get().is_some().then(|| error_id.clone())
-                }
+                aria-describedby=described_by(None, error_id.clone(), message)
             >
                 <For each=move || options.get() key=|(v, _)| v.clone() let((value, text))>
                     <option
@@ -127,16 +128,11 @@ pub fn CheckboxField(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let message = field_message(error, name);
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            if message.get().is_some() {
-                error_id.clone()
-            } else {
-                hint_id.clone()
-            }
-        }
-    };
+    let described = described_by(
+        hint.is_some().then(|| hint_id.clone()),
+        error_id.clone(),
+        message,
+    );
     view! {
         <div class="field field-check" class:field-invalid=move || message.get().is_some()>
             <input id=id.clone() name=name type="checkbox" checked=checked aria-describedby=described />
