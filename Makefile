@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint unit e2e
+.PHONY: run test bench setup build lint unit e2e
 
 run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
 	@scripts/setup.sh build
@@ -13,6 +13,10 @@ run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster
 test: ## Lint, unit, conformance (SQLite + PostgreSQL), HTTP and end-to-end tests
 	@scripts/setup.sh test
 	scripts/test.sh
+
+bench: ## Seed 100,000 mailboxes and time the users list on SQLite and PostgreSQL (p50/p95/p99)
+	@scripts/setup.sh test
+	scripts/bench.sh
 
 lint:
 	scripts/test.sh lint

@@ -1,6 +1,8 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
-use crate::pages::users::{EditUserPage, NewUserPage, UsersPage};
+use crate::pages::users::{
+    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UsersPage,
+};
 use crate::pages::{AdminLayout, DomainsPage, LoginPage, OverviewPage, SettingsPage, SetupPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -45,6 +47,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
                         <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                         <Route path=path!("users/new") view=NewUserPage ssr=SsrMode::Async />
+                        <Route path=path!("users/bulk") view=BulkPage ssr=SsrMode::Async />
+                        <Route path=path!("users/import") view=ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("users/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
                         <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />

@@ -40,6 +40,24 @@ pub enum ErrorCode {
     ConfirmMismatch,
     /// Administrators can't disable or delete their own account.
     SelfAction,
+    /// A bulk action without any account chosen.
+    NothingSelected,
+    /// More accounts chosen than one bulk action takes (the limit).
+    TooManySelected(i64),
+    /// A box that must be ticked to confirm was not.
+    ConfirmRequired,
+    /// Not one of the values offered.
+    ChoiceInvalid,
+    /// An earlier line of the same file has this address.
+    DuplicateInFile,
+    /// The file is not CSV, or its first line doesn't name the columns.
+    CsvInvalid,
+    /// The file has no line after its header.
+    CsvEmpty,
+    /// More lines than one import takes (the limit).
+    CsvTooManyRows(i64),
+    /// The address on this line of an import was taken after its preview.
+    AddressTakenOnLine(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! functions only ever see `&dyn Store`.
 use crate::model::{
     AccountType, Domain, DomainName, DomainSummary, EmailAddress, LocalPart, OrganisationUsage,
-    Quota, Role, UserDetail, UserPage, UserQuery, UserRow, Viewer,
+    Preferences, Quota, Role, UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use async_trait::async_trait;
 
@@ -19,6 +19,9 @@ pub enum StoreError {
     /// The quota asked for is more than the storage pool has left.
     #[error("only {available_mb} MB left in the storage pool")]
     StoragePoolExceeded { available_mb: i64 },
+    /// The address of the batch's row `index` (from 0) is taken.
+    #[error("row {index}: the address is taken")]
+    RowConflict { index: usize },
     /// The item is still used by this many mailboxes.
     #[error("still used by {mailboxes} mailboxes")]
     InUse { mailboxes: i64 },
@@ -47,6 +50,7 @@ pub struct NewUser {
     pub account_type: AccountType,
     pub role: Role,
     pub quota: Quota,
+    pub preferences: Preferences,
     pub now: i64,
 }
 
@@ -85,9 +89,26 @@ pub struct UserUpdate {
     pub quota: Quota,
     pub disabled: bool,
     pub only_local_smtp: bool,
+    pub preferences: Preferences,
     /// A new password's hash, when the admin set one.
     pub password_hash: Option<String>,
     pub now: i64,
+}
+
+/// A checked CSV upload: its rows as JSON, opaque to the store.
+#[derive(Debug, Clone)]
+pub struct NewImport {
+    pub organisation_id: i64,
+    pub created_by: i64,
+    pub rows_json: String,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredImport {
+    pub created_by: i64,
+    pub created_at: i64,
+    pub rows_json: String,
 }
 
 #[derive(Debug, Clone)]
@@ -160,8 +181,20 @@ pub trait Store: Send + Sync {
         query: &UserQuery,
         page_size: usize,
     ) -> Result<UserPage, StoreError>;
-    /// Adds a mailbox if a licence and enough of the storage pool are free, in one transaction.
-    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError>;
+    /// Adds the mailboxes, all or none, in one transaction: licences and storage for all of them
+    /// must be free, and an address already taken fails the batch with `RowConflict`.
+    async fn create_users(&self, users: &[NewUser]) -> Result<Vec<UserRow>, StoreError>;
+    /// Adds one mailbox if a licence and enough of the storage pool are free.
+    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
+        let mut rows = self
+            .create_users(std::slice::from_ref(&user))
+            .await
+            .map_err(|e| match e {
+                StoreError::RowConflict { .. } => StoreError::Conflict { field: "username" },
+                e => e,
+            })?;
+        rows.pop().ok_or(StoreError::NotFound)
+    }
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError>;
     /// Accounts not seen since `stale_before` (never-signed-in first), and disabled accounts:
     /// up to `limit` of each, with their full counts.
@@ -179,8 +212,33 @@ pub trait Store: Send + Sync {
         user_id: i64,
         update: UserUpdate,
     ) -> Result<(), StoreError>;
-    /// Deletes the mailbox and its sessions in one transaction.
-    async fn delete_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError>;
+    /// Disables (ending their sessions) or enables the mailboxes in one transaction, all or
+    /// none: `NotFound` if any id is not the organisation's. Returns their addresses.
+    async fn set_users_disabled(
+        &self,
+        organisation_id: i64,
+        user_ids: &[i64],
+        disabled: bool,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError>;
+    /// Deletes the mailboxes and their sessions in one transaction, all or none (`NotFound` if
+    /// any id is not the organisation's). Returns their addresses.
+    async fn delete_users(
+        &self,
+        organisation_id: i64,
+        user_ids: &[i64],
+    ) -> Result<Vec<String>, StoreError>;
+    /// Keeps a checked CSV upload until the admin confirms it; uploads older than
+    /// `expire_before` go at the same time. Returns its id.
+    async fn save_import(&self, import: NewImport, expire_before: i64) -> Result<i64, StoreError>;
+    /// The organisation's upload `import_id` if it is newer than `expire_before`.
+    async fn load_import(
+        &self,
+        organisation_id: i64,
+        import_id: i64,
+        expire_before: i64,
+    ) -> Result<StoredImport, StoreError>;
+    async fn delete_import(&self, organisation_id: i64, import_id: i64) -> Result<(), StoreError>;
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn list_audit(
         &self,

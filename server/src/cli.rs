@@ -20,6 +20,19 @@ pub struct Cli {
 pub enum Command {
     /// Serve the panel (the default).
     Serve,
+    /// Fill the organisation of an account administrator with generated mailboxes (realistic
+    /// names, several domains), raising its licences and storage to fit. For trying the panel
+    /// at a host's scale; the mailboxes cannot sign in until given a password.
+    Seed {
+        /// The account administrator whose organisation receives the mailboxes.
+        #[arg(long)]
+        admin: String,
+        #[arg(long, default_value_t = 100_000)]
+        users: usize,
+        /// The same number gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage administrators.
     Admin {
         #[command(subcommand)]
@@ -108,4 +121,28 @@ fn describe(code: app::error::ErrorCode) -> String {
         C::PasswordTooWeak => "it is too easy to guess; add a few unusual words".into(),
         other => format!("{other:?}"),
     }
+}
+
+/// Seeds the organisation whose account admin is `admin`; prints progress on standard error.
+pub async fn seed(
+    store: &dyn Store,
+    now: i64,
+    admin: &str,
+    users: usize,
+    seed: u64,
+) -> Result<crate::seed::Seeded, String> {
+    let address =
+        EmailAddress::parse(admin).map_err(|_| format!("not an email address: {admin}"))?;
+    let login = store
+        .find_login(&address)
+        .await
+        .map_err(|e| e.to_string())?
+        .filter(|l| l.role == app::model::Role::AccountAdmin)
+        .ok_or_else(|| format!("{admin} is not an account administrator"))?;
+    crate::seed::seed_users(store, login.organisation_id, users, seed, now, |done| {
+        eprint!("\rAdded {done} of {users} mailboxes");
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .inspect(|_| eprintln!())
 }

@@ -3,6 +3,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod seed;
 
 use app::app::{shell, App};
 use app::security::{clock::Clock, password::PasswordPolicy, setup::SetupGate};

@@ -48,6 +48,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Some(Command::Seed { admin, users, seed }) => {
+            let seeded =
+                server::cli::seed(store.as_ref(), clock.now(), &admin, users, seed).await?;
+            println!(
+                "Added {} mailboxes (and {} domains) to {admin}'s organisation.",
+                seeded.users, seeded.domains
+            );
+            Ok(())
+        }
         None | Some(Command::Serve) => serve(config, store, clock).await,
     }
 }

@@ -2,11 +2,12 @@
 mod support;
 
 use app::model::{
-    AccountStatus, AccountType, DomainName, EmailAddress, LocalPart, Quota, Role, UserCursor,
-    UserQuery, UserSort,
+    AccountStatus, AccountType, DateFormat, DomainName, EmailAddress, Language, LocalPart,
+    Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort,
 };
 use app::store::{
-    AuditEntry, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError, UserUpdate,
+    AuditEntry, NewImport, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError,
+    UserUpdate,
 };
 
 const NOW: i64 = 1_800_000_000;
@@ -38,6 +39,7 @@ fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
         account_type: AccountType::Basic,
         role: Role::User,
         quota: Quota::from_mb(500).unwrap(),
+        preferences: Preferences::default(),
         now: NOW,
     }
 }
@@ -541,6 +543,11 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
         quota: Quota::from_mb(quota_mb).unwrap(),
         disabled,
         only_local_smtp: true,
+        preferences: Preferences {
+            language: Language::Fr,
+            time_zone: TimeZone::parse("Europe/Paris").unwrap(),
+            date_format: DateFormat::DayMonthYear,
+        },
         password_hash: None,
         now: NOW + 5,
     };
@@ -553,6 +560,9 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
     assert_eq!(detail.account_type, AccountType::Enhanced);
     assert_eq!(detail.quota_mb, 2000);
     assert!(detail.only_local_smtp);
+    assert_eq!(detail.preferences.language, Language::Fr);
+    assert_eq!(detail.preferences.time_zone.as_str(), "Europe/Paris");
+    assert_eq!(detail.preferences.date_format, DateFormat::DayMonthYear);
     assert_eq!(detail.status, AccountStatus::Active);
     let login = store
         .find_login(&EmailAddress::parse("ann@council.test").unwrap())
@@ -611,10 +621,10 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.delete_user(org + 1000, ann.id).await,
+        store.delete_users(org + 1000, &[ann.id]).await,
         Err(StoreError::NotFound)
     ));
-    store.delete_user(org, ann.id).await.unwrap();
+    store.delete_users(org, &[ann.id]).await.unwrap();
     assert!(matches!(
         store.get_user(org, ann.id).await,
         Err(StoreError::NotFound)
@@ -679,6 +689,7 @@ async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
                 quota: Quota::from_mb(500).unwrap(),
                 disabled: true,
                 only_local_smtp: false,
+                preferences: Preferences::default(),
                 password_hash: None,
                 now: NOW,
             },
@@ -785,6 +796,222 @@ async fn every_order_pages_forwards_and_back(store: &dyn Store) {
     }
 }
 
+async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    store.set_organisation_limits(org, 5, 10_000).await.unwrap();
+    store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+
+    let clash = [
+        new_user(org, main, "bob", "Bob"),
+        new_user(org, main, "cy", "Cy"),
+        new_user(org, main, "ann", "Ann again"),
+    ];
+    assert!(matches!(
+        store.create_users(&clash).await,
+        Err(StoreError::RowConflict { index: 2 })
+    ));
+    store.set_organisation_limits(org, 4, 10_000).await.unwrap();
+    let too_many = [
+        new_user(org, main, "bob", "Bob"),
+        new_user(org, main, "cy", "Cy"),
+        new_user(org, main, "dee", "Dee"),
+    ];
+    assert!(matches!(
+        store.create_users(&too_many).await,
+        Err(StoreError::LicencesExhausted { licences: 4 })
+    ));
+    assert_eq!(
+        store.organisation_usage(org).await.unwrap().mailboxes_used,
+        2,
+        "a refused batch leaves nothing behind"
+    );
+
+    let rows = store.create_users(&too_many[..2]).await.unwrap();
+    let emails: Vec<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+    assert_eq!(emails, ["bob@council.test", "cy@council.test"]);
+    assert_eq!(
+        store.organisation_usage(org).await.unwrap().mailboxes_used,
+        4
+    );
+}
+
+async fn several_users_change_in_one_transaction(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let rows = store
+        .create_users(&[
+            new_user(org, main, "ann", "Ann"),
+            new_user(org, main, "bob", "Bob"),
+        ])
+        .await
+        .unwrap();
+    let (ann, bob) = (rows[0].id, rows[1].id);
+    let ann_token = open_session(store, ann, 1, NOW).await;
+    let bob_token = open_session(store, bob, 2, NOW).await;
+
+    // An id the organisation doesn't have fails the whole action.
+    assert!(matches!(
+        store
+            .set_users_disabled(org, &[ann, 999_999], true, NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .set_users_disabled(org + 1000, &[ann], true, NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store.get_user(org, ann).await.unwrap().status,
+        AccountStatus::Active
+    );
+    assert!(matches!(
+        store.delete_users(org, &[bob, 999_999]).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.get_user(org, bob).await.is_ok());
+
+    let disabled = store
+        .set_users_disabled(org, &[bob, ann], true, NOW)
+        .await
+        .unwrap();
+    assert_eq!(disabled, ["ann@council.test", "bob@council.test"]);
+    for (id, token) in [(ann, &ann_token), (bob, &bob_token)] {
+        assert_eq!(
+            store.get_user(org, id).await.unwrap().status,
+            AccountStatus::Disabled
+        );
+        assert!(
+            store
+                .session_viewer(token, NOW + 1, LIMITS)
+                .await
+                .unwrap()
+                .is_none(),
+            "disabling ends every session"
+        );
+    }
+    store
+        .set_users_disabled(org, &[ann], false, NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(org, ann).await.unwrap().status,
+        AccountStatus::Active
+    );
+
+    let deleted = store.delete_users(org, &[ann, bob]).await.unwrap();
+    assert_eq!(deleted.len(), 2);
+    assert_eq!(
+        store.organisation_usage(org).await.unwrap().mailboxes_used,
+        1
+    );
+    assert!(matches!(
+        store.delete_users(org, &[ann]).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn the_search_index_follows_every_change(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let quentin = store
+        .create_user(new_user(org, main, "qb", "Quentin Blake"))
+        .await
+        .unwrap();
+    let search = |text: &str| UserQuery {
+        search: text.into(),
+        ..Default::default()
+    };
+    let found = |page: app::model::UserPage| -> Vec<String> {
+        page.users.into_iter().map(|u| u.email).collect()
+    };
+    assert_eq!(
+        found(store.list_users(org, &search("ntin bl"), 50).await.unwrap()),
+        ["qb@council.test"]
+    );
+    store
+        .update_user(
+            org,
+            quentin.id,
+            UserUpdate {
+                name: "Roald Dahl".into(),
+                account_type: AccountType::Basic,
+                quota: Quota::from_mb(500).unwrap(),
+                disabled: false,
+                only_local_smtp: false,
+                preferences: Preferences::default(),
+                password_hash: None,
+                now: NOW,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(found(store.list_users(org, &search("quentin"), 50).await.unwrap()).is_empty());
+    assert_eq!(
+        found(store.list_users(org, &search("OALD"), 50).await.unwrap()),
+        ["qb@council.test"]
+    );
+    // Quotes and short texts are searched as written.
+    assert!(found(store.list_users(org, &search("\"dahl"), 50).await.unwrap()).is_empty());
+    assert_eq!(
+        found(store.list_users(org, &search("qb"), 50).await.unwrap()),
+        ["qb@council.test"]
+    );
+    store.delete_users(org, &[quentin.id]).await.unwrap();
+    assert!(found(store.list_users(org, &search("roald"), 50).await.unwrap()).is_empty());
+}
+
+async fn imports_wait_for_confirmation_and_expire(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let new_import = |now: i64| NewImport {
+        organisation_id: org,
+        created_by: admin.user_id,
+        rows_json: "[{\"line\":2}]".into(),
+        now,
+    };
+    let first = store
+        .save_import(new_import(NOW), NOW - 3600)
+        .await
+        .unwrap();
+    let kept = store.load_import(org, first, NOW - 3600).await.unwrap();
+    assert_eq!(kept.rows_json, "[{\"line\":2}]");
+    assert_eq!(kept.created_by, admin.user_id);
+    assert!(matches!(
+        store.load_import(org + 1000, first, NOW - 3600).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        matches!(
+            store.load_import(org, first, NOW + 1).await,
+            Err(StoreError::NotFound)
+        ),
+        "an expired upload is gone"
+    );
+    // Saving a later upload clears the expired ones.
+    let second = store
+        .save_import(new_import(NOW + 4000), NOW + 400)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.load_import(org, first, 0).await,
+        Err(StoreError::NotFound)
+    ));
+    store.delete_import(org, second).await.unwrap();
+    assert!(matches!(
+        store.delete_import(org, second).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -822,4 +1049,8 @@ conformance!(
     users_are_edited_disabled_and_deleted_in_one_go,
     stale_and_disabled_accounts_are_listed_for_review,
     every_order_pages_forwards_and_back,
+    batches_are_created_whole_or_not_at_all,
+    several_users_change_in_one_transaction,
+    the_search_index_follows_every_change,
+    imports_wait_for_confirmation_and_expire,
 );

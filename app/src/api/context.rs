@@ -111,6 +111,9 @@ impl From<StoreError> for AppError {
                 };
                 AppError::Conflict(FieldErrors::one(field, code))
             }
+            StoreError::RowConflict { .. } => {
+                AppError::Conflict(FieldErrors::one("form", ErrorCode::AddressTaken))
+            }
             StoreError::LicencesExhausted { licences } => AppError::Conflict(FieldErrors::one(
                 "form",
                 ErrorCode::LicencesExhausted(licences),

@@ -1,7 +1,10 @@
 //! The API contract: one module per resource. Each `#[server]` function is compiled into the
 //! browser as a client stub and into the server with its body.
 pub mod auth;
+pub mod bulk;
 pub mod domains;
+pub mod export;
+pub mod import;
 pub mod organisation;
 pub mod prefs;
 pub mod users;

@@ -11,8 +11,8 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Viewer,
     crate::model::{
-        AccountType, DisplayName, LocalPart, Quota, Role, UserCursor, UserQuery, UserSort,
-        PAGE_SIZE,
+        AccountType, DateFormat, DisplayName, Language, LocalPart, Preferences, Quota, Role,
+        TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
     },
     crate::security::password,
     crate::store::{NewUser, UserUpdate},
@@ -69,6 +69,9 @@ pub async fn create_user(
     password_confirm: String,
     quota_gb: String,
     account_type: String,
+    language: Option<String>,
+    time_zone: Option<String>,
+    date_format: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async move {
@@ -89,6 +92,11 @@ pub async fn create_user(
             let name = errors.check("name", DisplayName::parse(&name));
             let quota = errors.check("quota_gb", Quota::parse_gb(&quota_gb));
             let account_type = AccountType::parse(&account_type).unwrap_or(AccountType::Basic);
+            let preferences = read_preferences(
+                &mut errors,
+                Preferences::default(),
+                [language, time_zone, date_format],
+            );
             let mut personal = vec![name.as_ref().map_or("", |n| n.as_str()), username.trim()];
             if let Some(d) = &domain {
                 personal.push(d.name.as_str());
@@ -114,6 +122,7 @@ pub async fn create_user(
                     account_type,
                     role: Role::User,
                     quota,
+                    preferences,
                     now: services.clock.now(),
                 })
                 .await?;
@@ -133,6 +142,35 @@ pub async fn create_user(
         }
         .await,
     )
+}
+
+/// The "More options" of the add and edit forms; a field left out keeps `current`'s value.
+#[cfg(feature = "ssr")]
+fn read_preferences(
+    errors: &mut FieldErrors,
+    current: Preferences,
+    [language, time_zone, date_format]: [Option<String>; 3],
+) -> Preferences {
+    Preferences {
+        language: match language {
+            Some(v) => errors
+                .check("language", Language::parse(&v))
+                .unwrap_or(current.language),
+            None => current.language,
+        },
+        time_zone: match time_zone {
+            Some(v) => errors
+                .check("time_zone", TimeZone::parse(&v))
+                .unwrap_or(current.time_zone),
+            None => current.time_zone,
+        },
+        date_format: match date_format {
+            Some(v) => errors
+                .check("date_format", DateFormat::parse(&v))
+                .unwrap_or(current.date_format),
+            None => current.date_format,
+        },
+    }
 }
 
 /// One mailbox of the caller's organisation; another organisation's reads as not found.
@@ -175,7 +213,7 @@ pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
 
 /// The target if the caller may change it: only the account admin acts on an account admin.
 #[cfg(feature = "ssr")]
-async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+pub(crate) async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
     let target = services()?
         .store
         .get_user(admin.organisation_id, id)
@@ -197,6 +235,9 @@ pub async fn update_user(
     only_local_smtp: Option<String>,
     password: String,
     password_confirm: String,
+    language: Option<String>,
+    time_zone: Option<String>,
+    date_format: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async move {
@@ -208,6 +249,11 @@ pub async fn update_user(
             let name = errors.check("name", DisplayName::parse(&name));
             let quota = errors.check("quota_gb", Quota::parse_gb(&quota_gb));
             let account_type = AccountType::parse(&account_type).unwrap_or(target.account_type);
+            let preferences = read_preferences(
+                &mut errors,
+                target.preferences.clone(),
+                [language, time_zone, date_format],
+            );
             if disabled && target.id == admin.user_id {
                 errors.add("disabled", ErrorCode::SelfAction);
             }
@@ -232,6 +278,7 @@ pub async fn update_user(
                 quota,
                 disabled,
                 only_local_smtp: only_local_smtp.is_some(),
+                preferences: preferences.clone(),
                 password_hash,
                 now: services.clock.now(),
             };
@@ -245,6 +292,9 @@ pub async fn update_user(
                 "account_type": account_type.as_str(),
                 "quota_mb": quota.mb(),
                 "password_changed": new_password,
+                "language": preferences.language.as_str(),
+                "time_zone": preferences.time_zone.as_str(),
+                "date_format": preferences.date_format.as_str(),
             });
             audit(
                 &services,
@@ -285,7 +335,7 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
             }
             services
                 .store
-                .delete_user(admin.organisation_id, id)
+                .delete_users(admin.organisation_id, &[id])
                 .await?;
             let detail = json!({ "quota_mb": target.quota_mb });
             audit(

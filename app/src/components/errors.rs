@@ -28,6 +28,17 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
         ErrorCode::ConfirmMismatch => t_string!(i18n, err_confirm_mismatch).to_string(),
         ErrorCode::SelfAction => t_string!(i18n, err_self_action).to_string(),
+        ErrorCode::NothingSelected => t_string!(i18n, err_nothing_selected).to_string(),
+        ErrorCode::TooManySelected(n) => t_string!(i18n, err_too_many_selected, n).to_string(),
+        ErrorCode::ConfirmRequired => t_string!(i18n, err_confirm_required).to_string(),
+        ErrorCode::ChoiceInvalid => t_string!(i18n, err_choice_invalid).to_string(),
+        ErrorCode::DuplicateInFile => t_string!(i18n, err_duplicate_in_file).to_string(),
+        ErrorCode::CsvInvalid => t_string!(i18n, err_csv_invalid).to_string(),
+        ErrorCode::CsvEmpty => t_string!(i18n, err_csv_empty).to_string(),
+        ErrorCode::CsvTooManyRows(n) => t_string!(i18n, err_csv_too_many_rows, n).to_string(),
+        ErrorCode::AddressTakenOnLine(n) => {
+            t_string!(i18n, err_address_taken_on_line, n).to_string()
+        }
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => {

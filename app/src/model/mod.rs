@@ -1,19 +1,23 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
+mod import;
 mod name;
 mod organisation;
+mod prefs;
 mod quota;
 mod role;
 mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
+pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 pub use name::DisplayName;
 pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
+pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
-    AccountStatus, AccountType, Domain, SortKey, UserCursor, UserDetail, UserPage, UserQuery,
-    UserRow, UserSort, Viewer, PAGE_SIZE,
+    AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor, UserDetail, UserPage,
+    UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

@@ -26,6 +26,11 @@ impl Quota {
     pub fn mb(self) -> i64 {
         self.0
     }
+
+    /// Gigabytes as typed in a form or a CSV cell, without the unit: `0.5`, `2`.
+    pub fn gb_text(self) -> String {
+        gb_number(self.0)
+    }
 }
 
 /// Megabytes in gigabytes written with up to three decimals (`.` or `,`), e.g. `0.5` is 500.
@@ -53,13 +58,18 @@ pub fn parse_gb_as_mb(input: &str) -> Result<i64, ErrorCode> {
 
 /// `0.5 GB`, `2 GB`, `1.25 GB` for a size in MB (zero included).
 pub fn format_mb(mb: i64) -> String {
+    format!("{} GB", gb_number(mb))
+}
+
+/// The number of GB as a form or a CSV file holds it: `0.5`, `2`, `1.25`.
+fn gb_number(mb: i64) -> String {
     let whole = mb / 1000;
     let frac = mb % 1000;
     if frac == 0 {
-        format!("{whole} GB")
+        whole.to_string()
     } else {
         let frac = format!("{frac:03}");
-        format!("{whole}.{} GB", frac.trim_end_matches('0'))
+        format!("{whole}.{}", frac.trim_end_matches('0'))
     }
 }
 
@@ -104,5 +114,6 @@ mod tests {
         assert_eq!(Quota::from_mb(500).unwrap().to_string(), "0.5 GB");
         assert_eq!(Quota::from_mb(1250).unwrap().to_string(), "1.25 GB");
         assert_eq!(Quota::from_mb(3000).unwrap().to_string(), "3 GB");
+        assert_eq!(Quota::from_mb(1250).unwrap().gb_text(), "1.25");
     }
 }

@@ -1,4 +1,4 @@
-use super::Role;
+use super::{Preferences, Role};
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the users list.
@@ -58,6 +58,40 @@ impl AccountStatus {
             "active" => Some(AccountStatus::Active),
             "disabled" => Some(AccountStatus::Disabled),
             _ => None,
+        }
+    }
+}
+
+/// What one action on several ticked accounts does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    Disable,
+    Enable,
+    Delete,
+}
+
+impl BulkAction {
+    pub const ALL: [BulkAction; 3] = [BulkAction::Disable, BulkAction::Enable, BulkAction::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BulkAction::Disable => "disable",
+            BulkAction::Enable => "enable",
+            BulkAction::Delete => "delete",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    /// The audit log's name for what happened to each account.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            BulkAction::Disable => "user.disable",
+            BulkAction::Enable => "user.enable",
+            BulkAction::Delete => "user.delete",
         }
     }
 }
@@ -185,6 +219,7 @@ pub struct UserDetail {
     pub quota_mb: i64,
     pub status: AccountStatus,
     pub only_local_smtp: bool,
+    pub preferences: Preferences,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
 }

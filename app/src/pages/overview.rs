@@ -89,6 +89,8 @@ fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "user.create" => t_string!(i18n, action_user_create).to_string(),
         "user.update" => t_string!(i18n, action_user_update).to_string(),
         "user.delete" => t_string!(i18n, action_user_delete).to_string(),
+        "user.disable" => t_string!(i18n, action_user_disable).to_string(),
+        "user.enable" => t_string!(i18n, action_user_enable).to_string(),
         "domain.add" => t_string!(i18n, action_domain_add).to_string(),
         "domain.remove" => t_string!(i18n, action_domain_remove).to_string(),
         "organisation.limits" => t_string!(i18n, action_organisation_limits).to_string(),

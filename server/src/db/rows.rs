@@ -1,5 +1,8 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
-use app::model::{AccountStatus, AccountType, Role, UserDetail, UserRow, Viewer};
+use app::model::{
+    AccountStatus, AccountType, DateFormat, Language, Preferences, Role, TimeZone, UserDetail,
+    UserRow, Viewer,
+};
 use app::store::{AuditRecord, StoreError};
 
 #[derive(sqlx::FromRow)]
@@ -103,6 +106,9 @@ pub struct UserDetailRecord {
     pub quota_mb: i64,
     pub status: String,
     pub only_local_smtp: bool,
+    pub language: String,
+    pub time_zone: String,
+    pub date_format: String,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
 }
@@ -121,6 +127,12 @@ impl TryFrom<UserDetailRecord> for UserDetail {
             quota_mb: r.quota_mb,
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
             only_local_smtp: r.only_local_smtp,
+            preferences: Preferences {
+                language: Language::parse(&r.language).map_err(|_| corrupt("language"))?,
+                time_zone: TimeZone::parse(&r.time_zone).map_err(|_| corrupt("time_zone"))?,
+                date_format: DateFormat::parse(&r.date_format)
+                    .map_err(|_| corrupt("date_format"))?,
+            },
             last_login_at: r.last_login_at,
             created_at: r.created_at,
         })

@@ -1,18 +1,19 @@
 //! The embedded default back end. Method order matches `postgres.rs`, so a diff shows dialect only.
 use super::error::{backend, store_error, touched};
-use super::list;
+use super::list::{self, SearchIndex};
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
     Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserDetail, UserPage,
     UserQuery, UserRow, Viewer,
 };
 use app::store::{
-    AccountsToReview, AuditEntry, AuditRecord, LoginRecord, NewOrganisation, NewSession, NewUser,
-    SessionLimits, Store, StoreError, UserUpdate,
+    AccountsToReview, AuditEntry, AuditRecord, LoginRecord, NewImport, NewOrganisation, NewSession,
+    NewUser, SessionLimits, Store, StoreError, StoredImport, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -333,7 +334,12 @@ impl Store for SqliteStore {
         query: &UserQuery,
         page_size: usize,
     ) -> Result<UserPage, StoreError> {
-        let mut sql = list::users_query::<Sqlite>(organisation_id, query, page_size);
+        let mut sql = list::users_query::<Sqlite>(
+            organisation_id,
+            query,
+            page_size,
+            SearchIndex::Fts5Trigram,
+        );
         let rows: Vec<UserRecord> = sql
             .build_query_as()
             .fetch_all(&self.pool)
@@ -342,62 +348,83 @@ impl Store for SqliteStore {
         list::users_page(rows, query, page_size)
     }
 
-    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
+    async fn create_users(&self, users: &[NewUser]) -> Result<Vec<UserRow>, StoreError> {
+        let Some(first) = users.first() else {
+            return Ok(Vec::new());
+        };
+        let organisation_id = first.organisation_id;
         // The organisation row is the lock that keeps two admins from taking the last licence.
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        lock_organisation(&mut tx, user.organisation_id).await?;
-        let now = usage(&mut *tx, user.organisation_id).await?;
-        if now.licences_left() == 0 {
+        lock_organisation(&mut tx, organisation_id).await?;
+        let now = usage(&mut *tx, organisation_id).await?;
+        if now.licences_left() < users.len() as i64 {
             return Err(StoreError::LicencesExhausted {
                 licences: now.mailbox_licences,
             });
         }
-        if user.quota.mb() > now.storage_left_mb() {
+        let wanted_mb: i64 = users.iter().map(|u| u.quota.mb()).sum();
+        if wanted_mb > now.storage_left_mb() {
             return Err(StoreError::StoragePoolExceeded {
                 available_mb: now.storage_left_mb(),
             });
         }
-        let domain: String =
-            sqlx::query_scalar("SELECT name FROM domains WHERE id = ? AND organisation_id = ?")
-                .bind(user.domain_id)
-                .bind(user.organisation_id)
-                .fetch_one(&mut *tx)
+        let domains: HashMap<i64, String> =
+            sqlx::query_as("SELECT id, name FROM domains WHERE organisation_id = ?")
+                .bind(organisation_id)
+                .fetch_all(&mut *tx)
                 .await
-                .map_err(backend)?;
-        let email = format!("{}@{}", user.local_part.as_str(), domain);
-        let row: UserRecord = sqlx::query_as(
-            "INSERT INTO users (organisation_id, domain_id, local_part, email, name, name_lower, \
-             password_hash, role, account_type, quota_mb, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             RETURNING id, name, email, account_type, quota_mb, status, last_login_at",
-        )
-        .bind(user.organisation_id)
-        .bind(user.domain_id)
-        .bind(user.local_part.as_str())
-        .bind(&email)
-        .bind(&user.name)
-        .bind(user.name.to_lowercase())
-        .bind(&user.password_hash)
-        .bind(user.role.as_str())
-        .bind(user.account_type.as_str())
-        .bind(user.quota.mb())
-        .bind(user.now)
-        .bind(user.now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(store_error("username"))?;
+                .map_err(backend)?
+                .into_iter()
+                .collect();
+        let mut rows = Vec::with_capacity(users.len());
+        for (index, user) in users.iter().enumerate() {
+            let domain = domains
+                .get(&user.domain_id)
+                .filter(|_| user.organisation_id == organisation_id)
+                .ok_or(StoreError::NotFound)?;
+            let email = format!("{}@{}", user.local_part.as_str(), domain);
+            let row: UserRecord = sqlx::query_as(
+                "INSERT INTO users (organisation_id, domain_id, local_part, email, name, \
+                 name_lower, password_hash, role, account_type, quota_mb, language, time_zone, \
+                 date_format, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 RETURNING id, name, email, account_type, quota_mb, status, last_login_at",
+            )
+            .bind(organisation_id)
+            .bind(user.domain_id)
+            .bind(user.local_part.as_str())
+            .bind(&email)
+            .bind(&user.name)
+            .bind(user.name.to_lowercase())
+            .bind(&user.password_hash)
+            .bind(user.role.as_str())
+            .bind(user.account_type.as_str())
+            .bind(user.quota.mb())
+            .bind(user.preferences.language.as_str())
+            .bind(user.preferences.time_zone.as_str())
+            .bind(user.preferences.date_format.as_str())
+            .bind(user.now)
+            .bind(user.now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match store_error("username")(e) {
+                StoreError::Conflict { .. } => StoreError::RowConflict { index },
+                e => e,
+            })?;
+            rows.push(row.try_into()?);
+        }
         tx.commit().await.map_err(backend)?;
-        row.try_into()
+        Ok(rows)
     }
 
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError> {
         let row: UserDetailRecord = sqlx::query_as(
-            "SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, \
-             last_login_at, created_at FROM users WHERE id = ? AND organisation_id = ?",
+"SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, \
+             language, time_zone, date_format, last_login_at, created_at FROM users WHERE id = ? AND organisation_id = ?",
         )
         .bind(user_id)
         .bind(organisation_id)
@@ -494,7 +521,8 @@ impl Store for SqliteStore {
         sqlx::query(
             "UPDATE users SET name = ?, name_lower = ?, account_type = ?, quota_mb = ?, \
              status = ?, only_local_smtp = ?, password_hash = COALESCE(?, password_hash), \
-             updated_at = ? WHERE id = ? AND organisation_id = ?",
+             language = ?, time_zone = ?, date_format = ?, updated_at = ? \
+             WHERE id = ? AND organisation_id = ?",
         )
         .bind(&update.name)
         .bind(update.name.to_lowercase())
@@ -503,6 +531,9 @@ impl Store for SqliteStore {
         .bind(status)
         .bind(update.only_local_smtp)
         .bind(update.password_hash.as_deref())
+        .bind(update.preferences.language.as_str())
+        .bind(update.preferences.time_zone.as_str())
+        .bind(update.preferences.date_format.as_str())
         .bind(update.now)
         .bind(user_id)
         .bind(organisation_id)
@@ -519,21 +550,120 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(backend)
     }
 
-    async fn delete_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError> {
+    async fn set_users_disabled(
+        &self,
+        organisation_id: i64,
+        user_ids: &[i64],
+        disabled: bool,
+        now: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let emails = owned_addresses(&mut tx, organisation_id, user_ids).await?;
+        let status = if disabled { "disabled" } else { "active" };
+        sqlx::query(
+            "UPDATE users SET status = ?, updated_at = ? \
+             WHERE organisation_id = ? AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(organisation_id)
+        .bind(ids_json(user_ids))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT value FROM json_each(?))")
+                .bind(ids_json(user_ids))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(emails)
+    }
+
+    async fn delete_users(
+        &self,
+        organisation_id: i64,
+        user_ids: &[i64],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let emails = owned_addresses(&mut tx, organisation_id, user_ids).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT value FROM json_each(?))")
+            .bind(ids_json(user_ids))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query("DELETE FROM users WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(ids_json(user_ids))
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(emails)
+    }
+
+    async fn save_import(&self, import: NewImport, expire_before: i64) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
+        sqlx::query("DELETE FROM import_batches WHERE created_at < ?")
+            .bind(expire_before)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
-        let done = sqlx::query("DELETE FROM users WHERE id = ? AND organisation_id = ?")
-            .bind(user_id)
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO import_batches (organisation_id, created_by, created_at, rows) \
+             VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(import.organisation_id)
+        .bind(import.created_by)
+        .bind(import.now)
+        .bind(&import.rows_json)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(id)
+    }
+
+    async fn load_import(
+        &self,
+        organisation_id: i64,
+        import_id: i64,
+        expire_before: i64,
+    ) -> Result<StoredImport, StoreError> {
+        let (created_by, created_at, rows_json): (i64, i64, String) = sqlx::query_as(
+            "SELECT created_by, created_at, rows FROM import_batches \
+             WHERE id = ? AND organisation_id = ? AND created_at >= ?",
+        )
+        .bind(import_id)
+        .bind(organisation_id)
+        .bind(expire_before)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(StoredImport {
+            created_by,
+            created_at,
+            rows_json,
+        })
+    }
+
+    async fn delete_import(&self, organisation_id: i64, import_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM import_batches WHERE id = ? AND organisation_id = ?")
+            .bind(import_id)
             .bind(organisation_id)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await
             .map_err(backend)?;
-        touched(done.rows_affected())?;
-        tx.commit().await.map_err(backend)
+        touched(done.rows_affected())
     }
 
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
@@ -610,4 +740,32 @@ async fn lock_organisation(
         .await
         .map_err(backend)?;
     Ok(())
+}
+
+/// The addresses of the listed mailboxes; `NotFound` unless every id is the organisation's.
+async fn owned_addresses(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    organisation_id: i64,
+    user_ids: &[i64],
+) -> Result<Vec<String>, StoreError> {
+    let emails: Vec<String> = sqlx::query_scalar(
+        "SELECT email FROM users WHERE organisation_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY email",
+    )
+    .bind(organisation_id)
+    .bind(ids_json(user_ids))
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(backend)?;
+    let mut distinct = user_ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if emails.len() != distinct.len() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(emails)
+}
+
+/// Ids as one JSON array, read back by `json_each`: one bind however many there are.
+fn ids_json(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }

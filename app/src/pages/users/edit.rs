@@ -53,9 +53,8 @@ fn UserForms(user: UserDetail) -> impl IntoView {
     let hint =
         move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     let quota = Quota::from_mb(user.quota_mb)
-        .map(|q| q.to_string())
+        .map(Quota::gb_text)
         .unwrap_or_default();
-    let quota = quota.trim_end_matches(" GB").to_owned();
     let email = user.email.clone();
     let created = utc_minutes(user.created_at);
     view! {
@@ -124,6 +123,7 @@ fn UserForms(user: UserDetail) -> impl IntoView {
                     {t!(i18n, password_confirm)}
                 </Field>
             </div>
+            <super::PreferenceFields current=user.preferences.clone() error=update_error />
             <button type="submit" class="button-primary">{t!(i18n, save_changes)}</button>
         </ActionForm>
         <section class="danger-zone" aria-labelledby="delete-heading">

@@ -2,7 +2,7 @@ use crate::api::domains::list_domains;
 use crate::api::users::list_users;
 use crate::components::{query_string, submit_after_pause, LastSignIn};
 use crate::i18n::*;
-use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
+use crate::model::{AccountStatus, AccountType, BulkAction, Quota, UserPage, UserRow, UserSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -36,6 +36,27 @@ pub fn UsersPage() -> impl IntoView {
     });
     let created = move || query.read().get("created").is_some();
     let deleted = move || query.read().get("deleted").is_some();
+    let imported = move || {
+        let n: usize = query.read().get("imported")?.parse().ok()?;
+        Some(t_string!(i18n, users_imported, n).to_string())
+    };
+    // The export takes the list's search and domain, so what is shown is what downloads.
+    let export_href = move || {
+        let s = state.get();
+        format!(
+            "/api/users/export_csv?{}",
+            query_string([("search", s.search.as_str()), ("domain", s.domain.as_str())])
+        )
+    };
+    let bulk_done = move || {
+        let q = query.read();
+        let n: usize = q.get("count")?.parse().ok()?;
+        Some(match BulkAction::parse(&q.get("done")?)? {
+            BulkAction::Disable => t_string!(i18n, bulk_done_disable, n).to_string(),
+            BulkAction::Enable => t_string!(i18n, bulk_done_enable, n).to_string(),
+            BulkAction::Delete => t_string!(i18n, bulk_done_delete, n).to_string(),
+        })
+    };
     let users = Resource::new(
         move || state.get(),
         |s| {
@@ -55,7 +76,11 @@ pub fn UsersPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, users_title).to_string() />
         <div class="page-head">
             <h1>{t!(i18n, users_title)}</h1>
-            <a class="button button-primary" href="/users/new">{t!(i18n, nav_new_user)}</a>
+            <div class="page-tools">
+                <a class="button" href="/users/import">{t!(i18n, import_users)}</a>
+                <a class="button" href=export_href download>{t!(i18n, export_csv)}</a>
+                <a class="button button-primary" href="/users/new">{t!(i18n, nav_new_user)}</a>
+            </div>
         </div>
         <Show when=created>
             <p class="alert alert-success" role="status">{t!(i18n, user_created)}</p>
@@ -63,6 +88,8 @@ pub fn UsersPage() -> impl IntoView {
         <Show when=deleted>
             <p class="alert alert-success" role="status">{t!(i18n, user_deleted)}</p>
         </Show>
+        {move || imported().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+        {move || bulk_done().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
         <Form method="GET" action="/users" attr:class="filters" attr:role="search">
             <div class="field">
                 <label for="users-search">{t!(i18n, search)}</label>
@@ -156,6 +183,34 @@ fn submit_now(ev: leptos::ev::Event) {
     let _ = ev;
 }
 
+/// Ticks or clears every row of the page along with the header's box (with WASM only).
+fn select_every(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(form) = input.form() else { return };
+        let Ok(boxes) = form.query_selector_all("input[name=id]") else {
+            return;
+        };
+        for i in 0..boxes.length() {
+            if let Some(b) = boxes
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                b.set_checked(input.checked());
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 #[component]
 fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
     let i18n = use_i18n();
@@ -174,11 +229,24 @@ fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
     if page.users.is_empty() {
         return view! { <p class="empty">{t!(i18n, no_users)}</p> }.into_any();
     }
+    // A plain GET form: the ticked ids go to the confirmation page, with or without WASM.
     view! {
+        <form method="get" action="/users/bulk" class="bulk-form">
+        <div class="bulk-bar" role="group" aria-label=move || t_string!(i18n, bulk_label).to_string()>
+            <button type="submit" name="action" value="disable" class="button">{t!(i18n, bulk_disable)}</button>
+            <button type="submit" name="action" value="enable" class="button">{t!(i18n, bulk_enable)}</button>
+            <button type="submit" name="action" value="delete" class="button button-danger">{t!(i18n, bulk_delete)}</button>
+        </div>
         <table class="data-table">
             <caption class="visually-hidden">{t!(i18n, users_caption)}</caption>
             <thead>
                 <tr>
+                    <th scope="col" class="select-cell">
+                        <label class="select-box">
+                            <input type="checkbox" on:change=select_every />
+                            <span class="visually-hidden">{t!(i18n, select_page)}</span>
+                        </label>
+                    </th>
                     <th scope="col">{t!(i18n, col_name)}</th>
                     <th scope="col">{t!(i18n, col_address)}</th>
                     <th scope="col">{t!(i18n, col_type)}</th>
@@ -191,6 +259,7 @@ fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
                 {page.users.into_iter().map(|u| view! { <UserLine user=u /> }).collect_view()}
             </tbody>
         </table>
+        </form>
         <nav class="pager" aria-label=move || t_string!(i18n, pagination).to_string()>
             {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, prev_page)}</a> })}
             {next.map(|href| view! { <a href=href rel="next">{t!(i18n, next_page)}</a> })}
@@ -208,8 +277,15 @@ fn UserLine(user: UserRow) -> impl IntoView {
     let last = user.last_login_at;
     let kind = user.account_type;
     let status = user.status;
+    let name = user.name.clone();
     view! {
         <tr>
+            <td class="select-cell">
+                <label class="select-box">
+                    <input type="checkbox" name="id" value=user.id />
+                    <span class="visually-hidden">{t!(i18n, select_user, name = name.clone())}</span>
+                </label>
+            </td>
             <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>
                 <a href=format!("/users/{}", user.id)>{user.name}</a>
             </th>

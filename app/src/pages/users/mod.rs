@@ -1,12 +1,19 @@
+mod bulk;
 mod edit;
+mod import;
 mod list;
 mod new;
 
+pub use bulk::BulkPage;
 pub use edit::EditUserPage;
+pub use import::{ImportPage, ImportPreviewPage};
 pub use list::UsersPage;
 pub use new::NewUserPage;
 
+use crate::components::SelectField;
+use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::{DateFormat, Language, Preferences, TIME_ZONES};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -21,4 +28,52 @@ fn account_type_options(i18n: I18nContext<Locale>) -> Signal<Vec<(String, String
             ),
         ]
     })
+}
+
+/// "More options" of the add and edit forms: the user's language, time zone and date format.
+/// Folded away unless one of them was refused.
+#[component]
+fn PreferenceFields(current: Preferences, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let languages = Signal::derive(|| {
+        Language::ALL
+            .into_iter()
+            .map(|l| (l.as_str().to_owned(), l.native_name().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let zones = Signal::derive(|| {
+        TIME_ZONES
+            .iter()
+            .map(|z| ((*z).to_owned(), z.replace('_', " ")))
+            .collect::<Vec<_>>()
+    });
+    let formats = Signal::derive(|| {
+        DateFormat::ALL
+            .into_iter()
+            .map(|f| (f.as_str().to_owned(), f.example().to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let refused = move || {
+        error.get().is_some_and(|e| {
+            ["language", "time_zone", "date_format"]
+                .iter()
+                .any(|f| e.field(f).is_some())
+        })
+    };
+    view! {
+        <details class="more-options" open=refused>
+            <summary>{t!(i18n, more_options)}</summary>
+            <div class="form-grid">
+                <SelectField name="language" options=languages selected=current.language.as_str().to_owned() error>
+                    {t!(i18n, user_language)}
+                </SelectField>
+                <SelectField name="time_zone" options=zones selected=current.time_zone.as_str().to_owned() error>
+                    {t!(i18n, time_zone)}
+                </SelectField>
+                <SelectField name="date_format" options=formats selected=current.date_format.as_str().to_owned() error>
+                    {t!(i18n, date_format)}
+                </SelectField>
+            </div>
+        </details>
+    }
 }

@@ -2,6 +2,7 @@ use crate::api::domains::list_domains;
 use crate::api::users::CreateUser;
 use crate::components::{use_form_error, Field, FormAlert, SelectField};
 use crate::i18n::*;
+use crate::model::{Language, Preferences};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -75,6 +76,7 @@ pub fn NewUserPage() -> impl IntoView {
                                 {t!(i18n, quota_gb)}
                             </Field>
                         </div>
+                        <super::PreferenceFields current=new_user_preferences(i18n) error />
                         <div class="form-actions">
                             <button type="submit" class="button-primary">{t!(i18n, create_user)}</button>
                             <a class="button" href="/users">{t!(i18n, cancel)}</a>
@@ -83,5 +85,17 @@ pub fn NewUserPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A new user speaks the admin's current language until told otherwise.
+fn new_user_preferences(i18n: I18nContext<Locale>) -> Preferences {
+    let language = match i18n.get_locale_untracked() {
+        Locale::fr => Language::Fr,
+        Locale::en => Language::En,
+    };
+    Preferences {
+        language,
+        ..Preferences::default()
     }
 }

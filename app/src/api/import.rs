@@ -1,0 +1,529 @@
+//! Users from a CSV file, in two steps: the upload is checked line by line and kept as a
+//! preview; only the admin's confirmation creates the mailboxes, all in one transaction.
+use crate::error::AppError;
+use crate::model::ImportPreview;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, finish, require_admin, services},
+    crate::error::{ErrorCode, FieldError, FieldErrors},
+    crate::model::{
+        AccountType, DateFormat, DisplayName, Domain, EmailAddress, ImportRow, Language, LocalPart,
+        Preferences, Quota, Role, TimeZone, Viewer, IMPORT_MAX_ROWS,
+    },
+    crate::security::password::{self, PasswordPolicy},
+    crate::services::Services,
+    crate::store::{NewImport, NewUser, StoreError},
+    serde::{Deserialize, Serialize},
+    serde_json::json,
+    std::collections::{HashMap, HashSet},
+};
+
+/// How long an unconfirmed upload is kept, in seconds.
+#[cfg(feature = "ssr")]
+const IMPORT_LIFETIME: i64 = 3600;
+
+/// A checked line as kept between preview and confirmation. The password is already hashed.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StagedRow {
+    line: u64,
+    email: String,
+    name: String,
+    local_part: String,
+    domain_id: i64,
+    account_type: AccountType,
+    quota_mb: i64,
+    preferences: Preferences,
+    password_hash: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+#[cfg(feature = "ssr")]
+impl StagedRow {
+    fn preview(&self) -> ImportRow {
+        ImportRow {
+            line: self.line,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            account_type: self.account_type,
+            quota_mb: self.quota_mb,
+            has_password: self.password_hash.is_some(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+/// A line as read from the file, before any check.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CsvLine {
+    line: u64,
+    email: String,
+    name: String,
+    account_type: String,
+    quota_gb: String,
+    password: String,
+    language: String,
+    time_zone: String,
+    date_format: String,
+}
+
+/// Reads the file: a header line naming the columns (any order, any case; `email`, `name` and
+/// `quota_gb` required; `account_type`, `password`, `language`, `time_zone` and `date_format`
+/// optional; others ignored, so an export reads back), then one mailbox per line. Commas or, as spreadsheets in many locales write
+/// them, semicolons.
+#[cfg(feature = "ssr")]
+fn read_csv(text: &str) -> Result<Vec<CsvLine>, ErrorCode> {
+    let text = text.trim_start_matches('\u{feff}');
+    let header = text.lines().next().unwrap_or_default();
+    let delimiter = if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let columns: HashMap<String, usize> = reader
+        .headers()
+        .map_err(|_| ErrorCode::CsvInvalid)?
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_ascii_lowercase(), i))
+        .collect();
+    let column = |name: &str| columns.get(name).copied();
+    let (Some(email), Some(name), Some(quota)) =
+        (column("email"), column("name"), column("quota_gb"))
+    else {
+        return Err(ErrorCode::CsvInvalid);
+    };
+    let (kind, password) = (column("account_type"), column("password"));
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| ErrorCode::CsvInvalid)?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if lines.len() == IMPORT_MAX_ROWS {
+            return Err(ErrorCode::CsvTooManyRows(IMPORT_MAX_ROWS as i64));
+        }
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_owned();
+        lines.push(CsvLine {
+            line: record.position().map_or(0, |p| p.line()),
+            email: cell(Some(email)),
+            name: cell(Some(name)),
+            account_type: cell(kind),
+            quota_gb: cell(Some(quota)),
+            password: cell(password),
+            language: cell(column("language")),
+            time_zone: cell(column("time_zone")),
+            date_format: cell(column("date_format")),
+        });
+    }
+    if lines.is_empty() {
+        return Err(ErrorCode::CsvEmpty);
+    }
+    Ok(lines)
+}
+
+/// Everything a line needs to become a mailbox, or the refusal of each of its cells.
+#[cfg(feature = "ssr")]
+struct Checked {
+    row: StagedRow,
+    /// The password to hash, when the line has one and nothing was refused.
+    password: Option<String>,
+}
+
+/// Checks one line against the organisation's domains, the policy and the lines before it.
+#[cfg(feature = "ssr")]
+fn check_line(
+    line: CsvLine,
+    domains: &[Domain],
+    policy: &PasswordPolicy,
+    seen: &mut HashSet<String>,
+) -> Checked {
+    let mut errors = FieldErrors::default();
+    let address = errors.check("email", EmailAddress::parse(&line.email));
+    let domain = address.as_ref().and_then(|a| {
+        let found = domains.iter().find(|d| d.name == a.domain().as_str());
+        errors.check("email", found.ok_or(ErrorCode::DomainUnknown))
+    });
+    if let Some(a) = &address {
+        if !seen.insert(a.to_string()) {
+            errors.add("email", ErrorCode::DuplicateInFile);
+        }
+    }
+    let name = errors.check("name", DisplayName::parse(&line.name));
+    let account_type = match line.account_type.to_ascii_lowercase().as_str() {
+        "" => AccountType::Basic,
+        other => AccountType::parse(other).unwrap_or_else(|| {
+            errors.add("account_type", ErrorCode::ChoiceInvalid);
+            AccountType::Basic
+        }),
+    };
+    let quota = errors.check("quota_gb", Quota::parse_gb(&line.quota_gb));
+    let defaults = Preferences::default();
+    let preferences = Preferences {
+        language: optional(&line.language)
+            .and_then(|v| errors.check("language", Language::parse(v)))
+            .unwrap_or(defaults.language),
+        time_zone: optional(&line.time_zone)
+            .and_then(|v| errors.check("time_zone", TimeZone::parse(v)))
+            .unwrap_or(defaults.time_zone),
+        date_format: optional(&line.date_format)
+            .and_then(|v| errors.check("date_format", DateFormat::parse(v)))
+            .unwrap_or(defaults.date_format),
+    };
+    let local = address.as_ref().map(|a| a.local().as_str().to_owned());
+    let has_password = !line.password.is_empty();
+    if has_password {
+        let domain_name = address.as_ref().map_or("", |a| a.domain().as_str());
+        let personal = [
+            name.as_ref().map_or("", |n| n.as_str()),
+            local.as_deref().unwrap_or(""),
+            domain_name,
+        ];
+        if let Err(code) = policy.check(&line.password, &personal) {
+            errors.add("password", code);
+        }
+    }
+    let ok = errors.is_empty();
+    Checked {
+        row: StagedRow {
+            line: line.line,
+            email: address.map_or(line.email, |a| a.to_string()),
+            name: name.map_or(line.name, DisplayName::into_inner),
+            local_part: local.unwrap_or_default(),
+            domain_id: domain.map_or(0, |d| d.id),
+            account_type,
+            quota_mb: quota.map_or(0, Quota::mb),
+            preferences,
+            password_hash: None,
+            errors: errors.0,
+        },
+        password: (ok && has_password).then_some(line.password),
+    }
+}
+
+/// A cell that may be left empty.
+#[cfg(feature = "ssr")]
+fn optional(value: &str) -> Option<&str> {
+    (!value.is_empty()).then_some(value)
+}
+
+/// Marks the lines whose address a mailbox already has.
+#[cfg(feature = "ssr")]
+async fn mark_taken(services: &Services, rows: &mut [StagedRow]) -> Result<(), AppError> {
+    for row in rows.iter_mut().filter(|r| r.errors.is_empty()) {
+        let Ok(address) = EmailAddress::parse(&row.email) else {
+            continue;
+        };
+        if services.store.find_login(&address).await?.is_some() {
+            row.errors.push(FieldError {
+                field: "email".into(),
+                code: ErrorCode::AddressTaken,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks an uploaded CSV file and keeps it for the preview page, where the admin confirms.
+/// Nothing is created here.
+#[server(endpoint = "users/import/check")]
+pub async fn check_import(csv: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let lines =
+                read_csv(&csv).map_err(|code| AppError::Invalid(FieldErrors::one("csv", code)))?;
+            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let policy = &services.settings.password_policy;
+            let mut seen = HashSet::new();
+            let checked: Vec<Checked> = lines
+                .into_iter()
+                .map(|line| check_line(line, &domains, policy, &mut seen))
+                .collect();
+            // Hashing is the slow part: every line at once, as many at a time as there are cores.
+            let hashes = futures::future::join_all(checked.iter().map(|c| {
+                let password = c.password.clone();
+                async move {
+                    match password {
+                        Some(p) => password::hash_password(p).await.map(Some),
+                        None => Ok(None),
+                    }
+                }
+            }))
+            .await;
+            let mut rows = Vec::with_capacity(checked.len());
+            for (c, hash) in checked.into_iter().zip(hashes) {
+                let mut row = c.row;
+                row.password_hash = hash?;
+                rows.push(row);
+            }
+            mark_taken(&services, &mut rows).await?;
+            let rows_json = serde_json::to_string(&rows).map_err(|e| {
+                tracing::error!(error = %e, "import rows not serialisable");
+                AppError::Internal
+            })?;
+            let now = services.clock.now();
+            let id = services
+                .store
+                .save_import(
+                    NewImport {
+                        organisation_id: admin.organisation_id,
+                        created_by: admin.user_id,
+                        rows_json,
+                        now,
+                    },
+                    now - IMPORT_LIFETIME,
+                )
+                .await?;
+            leptos_axum::redirect(&format!("/users/import/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The caller's own unconfirmed upload.
+#[cfg(feature = "ssr")]
+async fn staged(services: &Services, admin: &Viewer, id: i64) -> Result<Vec<StagedRow>, AppError> {
+    let now = services.clock.now();
+    let stored = services
+        .store
+        .load_import(admin.organisation_id, id, now - IMPORT_LIFETIME)
+        .await?;
+    if stored.created_by != admin.user_id {
+        return Err(AppError::NotFound);
+    }
+    serde_json::from_str(&stored.rows_json).map_err(|e| {
+        tracing::error!(error = %e, "stored import unreadable");
+        AppError::Internal
+    })
+}
+
+/// An upload's preview: each line with its refusals, and whether licences and storage allow
+/// the rest to be created now.
+#[server(endpoint = "users/import/get")]
+pub async fn get_import(id: i64) -> Result<ImportPreview, AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let rows = staged(&services, &admin, id).await?;
+            let usage = services
+                .store
+                .organisation_usage(admin.organisation_id)
+                .await?;
+            let valid: Vec<&StagedRow> = rows.iter().filter(|r| r.errors.is_empty()).collect();
+            let wanted_mb: i64 = valid.iter().map(|r| r.quota_mb).sum();
+            let blocked = if (valid.len() as i64) > usage.licences_left() {
+                Some(ErrorCode::LicencesExhausted(usage.mailbox_licences))
+            } else if wanted_mb > usage.storage_left_mb() {
+                Some(ErrorCode::QuotaOverPool(usage.storage_left_mb()))
+            } else {
+                None
+            };
+            Ok(ImportPreview {
+                id,
+                rows: rows.iter().map(StagedRow::preview).collect(),
+                blocked,
+            })
+        }
+        .await,
+    )
+}
+
+/// Creates a mailbox for every line of the upload without a refusal, in one transaction, then
+/// forgets the upload. Lines with refusals are skipped, as the preview said.
+#[server(endpoint = "users/import/confirm")]
+pub async fn confirm_import(id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let rows = staged(&services, &admin, id).await?;
+            let now = services.clock.now();
+            // A line without a password gets a hash no password matches: the mailbox exists,
+            // and nobody signs in to it until an admin sets a password.
+            let unusable = password::hash_password(crate::security::session::new_token()).await?;
+            let valid: Vec<&StagedRow> = rows.iter().filter(|r| r.errors.is_empty()).collect();
+            let mut users = Vec::with_capacity(valid.len());
+            for row in &valid {
+                users.push(NewUser {
+                    organisation_id: admin.organisation_id,
+                    domain_id: row.domain_id,
+                    local_part: LocalPart::parse(&row.local_part).map_err(|_| AppError::Internal)?,
+                    name: row.name.clone(),
+                    password_hash: row.password_hash.clone().unwrap_or_else(|| unusable.clone()),
+                    account_type: row.account_type,
+                    role: Role::User,
+                    quota: Quota::from_mb(row.quota_mb).map_err(|_| AppError::Internal)?,
+                    preferences: row.preferences.clone(),
+                    now,
+                });
+            }
+            let created = match services.store.create_users(&users).await {
+                Ok(created) => created,
+                // Taken since the preview: say on which line, and keep the upload for a retry.
+                Err(StoreError::RowConflict { index }) => {
+                    let line = valid.get(index).map_or(0, |r| r.line);
+                    return Err(AppError::Conflict(FieldErrors::one(
+                        "form",
+                        ErrorCode::AddressTakenOnLine(line as i64),
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Err(e) = services
+                .store
+                .delete_import(admin.organisation_id, id)
+                .await
+            {
+                tracing::warn!(error = %e, "confirmed import not removed; it expires within the hour");
+            }
+            for (row, user) in valid.iter().zip(&created) {
+                let detail = json!({
+                    "import": true,
+                    "account_type": row.account_type.as_str(),
+                    "quota_mb": row.quota_mb,
+                    "password_set": row.password_hash.is_some(),
+                });
+                audit(
+                    &services,
+                    admin.organisation_id,
+                    Some(&admin),
+                    "user.create",
+                    &user.email,
+                    true,
+                    detail,
+                )
+                .await;
+            }
+            leptos_axum::redirect(&format!("/users?imported={}", created.len()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Forgets an upload without creating anything.
+#[server(endpoint = "users/import/cancel")]
+pub async fn cancel_import(id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            staged(&services, &admin, id).await?;
+            services
+                .store
+                .delete_import(admin.organisation_id, id)
+                .await?;
+            leptos_axum::redirect("/users/import");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn domains() -> Vec<Domain> {
+        vec![Domain {
+            id: 7,
+            name: "council.test".into(),
+        }]
+    }
+
+    #[test]
+    fn reads_columns_by_name_in_any_order_with_either_separator() {
+        let comma = "\u{feff}Name,EMAIL,quota_gb,status\nJane Doe,jane@council.test,1.5,active\n\n";
+        let lines = read_csv(comma).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].email, "jane@council.test");
+        assert_eq!(lines[0].name, "Jane Doe");
+        assert_eq!(lines[0].quota_gb, "1.5");
+        assert_eq!(lines[0].line, 2);
+        let semicolon = "email;name;quota_gb;account_type\nann@council.test;Ann;0,5;enhanced\n";
+        let lines = read_csv(semicolon).unwrap();
+        assert_eq!(lines[0].quota_gb, "0,5");
+        assert_eq!(lines[0].account_type, "enhanced");
+    }
+
+    #[test]
+    fn refuses_files_it_cannot_use() {
+        assert_eq!(
+            read_csv("email,name\nx@y.z,X\n"),
+            Err(ErrorCode::CsvInvalid)
+        );
+        assert_eq!(read_csv("email,name,quota_gb\n"), Err(ErrorCode::CsvEmpty));
+        let many: String = (0..=IMPORT_MAX_ROWS)
+            .map(|i| format!("u{i}@council.test,U,1\n"))
+            .collect();
+        assert_eq!(
+            read_csv(&format!("email,name,quota_gb\n{many}")),
+            Err(ErrorCode::CsvTooManyRows(IMPORT_MAX_ROWS as i64))
+        );
+    }
+
+    #[test]
+    fn each_cell_is_checked_and_named() {
+        let policy = PasswordPolicy::default();
+        let mut seen = HashSet::new();
+        let line = |email: &str, quota: &str, kind: &str, password: &str| CsvLine {
+            line: 2,
+            email: email.into(),
+            name: "Jane Doe".into(),
+            account_type: kind.into(),
+            quota_gb: quota.into(),
+            password: password.into(),
+            ..CsvLine::default()
+        };
+        let good = check_line(
+            line("Jane@Council.test", "2", "", "lantern orchard velvet 42"),
+            &domains(),
+            &policy,
+            &mut seen,
+        );
+        assert!(good.row.errors.is_empty(), "{:?}", good.row.errors);
+        assert_eq!(good.row.email, "jane@council.test");
+        assert_eq!(good.row.domain_id, 7);
+        assert_eq!(good.row.quota_mb, 2000);
+        assert!(good.password.is_some());
+
+        let again = check_line(
+            line("jane@council.test", "2", "", ""),
+            &domains(),
+            &policy,
+            &mut seen,
+        );
+        let fields: Vec<(&str, ErrorCode)> = again
+            .row
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code))
+            .collect();
+        assert_eq!(fields, vec![("email", ErrorCode::DuplicateInFile)]);
+
+        let bad = check_line(
+            line("bob@elsewhere.test", "lots", "gold", "short"),
+            &domains(),
+            &policy,
+            &mut seen,
+        );
+        let fields: Vec<&str> = bad.row.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["email", "account_type", "quota_gb", "password"]
+        );
+        assert!(bad.password.is_none());
+    }
+}

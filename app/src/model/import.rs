@@ -1,0 +1,38 @@
+use super::AccountType;
+use crate::error::{ErrorCode, FieldError};
+use serde::{Deserialize, Serialize};
+
+/// Most rows one CSV import takes.
+pub const IMPORT_MAX_ROWS: usize = 1_000;
+
+/// One line of an uploaded CSV file as its preview shows it: never a password, only whether
+/// the line had one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    pub email: String,
+    pub name: String,
+    pub account_type: AccountType,
+    /// 0 when the cell was refused.
+    pub quota_mb: i64,
+    pub has_password: bool,
+    /// Refusals keyed by column name.
+    pub errors: Vec<FieldError>,
+}
+
+/// A checked upload waiting for the admin's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: i64,
+    pub rows: Vec<ImportRow>,
+    /// Why none of it can be created now (licences or storage), if so.
+    pub blocked: Option<ErrorCode>,
+}
+
+impl ImportPreview {
+    /// The lines that will become mailboxes.
+    pub fn valid(&self) -> usize {
+        self.rows.iter().filter(|r| r.errors.is_empty()).count()
+    }
+}

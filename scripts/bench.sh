@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The users list at a host's scale: seeds 100,000 mailboxes and times the list's requests
+# through the whole HTTP stack, on SQLite and on a throwaway PostgreSQL 15 cluster.
+#   POSTMASTER_BENCH_USERS=100000 POSTMASTER_BENCH_RUNS=1000 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v pg_virtualenv >/dev/null 2>&1 || {
+  echo "bench: pg_virtualenv is missing; run scripts/setup.sh test first" >&2
+  exit 1
+}
+# fsync off only makes the seeding quicker; the timed requests read.
+pg_virtualenv -v 15 -o fsync=off bash -c '
+  export POSTMASTER_BENCH_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+  cargo bench -p server --bench users_list'
