@@ -10,6 +10,6 @@ command -v pg_virtualenv >/dev/null 2>&1 || {
   exit 1
 }
 # fsync off only makes the seeding quicker; the timed requests read.
-pg_virtualenv -v 15 -o fsync=off bash -c '
+pg_virtualenv -t -v 15 -o fsync=off bash -c '
   export POSTMASTER_BENCH_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
   cargo bench -p server --bench users_list'

@@ -12,7 +12,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # pg_virtualenv creates a cluster, sets PG* for the command, and removes the cluster after.
 with_postgres() {
-  pg_virtualenv -v 15 -o "fsync=off" -o "synchronous_commit=off" bash -c '
+  pg_virtualenv -t -v 15 -o "fsync=off" -o "synchronous_commit=off" bash -c '
     export POSTMASTER_TEST_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
     '"$1"
 }

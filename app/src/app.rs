@@ -3,7 +3,9 @@ use crate::i18n::*;
 use crate::pages::users::{
     BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UsersPage,
 };
-use crate::pages::{AdminLayout, DomainsPage, LoginPage, OverviewPage, SettingsPage, SetupPage};
+use crate::pages::{
+    AdminLayout, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage, SettingsPage, SetupPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
@@ -53,6 +55,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
                         <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
+                        <Route path=path!("lists") view=ListsPage ssr=SsrMode::Async />
+                        <Route path=path!("lists/:id") view=ListPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     LicencesBelowUse(i64),
     /// Mailboxes already hold this many MB of quota, more than the pool asked for.
     PoolBelowAllocated(i64),
+    /// The mailbox already holds this many MB, more than the quota asked for.
+    QuotaBelowUsed(i64),
     /// The typed confirmation is not the mailbox's address.
     ConfirmMismatch,
     /// Administrators can't disable or delete their own account.
@@ -58,6 +60,14 @@ pub enum ErrorCode {
     CsvTooManyRows(i64),
     /// The address on this line of an import was taken after its preview.
     AddressTakenOnLine(i64),
+    /// The address is an alias of the mailbox the error's detail names.
+    AddressIsAlias,
+    /// The address is the distribution list the error's detail names.
+    AddressIsList,
+    /// No mailbox of the organisation has this address.
+    MailboxUnknown,
+    /// The mailbox is on the list already.
+    AlreadyMember,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +75,9 @@ pub struct FieldError {
     pub field: String,
     #[serde(flatten)]
     pub code: ErrorCode,
+    /// A name the message quotes, such as the mailbox an alias belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// Every refusal of a form, keyed by the name of the input it concerns.
@@ -76,7 +89,21 @@ impl FieldErrors {
         self.0.push(FieldError {
             field: field.to_owned(),
             code,
+            detail: None,
         });
+    }
+
+    /// A refusal whose message names something, such as who holds an address.
+    pub fn one_with(field: &str, code: ErrorCode, detail: String) -> Self {
+        Self(vec![FieldError {
+            field: field.to_owned(),
+            code,
+            detail: Some(detail),
+        }])
+    }
+
+    pub fn find(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|e| e.field == field)
     }
 
     pub fn one(field: &str, code: ErrorCode) -> Self {
@@ -130,6 +157,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The whole refusal of `field`, with what its message names.
+    pub fn field_error(&self, field: &str) -> Option<&FieldError> {
+        match self {
+            AppError::Invalid(errors) | AppError::Conflict(errors) => errors.find(field),
+            _ => None,
+        }
+    }
+
     pub fn field(&self, field: &str) -> Option<ErrorCode> {
         match self {
             AppError::Invalid(errors) | AppError::Conflict(errors) => errors.get(field),

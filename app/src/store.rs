@@ -1,8 +1,9 @@
 //! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
 //! functions only ever see `&dyn Store`.
 use crate::model::{
-    AccountType, Domain, DomainName, DomainSummary, EmailAddress, LocalPart, OrganisationUsage,
-    Preferences, Quota, Role, UserDetail, UserPage, UserQuery, UserRow, Viewer,
+    AccountType, AddressHolder, Alias, Domain, DomainName, DomainSummary, EmailAddress, ListDetail,
+    ListSummary, LocalPart, OrganisationUsage, Preferences, Quota, Role, UserDetail, UserPage,
+    UserQuery, UserRow, Viewer,
 };
 use async_trait::async_trait;
 
@@ -19,10 +20,19 @@ pub enum StoreError {
     /// The quota asked for is more than the storage pool has left.
     #[error("only {available_mb} MB left in the storage pool")]
     StoragePoolExceeded { available_mb: i64 },
-    /// The address of the batch's row `index` (from 0) is taken.
+    /// The quota asked for is less than the mailbox already holds (in MB, rounded up).
+    #[error("the mailbox already holds {used_mb} MB")]
+    QuotaBelowUsed { used_mb: i64 },
+    /// The address of the batch's row `index` (from 0) is held already.
     #[error("row {index}: the address is taken")]
-    RowConflict { index: usize },
-    /// The item is still used by this many mailboxes.
+    RowConflict { index: usize, holder: AddressHolder },
+    /// The address typed in `field` is held by a mailbox, an alias or a list.
+    #[error("the address is held by {holder:?}")]
+    AddressHeld {
+        field: &'static str,
+        holder: AddressHolder,
+    },
+    /// The item is still used by this many mailboxes, aliases and lists.
     #[error("still used by {mailboxes} mailboxes")]
     InUse { mailboxes: i64 },
     #[error("database: {0}")]
@@ -190,7 +200,10 @@ pub trait Store: Send + Sync {
             .create_users(std::slice::from_ref(&user))
             .await
             .map_err(|e| match e {
-                StoreError::RowConflict { .. } => StoreError::Conflict { field: "username" },
+                StoreError::RowConflict { holder, .. } => StoreError::AddressHeld {
+                    field: "username",
+                    holder,
+                },
                 e => e,
             })?;
         rows.pop().ok_or(StoreError::NotFound)
@@ -204,8 +217,8 @@ pub trait Store: Send + Sync {
         stale_before: i64,
         limit: i64,
     ) -> Result<AccountsToReview, StoreError>;
-    /// Saves the changes in one transaction; the quota must fit the storage pool, and disabling
-    /// ends every session of the user.
+    /// Saves the changes in one transaction; the quota must fit the storage pool and hold what
+    /// the mailbox already holds, and disabling ends every session of the user.
     async fn update_user(
         &self,
         organisation_id: i64,
@@ -221,6 +234,14 @@ pub trait Store: Send + Sync {
         disabled: bool,
         now: i64,
     ) -> Result<Vec<String>, StoreError>;
+    /// Makes the mailbox a shared one, in one transaction: it keeps its mail and quota, frees its
+    /// licence, loses any admin role, and its sessions end.
+    async fn convert_to_shared(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError>;
     /// Deletes the mailboxes and their sessions in one transaction, all or none (`NotFound` if
     /// any id is not the organisation's). Returns their addresses.
     async fn delete_users(
@@ -228,6 +249,48 @@ pub trait Store: Send + Sync {
         organisation_id: i64,
         user_ids: &[i64],
     ) -> Result<Vec<String>, StoreError>;
+    /// What holds `email` now, if anything: a mailbox, an alias or a list.
+    async fn address_holder(&self, email: &str) -> Result<Option<AddressHolder>, StoreError>;
+    async fn list_aliases(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<Alias>, StoreError>;
+    /// Gives the mailbox another address; `AddressHeld` names who has it already.
+    async fn add_alias(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        now: i64,
+    ) -> Result<Alias, StoreError>;
+    async fn remove_alias(&self, organisation_id: i64, alias_id: i64) -> Result<(), StoreError>;
+    async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError>;
+    /// A new, empty distribution list; `AddressHeld` names who has the address already.
+    async fn create_list(
+        &self,
+        organisation_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        name: &str,
+        now: i64,
+    ) -> Result<ListSummary, StoreError>;
+    async fn get_list(&self, organisation_id: i64, list_id: i64) -> Result<ListDetail, StoreError>;
+    /// Adds the organisation's mailbox with this address (`NotFound` if it has none).
+    async fn add_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        email: &EmailAddress,
+    ) -> Result<(), StoreError>;
+    async fn remove_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError>;
+    async fn delete_list(&self, organisation_id: i64, list_id: i64) -> Result<(), StoreError>;
     /// Keeps a checked CSV upload until the admin confirms it; uploads older than
     /// `expire_before` go at the same time. Returns its id.
     async fn save_import(&self, import: NewImport, expire_before: i64) -> Result<i64, StoreError>;

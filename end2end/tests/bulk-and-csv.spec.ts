@@ -78,6 +78,7 @@ test("users are imported from CSV after a preview, and the list exports as CSV",
   const stranger = page.getByRole("row").filter({ hasText: `${stem}-3@nowhere.test` });
   await expect(stranger).toContainText("Choose one of your organisation's domains.");
   await page.getByRole("button", { name: "Create 2 users" }).click();
+  await expect(page).toHaveURL(/\/users\?imported=2/);
   await expect(page.getByRole("status")).toHaveText("2 users were imported.");
 
   const users = new UsersPage(page, info);

@@ -24,7 +24,7 @@ test("an administrator adds a domain and removes it while it is empty", async ({
 
   // A domain with mailboxes stays, and the page says why.
   await page.getByRole("button", { name: "Remove council.test" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Mailboxes still on this domain:" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "Addresses still on this domain (mailboxes, aliases and lists):" })).toBeVisible();
 
   await page.getByRole("button", { name: `Remove ${name}` }).click();
   await expect(page.getByRole("row").filter({ hasText: name })).toHaveCount(0);

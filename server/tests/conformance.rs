@@ -1,9 +1,11 @@
 //! The store contract, written once against `&dyn Store` and run on SQLite and PostgreSQL.
 mod support;
 
+use support::execute_as_mail_server;
+
 use app::model::{
-    AccountStatus, AccountType, DateFormat, DomainName, EmailAddress, Language, LocalPart,
-    Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort,
+    AccountStatus, AccountType, AddressHolder, DateFormat, DomainName, EmailAddress, Language,
+    LocalPart, Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort,
 };
 use app::store::{
     AuditEntry, NewImport, NewOrganisation, NewSession, NewUser, SessionLimits, Store, StoreError,
@@ -221,7 +223,13 @@ async fn addresses_are_unique_per_domain(store: &dyn Store) {
         .create_user(new_user(org, main, "jane", "Another Jane"))
         .await;
     assert!(
-        matches!(twice, Err(StoreError::Conflict { field: "username" })),
+        matches!(
+            twice,
+            Err(StoreError::AddressHeld {
+                field: "username",
+                holder: AddressHolder::Mailbox
+            })
+        ),
         "{twice:?}"
     );
     store
@@ -239,7 +247,13 @@ async fn addresses_are_unique_per_domain(store: &dyn Store) {
     let clerk = store
         .create_user(new_user(org, main, "clerk", "Clerk again"))
         .await;
-    assert!(matches!(clerk, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        clerk,
+        Err(StoreError::AddressHeld {
+            holder: AddressHolder::Mailbox,
+            ..
+        })
+    ));
 }
 
 async fn the_list_searches_filters_and_pages(store: &dyn Store) {
@@ -813,7 +827,10 @@ async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
     ];
     assert!(matches!(
         store.create_users(&clash).await,
-        Err(StoreError::RowConflict { index: 2 })
+        Err(StoreError::RowConflict {
+            index: 2,
+            holder: AddressHolder::Mailbox
+        })
     ));
     store.set_organisation_limits(org, 4, 10_000).await.unwrap();
     let too_many = [
@@ -1012,14 +1029,284 @@ async fn imports_wait_for_confirmation_and_expire(store: &dyn Store) {
     ));
 }
 
+async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let local = |s: &str| LocalPart::parse(s).unwrap();
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let alias = store
+        .add_alias(org, ann.id, main, &local("a.n"), NOW)
+        .await
+        .unwrap();
+    assert_eq!(alias.email, "a.n@council.test");
+    let team = store
+        .create_list(org, main, &local("team"), "Team", NOW)
+        .await
+        .unwrap();
+    assert_eq!(team.email, "team@council.test");
+
+    let held = |r: Result<_, StoreError>| match r {
+        Err(StoreError::AddressHeld { holder, .. }) => Some(holder),
+        _ => None,
+    };
+    assert_eq!(
+        held(
+            store
+                .create_user(new_user(org, main, "a.n", "X"))
+                .await
+                .map(|_| ())
+        ),
+        Some(AddressHolder::Alias("ann@council.test".into()))
+    );
+    assert_eq!(
+        held(
+            store
+                .create_user(new_user(org, main, "team", "X"))
+                .await
+                .map(|_| ())
+        ),
+        Some(AddressHolder::List("Team".into()))
+    );
+    assert_eq!(
+        held(
+            store
+                .add_alias(org, ann.id, main, &local("team"), NOW)
+                .await
+                .map(|_| ())
+        ),
+        Some(AddressHolder::List("Team".into()))
+    );
+    assert_eq!(
+        held(
+            store
+                .create_list(org, main, &local("ann"), "Ann's", NOW)
+                .await
+                .map(|_| ())
+        ),
+        Some(AddressHolder::Mailbox)
+    );
+    assert_eq!(
+        held(
+            store
+                .create_list(org, main, &local("a.n"), "A", NOW)
+                .await
+                .map(|_| ())
+        ),
+        Some(AddressHolder::Alias("ann@council.test".into()))
+    );
+    assert!(matches!(
+        store
+            .create_users(&[
+                new_user(org, main, "bob", "Bob"),
+                new_user(org, main, "team", "T")
+            ])
+            .await,
+        Err(StoreError::RowConflict {
+            index: 1,
+            holder: AddressHolder::List(_)
+        })
+    ));
+    assert_eq!(
+        store.address_holder("nobody@council.test").await.unwrap(),
+        None
+    );
+    assert!(matches!(
+        store
+            .add_alias(org + 1000, ann.id, main, &local("x"), NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Members come and go; a mailbox is on a list once.
+    let ann_address = EmailAddress::parse("ann@council.test").unwrap();
+    store
+        .add_list_member(org, team.id, &ann_address)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_list_member(org, team.id, &ann_address).await,
+        Err(StoreError::Conflict { field: "member" })
+    ));
+    assert!(matches!(
+        store
+            .add_list_member(
+                org,
+                team.id,
+                &EmailAddress::parse("no@council.test").unwrap()
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let detail = store.get_list(org, team.id).await.unwrap();
+    assert_eq!(detail.members.len(), 1);
+    assert_eq!(detail.members[0].email, "ann@council.test");
+    assert_eq!(store.list_lists(org).await.unwrap()[0].members, 1);
+    assert!(matches!(
+        store.get_list(org + 1000, team.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A domain keeps its aliases and lists as it keeps its mailboxes.
+    assert!(matches!(
+        store.remove_domain(org, main).await,
+        Err(StoreError::InUse { mailboxes: 4 })
+    ));
+
+    store
+        .remove_list_member(org, team.id, ann.id)
+        .await
+        .unwrap();
+    assert!(store
+        .get_list(org, team.id)
+        .await
+        .unwrap()
+        .members
+        .is_empty());
+    store.delete_list(org, team.id).await.unwrap();
+    store
+        .create_user(new_user(org, main, "team", "Team Player"))
+        .await
+        .unwrap();
+    // A deleted mailbox takes its aliases with it.
+    store.delete_users(org, &[ann.id]).await.unwrap();
+    assert_eq!(
+        store.address_holder("a.n@council.test").await.unwrap(),
+        None
+    );
+}
+
+async fn a_shared_mailbox_keeps_its_mail_and_frees_its_licence(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    store.set_organisation_limits(org, 2, 10_000).await.unwrap();
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let token = open_session(store, ann.id, 7, NOW).await;
+    assert!(matches!(
+        store.create_user(new_user(org, main, "bob", "Bob")).await,
+        Err(StoreError::LicencesExhausted { licences: 2 })
+    ));
+    assert!(matches!(
+        store.convert_to_shared(org + 1000, ann.id, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+
+    store.convert_to_shared(org, ann.id, NOW).await.unwrap();
+    let detail = store.get_user(org, ann.id).await.unwrap();
+    assert!(detail.shared);
+    assert_eq!(detail.quota_mb, 500, "the mailbox and its quota stay");
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(usage.mailboxes_used, 1, "a shared mailbox takes no licence");
+    assert_eq!(usage.storage_allocated_mb, 1500, "its quota still counts");
+    assert!(store
+        .session_viewer(&token, NOW + 1, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+    let login = store
+        .find_login(&EmailAddress::parse("ann@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(login.disabled, "nobody signs in to a shared mailbox");
+    let listed = store
+        .list_users(org, &UserQuery::default(), 50)
+        .await
+        .unwrap();
+    assert!(listed
+        .users
+        .iter()
+        .any(|u| u.email == "ann@council.test" && u.shared));
+    store
+        .create_user(new_user(org, main, "bob", "Bob"))
+        .await
+        .unwrap();
+}
+
+async fn a_quota_never_goes_below_what_the_mailbox_holds(store: &dyn Store, url: &str) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().used_mb,
+        0,
+        "a mailbox the mail server has not counted holds nothing"
+    );
+    // 1.2 GB and one byte, as Dovecot's quota dict records it.
+    execute_as_mail_server(
+        url,
+        "INSERT INTO mailbox_usage (username, bytes, messages) \
+         VALUES ('ann@council.test', 1200000001, 42)",
+    )
+    .await;
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().used_mb,
+        1201,
+        "usage is shown rounded up, never as less than it is"
+    );
+    let update = |quota_mb: i64| UserUpdate {
+        name: "Ann".into(),
+        account_type: AccountType::Basic,
+        quota: Quota::from_mb(quota_mb).unwrap(),
+        disabled: false,
+        only_local_smtp: false,
+        preferences: Preferences::default(),
+        password_hash: None,
+        now: NOW + 5,
+    };
+    store.update_user(org, ann.id, update(2000)).await.unwrap();
+    assert!(matches!(
+        store.update_user(org, ann.id, update(1200)).await,
+        Err(StoreError::QuotaBelowUsed { used_mb: 1201 })
+    ));
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().quota_mb,
+        2000,
+        "a refused change leaves the quota as it was"
+    );
+    store.update_user(org, ann.id, update(1201)).await.unwrap();
+    assert_eq!(store.get_user(org, ann.id).await.unwrap().quota_mb, 1201);
+
+    store.delete_users(org, &[ann.id]).await.unwrap();
+    let again = store
+        .create_user(new_user(org, main, "ann", "Ann again"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_user(org, again.id).await.unwrap().used_mb,
+        0,
+        "a new mailbox at a deleted one's address starts empty"
+    );
+}
+
+/// Each test runs on both back ends; those after `with_url:` also get the database's URL, to act
+/// on it as the mail server does.
 macro_rules! conformance {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* $(,)?; with_url: $($raw:ident),* $(,)?) => {
         mod on_sqlite {
             $(
                 #[tokio::test]
                 async fn $name() {
                     let (store, _dir) = crate::support::sqlite_store().await;
                     super::$name(store.as_ref()).await;
+                }
+            )*
+            $(
+                #[tokio::test]
+                async fn $raw() {
+                    let (store, dir) = crate::support::sqlite_store().await;
+                    super::$raw(store.as_ref(), &crate::support::sqlite_url(&dir)).await;
                 }
             )*
         }
@@ -1029,6 +1316,13 @@ macro_rules! conformance {
                 async fn $name() {
                     let (store, _url) = crate::support::postgres_store().await;
                     super::$name(store.as_ref()).await;
+                }
+            )*
+            $(
+                #[tokio::test]
+                async fn $raw() {
+                    let (store, url) = crate::support::postgres_store().await;
+                    super::$raw(store.as_ref(), &url).await;
                 }
             )*
         }
@@ -1053,4 +1347,8 @@ conformance!(
     several_users_change_in_one_transaction,
     the_search_index_follows_every_change,
     imports_wait_for_confirmation_and_expire,
+    an_address_is_held_by_one_mailbox_alias_or_list,
+    a_shared_mailbox_keeps_its_mail_and_frees_its_licence;
+    with_url:
+    a_quota_never_goes_below_what_the_mailbox_holds,
 );

@@ -304,6 +304,22 @@ async fn every_data_function_refuses_strangers() {
             ],
         ),
         ("users/selection", vec![("ids", "1")]),
+        ("users/convert_shared", vec![("id", "1")]),
+        ("aliases/list", vec![("user", "1")]),
+        (
+            "aliases/add",
+            vec![("user", "1"), ("username", "x"), ("domain", "1")],
+        ),
+        ("aliases/remove", vec![("user", "1"), ("id", "1")]),
+        ("lists/list", vec![]),
+        ("lists/get", vec![("id", "1")]),
+        (
+            "lists/create",
+            vec![("name", "x"), ("username", "x"), ("domain", "1")],
+        ),
+        ("lists/add_member", vec![("id", "1"), ("email", "x@y.z")]),
+        ("lists/remove_member", vec![("id", "1"), ("user", "1")]),
+        ("lists/delete", vec![("id", "1"), ("confirm", "x@y.z")]),
         (
             "users/bulk",
             vec![("action", "disable"), ("ids", "1"), ("confirm", "on")],
@@ -1189,4 +1205,226 @@ async fn more_options_are_checked_and_kept() {
         detail.preferences.date_format,
         app::model::DateFormat::DayMonthYear
     );
+}
+
+#[tokio::test]
+async fn user_already_exists_names_the_alias_or_list_that_holds_the_address() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ann = panel.add_users(&owner, &["ann"]).await[0].to_string();
+    let domain = panel
+        .store
+        .list_domains(panel.organisation().await)
+        .await
+        .unwrap()[0]
+        .id;
+    let domain = domain.to_string();
+    let alias = panel
+        .api(
+            "aliases/add",
+            &[
+                ("user", ann.as_str()),
+                ("username", "sales"),
+                ("domain", domain.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(alias.status, StatusCode::OK, "{}", alias.body);
+    let list = panel
+        .api(
+            "lists/create",
+            &[
+                ("name", "Parish Team"),
+                ("username", "team"),
+                ("domain", domain.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+
+    let create = |username: &'static str| {
+        let domain = domain.clone();
+        let owner = owner.clone();
+        let panel = &panel;
+        async move {
+            panel
+                .api(
+                    "users/create",
+                    &[
+                        ("domain", domain.as_str()),
+                        ("username", username),
+                        ("name", "Someone"),
+                        ("password", PASSWORD),
+                        ("password_confirm", PASSWORD),
+                        ("quota_gb", "0.5"),
+                        ("account_type", "basic"),
+                    ],
+                    Some(&owner),
+                )
+                .await
+        }
+    };
+    let taken = create("sales").await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    assert!(taken.body.contains("address_is_alias") && taken.body.contains("ann@council.test"));
+    let taken = create("team").await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.body);
+    assert!(taken.body.contains("address_is_list") && taken.body.contains("Parish Team"));
+    let taken = create("ann").await;
+    assert!(taken.body.contains("\"address_taken\""), "{}", taken.body);
+
+    // A list takes members of this organisation only, each once.
+    let lists: serde_json::Value =
+        serde_json::from_str(&panel.api("lists/list", &[], Some(&owner)).await.body).unwrap();
+    let id = lists[0]["id"].to_string();
+    let add = |email: &'static str| {
+        let (id, owner, panel) = (id.clone(), owner.clone(), &panel);
+        async move {
+            panel
+                .api(
+                    "lists/add_member",
+                    &[("id", id.as_str()), ("email", email)],
+                    Some(&owner),
+                )
+                .await
+        }
+    };
+    assert_eq!(add("ann@council.test").await.status, StatusCode::OK);
+    assert!(add("ann@council.test")
+        .await
+        .body
+        .contains("already_member"));
+    assert!(add("stranger@elsewhere.test")
+        .await
+        .body
+        .contains("mailbox_unknown"));
+    let wrong = panel
+        .api(
+            "lists/delete",
+            &[("id", id.as_str()), ("confirm", "x@y.z")],
+            Some(&owner),
+        )
+        .await;
+    assert!(wrong.body.contains("confirm_mismatch"), "{}", wrong.body);
+    let gone = panel
+        .api(
+            "lists/delete",
+            &[("id", id.as_str()), ("confirm", "team@council.test")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
+    assert_eq!(create("team").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn converting_to_a_shared_mailbox_signs_the_user_out_and_frees_a_licence() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel.organisation().await;
+    let helper_id = panel.add_user_admin().await.to_string();
+    let helper = panel.sign_in("helper@council.test", PASSWORD).await;
+    let me: serde_json::Value =
+        serde_json::from_str(&panel.api("auth/whoami", &[], Some(&owner)).await.body).unwrap();
+    let me = me["user_id"].to_string();
+    let own = panel
+        .api("users/convert_shared", &[("id", me.as_str())], Some(&owner))
+        .await;
+    assert!(own.body.contains("self_action"), "{}", own.body);
+    let before = panel
+        .store
+        .organisation_usage(org)
+        .await
+        .unwrap()
+        .mailboxes_used;
+    let done = panel
+        .api(
+            "users/convert_shared",
+            &[("id", helper_id.as_str())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&helper)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        panel
+            .store
+            .organisation_usage(org)
+            .await
+            .unwrap()
+            .mailboxes_used,
+        before - 1
+    );
+    let refused = panel
+        .api(
+            "auth/login",
+            &[("email", "helper@council.test"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_ne!(
+        refused.status,
+        StatusCode::OK,
+        "nobody signs in to a shared mailbox"
+    );
+    let audit = panel.store.list_audit(org, 5).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "user.convert_shared" && a.target == "helper@council.test"));
+}
+
+#[tokio::test]
+async fn a_quota_below_what_the_mailbox_holds_is_refused_on_its_field() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let id = panel.add_user_admin().await.to_string();
+    support::execute_as_mail_server(
+        &support::sqlite_url(&panel._dir),
+        "INSERT INTO mailbox_usage (username, bytes, messages) \
+         VALUES ('helper@council.test', 1200000001, 42)",
+    )
+    .await;
+    let update = |quota: &'static str| {
+        [
+            ("id", id.clone()),
+            ("name", "Helper".to_owned()),
+            ("account_type", "basic".to_owned()),
+            ("quota_gb", quota.to_owned()),
+            ("password", String::new()),
+            ("password_confirm", String::new()),
+        ]
+    };
+    let form = update("1.2");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = panel.api("users/update", &form, Some(&owner)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    let field = &error["Invalid"][0];
+    assert_eq!(field["field"], "quota_gb", "{}", refused.body);
+    assert_eq!(field["code"], "quota_below_used", "{}", refused.body);
+    assert_eq!(field["n"], 1201, "{}", refused.body);
+
+    let page = panel
+        .send(
+            Request::get(format!("/users/{id}"))
+                .header(header::COOKIE, &owner)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        page.body.replace("<!>", "").contains("1.201 GB of 0.5 GB"),
+        "the page shows what the mailbox holds: {}",
+        page.body
+    );
+
+    let form = update("1.201");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let fits = panel.api("users/update", &form, Some(&owner)).await;
+    assert_eq!(fits.status, StatusCode::OK, "{}", fits.body);
 }

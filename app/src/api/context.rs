@@ -1,6 +1,6 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::model::Viewer;
+use crate::model::{AddressHolder, Viewer};
 use crate::security::password::PasswordPolicy;
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
@@ -104,16 +104,13 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { field } => {
-                let code = match field {
-                    "domain" => ErrorCode::DomainTaken,
-                    _ => ErrorCode::AddressTaken,
-                };
-                AppError::Conflict(FieldErrors::one(field, code))
-            }
-            StoreError::RowConflict { .. } => {
-                AppError::Conflict(FieldErrors::one("form", ErrorCode::AddressTaken))
-            }
+            StoreError::Conflict { field } => AppError::Conflict(match field {
+                "domain" => FieldErrors::one(field, ErrorCode::DomainTaken),
+                "member" => FieldErrors::one("email", ErrorCode::AlreadyMember),
+                _ => FieldErrors::one(field, ErrorCode::AddressTaken),
+            }),
+            StoreError::RowConflict { holder, .. } => held("form", holder),
+            StoreError::AddressHeld { field, holder } => held(field, holder),
             StoreError::LicencesExhausted { licences } => AppError::Conflict(FieldErrors::one(
                 "form",
                 ErrorCode::LicencesExhausted(licences),
@@ -121,6 +118,10 @@ impl From<StoreError> for AppError {
             StoreError::StoragePoolExceeded { available_mb } => AppError::Invalid(
                 FieldErrors::one("quota_gb", ErrorCode::QuotaOverPool(available_mb)),
             ),
+            StoreError::QuotaBelowUsed { used_mb } => AppError::Invalid(FieldErrors::one(
+                "quota_gb",
+                ErrorCode::QuotaBelowUsed(used_mb),
+            )),
             StoreError::InUse { mailboxes } => {
                 AppError::Conflict(FieldErrors::one("form", ErrorCode::DomainInUse(mailboxes)))
             }
@@ -130,6 +131,15 @@ impl From<StoreError> for AppError {
             }
         }
     }
+}
+
+/// "User already exists", saying what holds the address.
+fn held(field: &str, holder: AddressHolder) -> AppError {
+    AppError::Conflict(match holder {
+        AddressHolder::Mailbox => FieldErrors::one(field, ErrorCode::AddressTaken),
+        AddressHolder::Alias(of) => FieldErrors::one_with(field, ErrorCode::AddressIsAlias, of),
+        AddressHolder::List(name) => FieldErrors::one_with(field, ErrorCode::AddressIsList, name),
+    })
 }
 
 /// Writes one audit event. The action has already happened, so a failure to record it is

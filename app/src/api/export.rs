@@ -59,8 +59,12 @@ pub async fn export_users_csv(
             let first = header_line();
             let pages =
                 futures::stream::unfold(Some((store, admin.organisation_id, query)), next_chunk);
+            // Fused: the response body may be polled again after its end, which a bare
+            // `unfold` treats as a bug.
             Ok(TextStream::new(
-                futures::stream::once(async move { Ok(first) }).chain(pages),
+                futures::stream::once(async move { Ok(first) })
+                    .chain(pages)
+                    .fuse(),
             ))
         }
         .await,
@@ -144,6 +148,7 @@ mod tests {
             account_type: AccountType::Enhanced,
             quota_mb: 1500,
             status: AccountStatus::Disabled,
+            shared: false,
             last_login_at: Some(1_800_000_000),
         };
         assert_eq!(

@@ -9,8 +9,8 @@ use {
     super::{audit, finish, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
     crate::model::{
-        AccountType, DateFormat, DisplayName, Domain, EmailAddress, ImportRow, Language, LocalPart,
-        Preferences, Quota, Role, TimeZone, Viewer, IMPORT_MAX_ROWS,
+        AccountType, AddressHolder, DateFormat, DisplayName, Domain, EmailAddress, ImportRow,
+        Language, LocalPart, Preferences, Quota, Role, TimeZone, Viewer, IMPORT_MAX_ROWS,
     },
     crate::security::password::{self, PasswordPolicy},
     crate::services::Services,
@@ -215,17 +215,20 @@ fn optional(value: &str) -> Option<&str> {
     (!value.is_empty()).then_some(value)
 }
 
-/// Marks the lines whose address a mailbox already has.
+/// Marks the lines whose address a mailbox, alias or list already has.
 #[cfg(feature = "ssr")]
 async fn mark_taken(services: &Services, rows: &mut [StagedRow]) -> Result<(), AppError> {
     for row in rows.iter_mut().filter(|r| r.errors.is_empty()) {
-        let Ok(address) = EmailAddress::parse(&row.email) else {
-            continue;
-        };
-        if services.store.find_login(&address).await?.is_some() {
+        if let Some(holder) = services.store.address_holder(&row.email).await? {
+            let (code, detail) = match holder {
+                AddressHolder::Mailbox => (ErrorCode::AddressTaken, None),
+                AddressHolder::Alias(of) => (ErrorCode::AddressIsAlias, Some(of)),
+                AddressHolder::List(name) => (ErrorCode::AddressIsList, Some(name)),
+            };
             row.errors.push(FieldError {
                 field: "email".into(),
-                code: ErrorCode::AddressTaken,
+                code,
+                detail,
             });
         }
     }
@@ -372,7 +375,7 @@ pub async fn confirm_import(id: i64) -> Result<(), AppError> {
             let created = match services.store.create_users(&users).await {
                 Ok(created) => created,
                 // Taken since the preview: say on which line, and keep the upload for a retry.
-                Err(StoreError::RowConflict { index }) => {
+                Err(StoreError::RowConflict { index, .. }) => {
                     let line = valid.get(index).map_or(0, |r| r.line);
                     return Err(AppError::Conflict(FieldErrors::one(
                         "form",

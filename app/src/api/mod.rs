@@ -1,12 +1,15 @@
 //! The API contract: one module per resource. Each `#[server]` function is compiled into the
 //! browser as a client stub and into the server with its body.
+pub mod aliases;
 pub mod auth;
 pub mod bulk;
 pub mod domains;
 pub mod export;
 pub mod import;
+pub mod lists;
 pub mod organisation;
 pub mod prefs;
+pub mod shared;
 pub mod users;
 
 #[cfg(feature = "ssr")]

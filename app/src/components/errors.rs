@@ -1,4 +1,4 @@
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, FieldError};
 use crate::i18n::*;
 use crate::model::format_mb;
 use leptos::prelude::*;
@@ -39,6 +39,11 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::AddressTakenOnLine(n) => {
             t_string!(i18n, err_address_taken_on_line, n).to_string()
         }
+        ErrorCode::AddressIsAlias | ErrorCode::AddressIsList => {
+            t_string!(i18n, err_address_taken).to_string()
+        }
+        ErrorCode::MailboxUnknown => t_string!(i18n, err_mailbox_unknown).to_string(),
+        ErrorCode::AlreadyMember => t_string!(i18n, err_already_member).to_string(),
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => {
@@ -49,14 +54,31 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::PoolBelowAllocated(mb) => {
             t_string!(i18n, err_pool_below_allocated, size = format_mb(mb)).to_string()
         }
+        ErrorCode::QuotaBelowUsed(mb) => {
+            t_string!(i18n, err_quota_below_used, size = format_mb(mb)).to_string()
+        }
+    }
+}
+
+/// The reader's wording of a refusal that names something (who holds an address).
+pub fn field_error_text(i18n: I18nContext<Locale>, error: &FieldError) -> String {
+    let detail = error.detail.clone().unwrap_or_default();
+    match error.code {
+        ErrorCode::AddressIsAlias => {
+            t_string!(i18n, err_address_is_alias, holder = detail).to_string()
+        }
+        ErrorCode::AddressIsList => {
+            t_string!(i18n, err_address_is_list, holder = detail).to_string()
+        }
+        code => error_text(i18n, code),
     }
 }
 
 /// A one-line summary for errors that concern no single field.
 fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
     Some(match error {
-        AppError::Invalid(_) | AppError::Conflict(_) => match error.field("form") {
-            Some(code) => error_text(i18n, code),
+        AppError::Invalid(_) | AppError::Conflict(_) => match error.field_error("form") {
+            Some(e) => field_error_text(i18n, e),
             None => t_string!(i18n, err_form).to_string(),
         },
         AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),

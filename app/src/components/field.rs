@@ -1,4 +1,4 @@
-use super::error_text;
+use super::field_error_text;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -9,8 +9,7 @@ fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Signal<
     Signal::derive(move || {
         error
             .get()
-            .and_then(|e| e.field(name))
-            .map(|c| error_text(i18n, c))
+            .and_then(|e| e.field_error(name).map(|f| field_error_text(i18n, f)))
     })
 }
 

@@ -6,7 +6,7 @@ mod format;
 mod language;
 
 pub use debounce::submit_after_pause;
-pub use errors::{error_text, use_form_error, FormAlert};
+pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
 pub use field::{CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;

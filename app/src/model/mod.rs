@@ -1,5 +1,6 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
+mod addresses;
 mod import;
 mod name;
 mod organisation;
@@ -9,11 +10,12 @@ mod role;
 mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
+pub use addresses::{AddressHolder, Alias, ListDetail, ListMember, ListSummary};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 pub use name::DisplayName;
 pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
 pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
-pub use quota::{format_mb, parse_gb_as_mb, Quota};
+pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
     AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor, UserDetail, UserPage,

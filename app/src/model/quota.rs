@@ -33,6 +33,11 @@ impl Quota {
     }
 }
 
+/// Bytes as whole megabytes, rounded up: a mailbox holding any byte of a megabyte needs all of it.
+pub fn mb_rounded_up(bytes: i64) -> i64 {
+    (bytes.max(0) + 999_999) / 1_000_000
+}
+
 /// Megabytes in gigabytes written with up to three decimals (`.` or `,`), e.g. `0.5` is 500.
 pub fn parse_gb_as_mb(input: &str) -> Result<i64, ErrorCode> {
     let input = input.trim().replace(',', ".");

@@ -111,6 +111,8 @@ pub struct UserRow {
     pub account_type: AccountType,
     pub quota_mb: i64,
     pub status: AccountStatus,
+    /// A shared mailbox: no sign-in, no licence.
+    pub shared: bool,
     /// Unix seconds, UTC.
     pub last_login_at: Option<i64>,
 }
@@ -219,7 +221,11 @@ pub struct UserDetail {
     pub quota_mb: i64,
     pub status: AccountStatus,
     pub only_local_smtp: bool,
+    /// A shared mailbox: no sign-in, no licence.
+    pub shared: bool,
     pub preferences: Preferences,
+    /// What the mailbox holds, in MB rounded up, as the mail server last counted it.
+    pub used_mb: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
 }
@@ -236,6 +242,7 @@ mod tests {
             account_type: AccountType::Basic,
             quota_mb: quota,
             status: AccountStatus::Active,
+            shared: false,
             last_login_at: last,
         }
     }

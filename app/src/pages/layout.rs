@@ -9,7 +9,8 @@ use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
 /// The frame of every signed-in page: header, navigation, and the guard that sends anyone
-/// without a live session to the sign-in page.
+/// without a live session to the sign-in page. The pages' own server functions refuse such a
+/// visitor too, so rendering them next to the guard shows nothing.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let i18n = use_i18n();
@@ -29,6 +30,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     <A href="/overview">{t!(i18n, nav_overview)}</A>
                                     <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
                                     <A href="/users/new">{t!(i18n, nav_new_user)}</A>
+                                    <A href="/lists">{t!(i18n, nav_lists)}</A>
                                     <A href="/domains">{t!(i18n, nav_domains)}</A>
                                     {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
                                 </nav>
@@ -40,23 +42,23 @@ pub fn AdminLayout() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             </header>
-                            <UsageStrip />
-                            <main id="main">
-                                <Outlet />
-                            </main>
                         }
                             .into_any()
                     }
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
                     Err(_) => view! {
-                        <main id="main">
-                            <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p>
-                        </main>
+                        <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p>
                     }
                         .into_any(),
                 }
             })}
         </Suspense>
+        // Outside the Suspense above: on the server a Suspense renders its children more than once,
+        // and resources created in each pass would not line up with the browser's single pass.
+        <UsageStrip />
+        <main id="main">
+            <Outlet />
+        </main>
     }
 }
 

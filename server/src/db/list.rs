@@ -43,7 +43,7 @@ where
     String: Encode<'a, DB> + Type<DB>,
 {
     let mut sql = QueryBuilder::<DB>::new(
-        "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
          WHERE organisation_id = ",
     );
     sql.push_bind(organisation_id);

@@ -59,6 +59,7 @@ fn login_record(row: LoginRow) -> Result<LoginRecord, StoreError> {
         password_hash: row.password_hash,
         role: Role::parse(&row.role)
             .ok_or_else(|| StoreError::Backend("unexpected role".into()))?,
-        disabled: row.status != "active",
+        // Nobody signs in to a shared mailbox.
+        disabled: row.status != "active" || row.shared,
     })
 }

@@ -1,7 +1,7 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
 use app::model::{
-    AccountStatus, AccountType, DateFormat, Language, Preferences, Role, TimeZone, UserDetail,
-    UserRow, Viewer,
+    mb_rounded_up, AccountStatus, AccountType, DateFormat, Language, Preferences, Role, TimeZone,
+    UserDetail, UserRow, Viewer,
 };
 use app::store::{AuditRecord, StoreError};
 
@@ -13,6 +13,7 @@ pub struct UserRecord {
     pub account_type: String,
     pub quota_mb: i64,
     pub status: String,
+    pub shared: bool,
     pub last_login_at: Option<i64>,
 }
 
@@ -28,6 +29,7 @@ impl TryFrom<UserRecord> for UserRow {
                 .ok_or_else(|| corrupt("account_type"))?,
             quota_mb: r.quota_mb,
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            shared: r.shared,
             last_login_at: r.last_login_at,
         })
     }
@@ -65,6 +67,7 @@ pub struct LoginRow {
     pub password_hash: String,
     pub role: String,
     pub status: String,
+    pub shared: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,9 +109,11 @@ pub struct UserDetailRecord {
     pub quota_mb: i64,
     pub status: String,
     pub only_local_smtp: bool,
+    pub shared: bool,
     pub language: String,
     pub time_zone: String,
     pub date_format: String,
+    pub used_bytes: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
 }
@@ -127,12 +132,14 @@ impl TryFrom<UserDetailRecord> for UserDetail {
             quota_mb: r.quota_mb,
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
             only_local_smtp: r.only_local_smtp,
+            shared: r.shared,
             preferences: Preferences {
                 language: Language::parse(&r.language).map_err(|_| corrupt("language"))?,
                 time_zone: TimeZone::parse(&r.time_zone).map_err(|_| corrupt("time_zone"))?,
                 date_format: DateFormat::parse(&r.date_format)
                     .map_err(|_| corrupt("date_format"))?,
             },
+            used_mb: mb_rounded_up(r.used_bytes),
             last_login_at: r.last_login_at,
             created_at: r.created_at,
         })

@@ -3,7 +3,8 @@ use super::error::{backend, store_error, touched};
 use super::list::{self, SearchIndex};
 use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
 use app::model::{
-    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, Role, UserDetail, UserPage,
+    mb_rounded_up, AddressHolder, Alias, Domain, DomainName, DomainSummary, EmailAddress,
+    ListDetail, ListMember, ListSummary, LocalPart, OrganisationUsage, Role, UserDetail, UserPage,
     UserQuery, UserRow, Viewer,
 };
 use app::store::{
@@ -111,7 +112,7 @@ impl Store for SqliteStore {
 
     async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, organisation_id, password_hash, role, status FROM users WHERE email = ?",
+            "SELECT id, organisation_id, password_hash, role, status, shared FROM users WHERE email = ?",
         )
         .bind(email.to_string())
         .fetch_optional(&self.pool)
@@ -269,11 +270,17 @@ impl Store for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(backend)?;
-        let mailboxes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE domain_id = ?")
-            .bind(domain_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(backend)?;
+        let mailboxes: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM users WHERE domain_id = ?) \
+             + (SELECT COUNT(*) FROM aliases WHERE domain_id = ?) \
+             + (SELECT COUNT(*) FROM distribution_lists WHERE domain_id = ?)",
+        )
+        .bind(domain_id)
+        .bind(domain_id)
+        .bind(domain_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
         if mailboxes > 0 {
             return Err(StoreError::InUse { mailboxes });
         }
@@ -387,12 +394,15 @@ impl Store for SqliteStore {
                 .filter(|_| user.organisation_id == organisation_id)
                 .ok_or(StoreError::NotFound)?;
             let email = format!("{}@{}", user.local_part.as_str(), domain);
+            if let Some(holder) = holder_of(&mut *tx, &email).await? {
+                return Err(StoreError::RowConflict { index, holder });
+            }
             let row: UserRecord = sqlx::query_as(
                 "INSERT INTO users (organisation_id, domain_id, local_part, email, name, \
                  name_lower, password_hash, role, account_type, quota_mb, language, time_zone, \
                  date_format, created_at, updated_at) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                 RETURNING id, name, email, account_type, quota_mb, status, last_login_at",
+                 RETURNING id, name, email, account_type, quota_mb, status, shared, last_login_at",
             )
             .bind(organisation_id)
             .bind(user.domain_id)
@@ -412,7 +422,10 @@ impl Store for SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| match store_error("username")(e) {
-                StoreError::Conflict { .. } => StoreError::RowConflict { index },
+                StoreError::Conflict { .. } => StoreError::RowConflict {
+                    index,
+                    holder: AddressHolder::Mailbox,
+                },
                 e => e,
             })?;
             rows.push(row.try_into()?);
@@ -423,8 +436,10 @@ impl Store for SqliteStore {
 
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError> {
         let row: UserDetailRecord = sqlx::query_as(
-"SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, \
-             language, time_zone, date_format, last_login_at, created_at FROM users WHERE id = ? AND organisation_id = ?",
+"SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, shared, \
+             language, time_zone, date_format, \
+             COALESCE((SELECT m.bytes FROM mailbox_usage m WHERE m.username = users.email), 0) \
+             AS used_bytes, last_login_at, created_at FROM users WHERE id = ? AND organisation_id = ?",
         )
         .bind(user_id)
         .bind(organisation_id)
@@ -441,7 +456,7 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> Result<AccountsToReview, StoreError> {
         let stale: Vec<UserRecord> = sqlx::query_as(
-            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+            "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
              WHERE organisation_id = ? AND (last_login_at IS NULL OR last_login_at < ?) \
              ORDER BY CASE WHEN last_login_at IS NULL THEN 0 ELSE 1 END, last_login_at, email LIMIT ?",
         )
@@ -461,7 +476,7 @@ impl Store for SqliteStore {
         .await
         .map_err(backend)?;
         let disabled: Vec<UserRecord> = sqlx::query_as(
-            "SELECT id, name, email, account_type, quota_mb, status, last_login_at FROM users \
+            "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
              WHERE organisation_id = ? AND status = 'disabled' ORDER BY email LIMIT ?",
         )
         .bind(organisation_id)
@@ -512,6 +527,19 @@ impl Store for SqliteStore {
         let available_mb = now.storage_left_mb() + old_quota;
         if update.quota.mb() > available_mb {
             return Err(StoreError::StoragePoolExceeded { available_mb });
+        }
+        let used_bytes: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(m.bytes), 0) FROM users u \
+             JOIN mailbox_usage m ON m.username = u.email WHERE u.id = ?",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if update.quota.mb() * 1_000_000 < used_bytes {
+            return Err(StoreError::QuotaBelowUsed {
+                used_mb: mb_rounded_up(used_bytes),
+            });
         }
         let status = if update.disabled {
             "disabled"
@@ -586,6 +614,36 @@ impl Store for SqliteStore {
         Ok(emails)
     }
 
+    async fn convert_to_shared(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE users SET shared = TRUE, role = 'user', updated_at = ? \
+             WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        touched(done.rows_affected())?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
     async fn delete_users(
         &self,
         organisation_id: i64,
@@ -597,6 +655,14 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         let emails = owned_addresses(&mut tx, organisation_id, user_ids).await?;
+        sqlx::query(
+            "DELETE FROM mailbox_usage WHERE username IN \
+             (SELECT email FROM users WHERE id IN (SELECT value FROM json_each(?)))",
+        )
+        .bind(ids_json(user_ids))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
         sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT value FROM json_each(?))")
             .bind(ids_json(user_ids))
             .execute(&mut *tx)
@@ -609,6 +675,237 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
         Ok(emails)
+    }
+
+    async fn address_holder(&self, email: &str) -> Result<Option<AddressHolder>, StoreError> {
+        holder_of(&self.pool, email).await
+    }
+
+    async fn list_aliases(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<Alias>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, email FROM aliases WHERE organisation_id = ? AND user_id = ? ORDER BY email",
+        )
+        .bind(organisation_id)
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email)| Alias { id, email })
+            .collect())
+    }
+
+    async fn add_alias(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        now: i64,
+    ) -> Result<Alias, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        lock_organisation(&mut tx, organisation_id).await?;
+        sqlx::query("SELECT id FROM users WHERE id = ? AND organisation_id = ?")
+            .bind(user_id)
+            .bind(organisation_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let email = address_on(&mut tx, organisation_id, domain_id, local_part).await?;
+        if let Some(holder) = holder_of(&mut *tx, &email).await? {
+            return Err(StoreError::AddressHeld {
+                field: "username",
+                holder,
+            });
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO aliases (organisation_id, domain_id, email, user_id, created_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(domain_id)
+        .bind(&email)
+        .bind(user_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error("username"))?;
+        tx.commit().await.map_err(backend)?;
+        Ok(Alias { id, email })
+    }
+
+    async fn remove_alias(&self, organisation_id: i64, alias_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM aliases WHERE id = ? AND organisation_id = ?")
+            .bind(alias_id)
+            .bind(organisation_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        touched(done.rows_affected())
+    }
+
+    async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT l.id, l.name, l.email, \
+             (SELECT COUNT(*) FROM list_members m WHERE m.list_id = l.id) \
+             FROM distribution_lists l WHERE l.organisation_id = ? ORDER BY l.email",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, email, members)| ListSummary {
+                id,
+                name,
+                email,
+                members,
+            })
+            .collect())
+    }
+
+    async fn create_list(
+        &self,
+        organisation_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        name: &str,
+        now: i64,
+    ) -> Result<ListSummary, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        lock_organisation(&mut tx, organisation_id).await?;
+        let email = address_on(&mut tx, organisation_id, domain_id, local_part).await?;
+        if let Some(holder) = holder_of(&mut *tx, &email).await? {
+            return Err(StoreError::AddressHeld {
+                field: "username",
+                holder,
+            });
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO distribution_lists (organisation_id, domain_id, email, name, created_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(domain_id)
+        .bind(&email)
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error("username"))?;
+        tx.commit().await.map_err(backend)?;
+        Ok(ListSummary {
+            id,
+            name: name.to_owned(),
+            email,
+            members: 0,
+        })
+    }
+
+    async fn get_list(&self, organisation_id: i64, list_id: i64) -> Result<ListDetail, StoreError> {
+        let (id, name, email): (i64, String, String) = sqlx::query_as(
+            "SELECT id, name, email FROM distribution_lists WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(list_id)
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        let members: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.name, u.email FROM list_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.list_id = ? ORDER BY u.email",
+        )
+        .bind(list_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(ListDetail {
+            id,
+            name,
+            email,
+            members: members
+                .into_iter()
+                .map(|(user_id, name, email)| ListMember {
+                    user_id,
+                    name,
+                    email,
+                })
+                .collect(),
+        })
+    }
+
+    async fn add_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        email: &EmailAddress,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query("SELECT id FROM distribution_lists WHERE id = ? AND organisation_id = ?")
+            .bind(list_id)
+            .bind(organisation_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let user_id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = ? AND organisation_id = ?")
+                .bind(email.to_string())
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+        let user_id = user_id.ok_or(StoreError::NotFound)?;
+        sqlx::query("INSERT INTO list_members (list_id, user_id) VALUES (?, ?)")
+            .bind(list_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error("member"))?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn remove_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM list_members WHERE list_id = ? AND user_id = ? AND list_id IN \
+             (SELECT id FROM distribution_lists WHERE organisation_id = ?)",
+        )
+        .bind(list_id)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        touched(done.rows_affected())
+    }
+
+    async fn delete_list(&self, organisation_id: i64, list_id: i64) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("DELETE FROM distribution_lists WHERE id = ? AND organisation_id = ?")
+                .bind(list_id)
+                .bind(organisation_id)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        touched(done.rows_affected())
     }
 
     async fn save_import(&self, import: NewImport, expire_before: i64) -> Result<i64, StoreError> {
@@ -712,7 +1009,7 @@ where
     let (name, mailbox_licences, storage_pool_mb, mailboxes_used, storage_allocated_mb): (String, i64, i64, i64, i64) =
         sqlx::query_as(
             "SELECT o.name, o.mailbox_licences, o.storage_pool_mb, \
-             (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id), \
+             (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND NOT u.shared), \
              (SELECT CAST(COALESCE(SUM(u.quota_mb), 0) AS BIGINT) FROM users u WHERE u.organisation_id = o.id) \
              FROM organisations o WHERE o.id = ?",
         )
@@ -768,4 +1065,46 @@ async fn owned_addresses(
 /// Ids as one JSON array, read back by `json_each`: one bind however many there are.
 fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
+/// What holds `email`: a mailbox, an alias (and of which mailbox) or a list (and its name).
+async fn holder_of<'e, E>(executor: E, email: &str) -> Result<Option<AddressHolder>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT 'mailbox', '' FROM users WHERE email = ? \
+         UNION ALL SELECT 'alias', u.email FROM aliases a JOIN users u ON u.id = a.user_id \
+         WHERE a.email = ? \
+         UNION ALL SELECT 'list', l.name FROM distribution_lists l WHERE l.email = ? \
+         LIMIT 1",
+    )
+    .bind(email)
+    .bind(email)
+    .bind(email)
+    .fetch_optional(executor)
+    .await
+    .map_err(backend)?;
+    Ok(row.map(|(kind, of)| match kind.as_str() {
+        "alias" => AddressHolder::Alias(of),
+        "list" => AddressHolder::List(of),
+        _ => AddressHolder::Mailbox,
+    }))
+}
+
+/// `local@domain` for one of the organisation's domains (`NotFound` for another's).
+async fn address_on(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    organisation_id: i64,
+    domain_id: i64,
+    local_part: &LocalPart,
+) -> Result<String, StoreError> {
+    let domain: String =
+        sqlx::query_scalar("SELECT name FROM domains WHERE id = ? AND organisation_id = ?")
+            .bind(domain_id)
+            .bind(organisation_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(backend)?;
+    Ok(format!("{}@{}", local_part.as_str(), domain))
 }

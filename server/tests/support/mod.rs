@@ -28,8 +28,9 @@ impl Clock for TestClock {
 /// A migrated SQLite database in its own temporary directory (kept alive by the returned guard).
 pub async fn sqlite_store() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-    let store = SqliteStore::connect(&url).await.expect("sqlite store");
+    let store = SqliteStore::connect(&sqlite_url(&dir))
+        .await
+        .expect("sqlite store");
     (Arc::new(store), dir)
 }
 
@@ -63,4 +64,25 @@ pub fn with_database(base: &str, name: &str) -> String {
     let mut url = url::Url::parse(base).expect("POSTMASTER_TEST_PG is a URL");
     url.set_path(&format!("/{name}"));
     url.to_string()
+}
+
+/// Runs one statement on the test database from outside the panel, as the mail server does when
+/// it writes its quota accounting. `url` is the store's own database.
+pub async fn execute_as_mail_server(url: &str, sql: &str) {
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url)
+            .await
+            .expect("open the SQLite test database");
+        sqlx::query(sql).execute(&mut conn).await.expect(sql);
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .expect("open the PostgreSQL test database");
+        sqlx::query(sql).execute(&mut conn).await.expect(sql);
+    }
+}
+
+/// The URL of the database `sqlite_store` made in `dir`.
+pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}/test.db?mode=rwc", dir.path().display())
 }

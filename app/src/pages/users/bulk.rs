@@ -72,11 +72,14 @@ fn BulkConfirm(action: BulkAction, users: Vec<UserDetail>, ids: String) -> impl 
         <ActionForm action=submit>
             <input type="hidden" name="action" value=action.as_str() />
             <input type="hidden" name="ids" value=ids />
-            <Show when=move || action == BulkAction::Delete>
-                <CheckboxField name="confirm" checked=false error>
-                    {t!(i18n, bulk_delete_ack)}
-                </CheckboxField>
-            </Show>
+            {(action == BulkAction::Delete)
+                .then(|| {
+                    view! {
+                        <CheckboxField name="confirm" checked=false error>
+                            {t!(i18n, bulk_delete_ack)}
+                        </CheckboxField>
+                    }
+                })}
             <div class="form-actions">
                 <button type="submit" class=button_class disabled=working>{button}</button>
                 <a class="button" href="/users">{t!(i18n, cancel)}</a>

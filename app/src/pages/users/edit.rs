@@ -1,9 +1,11 @@
+use super::aliases::{AliasesData, AliasesSection};
+use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
 use crate::components::{
     use_form_error, utc_minutes, CheckboxField, Field, FormAlert, SelectField,
 };
 use crate::i18n::*;
-use crate::model::{AccountStatus, Quota, UserDetail};
+use crate::model::{format_mb, AccountStatus, Quota, UserDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -22,14 +24,17 @@ pub fn EditUserPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let saved = move || query.read().get("saved").is_some();
-    let user = Resource::new(
-        move || (id(), query.read().get("saved")),
-        |(id, _)| get_user(id),
-    );
+    let converted = move || query.read().get("converted").is_some();
+    let user = Resource::new(move || (id(), query.read().clone()), |(id, _)| get_user(id));
+    // Made here, outside the Suspend that shows it (see `DomainsResource`).
+    let aliases = AliasesData::new(Signal::derive(id));
     view! {
         <Title text=move || t_string!(i18n, edit_user_title).to_string() />
         <Show when=saved>
             <p class="alert alert-success" role="status">{t!(i18n, changes_saved)}</p>
+        </Show>
+        <Show when=converted>
+            <p class="alert alert-success" role="status">{t!(i18n, converted_to_shared)}</p>
         </Show>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -39,6 +44,14 @@ pub fn EditUserPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Transition>
+            {move || Suspend::new(async move {
+                user.await.ok().map(|u| view! {
+                    <AliasesSection data=aliases />
+                    <DangerZone user=u />
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -46,17 +59,16 @@ pub fn EditUserPage() -> impl IntoView {
 fn UserForms(user: UserDetail) -> impl IntoView {
     let i18n = use_i18n();
     let update = ServerAction::<UpdateUser>::new();
-    let delete = ServerAction::<DeleteUser>::new();
+    let shared = user.shared;
     let update_error = use_form_error(update);
-    let delete_error = use_form_error(delete);
     let type_options = super::account_type_options(i18n);
     let hint =
         move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     let quota = Quota::from_mb(user.quota_mb)
         .map(Quota::gb_text)
         .unwrap_or_default();
-    let email = user.email.clone();
     let created = utc_minutes(user.created_at);
+    let (used_mb, quota_mb) = (user.used_mb, user.quota_mb);
     view! {
         <h1>{user.name.clone()}</h1>
         <dl class="facts">
@@ -64,6 +76,12 @@ fn UserForms(user: UserDetail) -> impl IntoView {
             <dd>{user.email.clone()}</dd>
             <dt>{t!(i18n, created)}</dt>
             <dd>{created}</dd>
+            <dt>{t!(i18n, storage_used)}</dt>
+            <dd>{t!(i18n, storage_used_of, used = move || format_mb(used_mb), quota = move || format_mb(quota_mb))}</dd>
+            {shared.then(|| view! {
+                <dt>{t!(i18n, col_type)}</dt>
+                <dd>{t!(i18n, type_shared)}</dd>
+            })}
         </dl>
         <p class="field-hint">{t!(i18n, username_fixed)}</p>
         <h2>{t!(i18n, profile)}</h2>
@@ -126,6 +144,20 @@ fn UserForms(user: UserDetail) -> impl IntoView {
             <super::PreferenceFields current=user.preferences.clone() error=update_error />
             <button type="submit" class="button-primary">{t!(i18n, save_changes)}</button>
         </ActionForm>
+    }
+}
+
+/// Keeping the data (a JSON record, or a shared mailbox), then deleting with the address typed.
+#[component]
+fn DangerZone(user: UserDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let convert = ServerAction::<ConvertToShared>::new();
+    let convert_error = use_form_error(convert);
+    let delete = ServerAction::<DeleteUser>::new();
+    let delete_error = use_form_error(delete);
+    let shared = user.shared;
+    let email = user.email.clone();
+    view! {
         <section class="danger-zone" aria-labelledby="delete-heading">
             <h2 id="delete-heading">{t!(i18n, delete_user_heading)}</h2>
             <p>{t!(i18n, delete_warning, email = move || email.clone())}</p>
@@ -133,6 +165,14 @@ fn UserForms(user: UserDetail) -> impl IntoView {
                 {t!(i18n, delete_keep_hint)} " "
                 <a href=format!("/api/users/export?id={}", user.id) download>{t!(i18n, export_record)}</a>
             </p>
+            <Show when=move || !shared>
+                <p>{t!(i18n, convert_hint)}</p>
+                <FormAlert error=convert_error />
+                <ActionForm action=convert>
+                    <input type="hidden" name="id" value=user.id />
+                    <button type="submit" class="button">{t!(i18n, convert_to_shared)}</button>
+                </ActionForm>
+            </Show>
             <FormAlert error=delete_error />
             <ActionForm action=delete>
                 <input type="hidden" name="id" value=user.id />

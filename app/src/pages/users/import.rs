@@ -1,5 +1,5 @@
 use crate::api::import::{get_import, CancelImport, CheckImport, ConfirmImport};
-use crate::components::{error_text, use_form_error, FormAlert};
+use crate::components::{error_text, field_error_text, use_form_error, FormAlert};
 use crate::i18n::*;
 use crate::model::{format_mb, AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 use leptos::prelude::*;
@@ -177,7 +177,7 @@ fn PreviewLine(row: ImportRow) -> impl IntoView {
     let problems: Vec<String> = row
         .errors
         .iter()
-        .map(|e| format!("{}: {}", e.field, error_text(i18n, e.code)))
+        .map(|e| format!("{}: {}", e.field, field_error_text(i18n, e)))
         .collect();
     let ok = problems.is_empty();
     let kind = row.account_type;

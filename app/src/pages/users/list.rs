@@ -276,6 +276,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
         .unwrap_or_default();
     let last = user.last_login_at;
     let kind = user.account_type;
+    let shared = user.shared;
     let status = user.status;
     let name = user.name.clone();
     view! {
@@ -292,6 +293,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
             <td data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
             <td data-label=move || t_string!(i18n, col_type).to_string()>
                 {move || match kind {
+                    _ if shared => t_string!(i18n, type_shared).to_string(),
                     AccountType::Basic => t_string!(i18n, type_basic).to_string(),
                     AccountType::Enhanced => t_string!(i18n, type_enhanced).to_string(),
                 }}

@@ -1,3 +1,4 @@
+mod aliases;
 mod bulk;
 mod edit;
 mod import;

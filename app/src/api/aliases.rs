@@ -1,0 +1,113 @@
+//! Aliases: other addresses that deliver to a mailbox. Only admins set them.
+use crate::error::AppError;
+use crate::model::Alias;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, finish, require_admin, services, users::target_for},
+    crate::error::{ErrorCode, FieldErrors},
+    crate::model::LocalPart,
+    serde_json::json,
+};
+
+/// The aliases of mailbox `user`.
+#[server(endpoint = "aliases/list")]
+pub async fn list_aliases(user: i64) -> Result<Vec<Alias>, AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            target_for(&admin, user).await?;
+            Ok(services()?
+                .store
+                .list_aliases(admin.organisation_id, user)
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// Gives mailbox `user` the address `username@domain` as well. Refused, naming the holder,
+/// when a mailbox, alias or list has it.
+#[server(endpoint = "aliases/add")]
+pub async fn add_alias(user: i64, username: String, domain: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, user).await?;
+            let mut errors = FieldErrors::default();
+            let local = errors.check("username", LocalPart::parse(&username));
+            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let domain = domain
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| domains.into_iter().find(|d| d.id == id))
+                .ok_or(ErrorCode::DomainUnknown);
+            let domain = errors.check("domain", domain);
+            let (Some(local), Some(domain)) = errors.into_result((local, domain))? else {
+                return Err(AppError::Internal);
+            };
+            let alias = services
+                .store
+                .add_alias(
+                    admin.organisation_id,
+                    target.id,
+                    domain.id,
+                    &local,
+                    services.clock.now(),
+                )
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "alias.add",
+                &target.email,
+                true,
+                json!({ "alias": alias.email }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/users/{user}?alias_added=1"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "aliases/remove")]
+pub async fn remove_alias(user: i64, id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, user).await?;
+            let aliases = services
+                .store
+                .list_aliases(admin.organisation_id, target.id)
+                .await?;
+            let alias = aliases
+                .into_iter()
+                .find(|a| a.id == id)
+                .ok_or(AppError::NotFound)?;
+            services
+                .store
+                .remove_alias(admin.organisation_id, id)
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "alias.remove",
+                &target.email,
+                true,
+                json!({ "alias": alias.email }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/users/{user}?alias_removed=1"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,198 @@
+//! Distribution lists: one address that delivers to several mailboxes of the organisation.
+use crate::error::AppError;
+use crate::model::{ListDetail, ListSummary};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, finish, require_admin, services},
+    crate::error::{ErrorCode, FieldErrors},
+    crate::model::{DisplayName, EmailAddress, LocalPart},
+    serde_json::json,
+};
+
+#[server(endpoint = "lists/list")]
+pub async fn list_lists() -> Result<Vec<ListSummary>, AppError> {
+    finish(
+        async {
+            let admin = require_admin()?;
+            Ok(services()?.store.list_lists(admin.organisation_id).await?)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "lists/get")]
+pub async fn get_list(id: i64) -> Result<ListDetail, AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            Ok(services()?
+                .store
+                .get_list(admin.organisation_id, id)
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// A new list `username@domain` called `name`. Refused, naming the holder, when a mailbox,
+/// alias or list has the address.
+#[server(endpoint = "lists/create")]
+pub async fn create_list(name: String, username: String, domain: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let mut errors = FieldErrors::default();
+            let name = errors.check("name", DisplayName::parse(&name));
+            let local = errors.check("username", LocalPart::parse(&username));
+            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let domain = domain
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| domains.into_iter().find(|d| d.id == id))
+                .ok_or(ErrorCode::DomainUnknown);
+            let domain = errors.check("domain", domain);
+            let (Some(name), Some(local), Some(domain)) =
+                errors.into_result((name, local, domain))?
+            else {
+                return Err(AppError::Internal);
+            };
+            let list = services
+                .store
+                .create_list(
+                    admin.organisation_id,
+                    domain.id,
+                    &local,
+                    name.as_str(),
+                    services.clock.now(),
+                )
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "list.create",
+                &list.email,
+                true,
+                json!({ "name": list.name }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/lists/{}", list.id));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds the organisation's mailbox with address `email` to list `id`.
+#[server(endpoint = "lists/add_member")]
+pub async fn add_list_member(id: i64, email: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let address = EmailAddress::parse(&email)
+                .map_err(|code| AppError::Invalid(FieldErrors::one("email", code)))?;
+            let list = services.store.get_list(admin.organisation_id, id).await?;
+            let ours = services
+                .store
+                .find_login(&address)
+                .await?
+                .is_some_and(|m| m.organisation_id == admin.organisation_id);
+            if !ours {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "email",
+                    ErrorCode::MailboxUnknown,
+                )));
+            }
+            services
+                .store
+                .add_list_member(admin.organisation_id, id, &address)
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "list.add_member",
+                &list.email,
+                true,
+                json!({ "member": address.to_string() }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/lists/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "lists/remove_member")]
+pub async fn remove_list_member(id: i64, user: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let list = services.store.get_list(admin.organisation_id, id).await?;
+            let member = list
+                .members
+                .iter()
+                .find(|m| m.user_id == user)
+                .ok_or(AppError::NotFound)?;
+            services
+                .store
+                .remove_list_member(admin.organisation_id, id, user)
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "list.remove_member",
+                &list.email,
+                true,
+                json!({ "member": member.email }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/lists/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes a list once its address is typed back. Its members' mailboxes stay.
+#[server(endpoint = "lists/delete")]
+pub async fn delete_list(id: i64, confirm: String) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let list = services.store.get_list(admin.organisation_id, id).await?;
+            if !confirm.trim().eq_ignore_ascii_case(&list.email) {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "confirm",
+                    ErrorCode::ConfirmMismatch,
+                )));
+            }
+            services
+                .store
+                .delete_list(admin.organisation_id, id)
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "list.delete",
+                &list.email,
+                true,
+                json!({ "members": list.members.len() }),
+            )
+            .await;
+            leptos_axum::redirect("/lists?deleted=1");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,46 @@
+//! Shared mailboxes: a leaving user's mailbox kept for others instead of deleted.
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, finish, require_admin, services, users::target_for},
+    crate::error::{ErrorCode, FieldErrors},
+    serde_json::json,
+};
+
+/// Turns mailbox `id` into a shared mailbox: its mail, contacts and settings stay, its licence
+/// is freed, and its sessions end; nobody signs in to it any more.
+#[server(endpoint = "users/convert_shared")]
+pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, id).await?;
+            if target.id == admin.user_id {
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "form",
+                    ErrorCode::SelfAction,
+                )));
+            }
+            services
+                .store
+                .convert_to_shared(admin.organisation_id, id, services.clock.now())
+                .await?;
+            audit(
+                &services,
+                admin.organisation_id,
+                Some(&admin),
+                "user.convert_shared",
+                &target.email,
+                true,
+                json!({ "quota_mb": target.quota_mb }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/users/{id}?converted=1"));
+            Ok(())
+        }
+        .await,
+    )
+}

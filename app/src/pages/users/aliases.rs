@@ -1,0 +1,97 @@
+use crate::api::aliases::{list_aliases, AddAlias, RemoveAlias};
+use crate::components::{use_form_error, FormAlert};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::Alias;
+use crate::pages::address_fields::{domains_resource, AddressFields, DomainsResource};
+use leptos::prelude::*;
+
+/// What the aliases section shows and does, made once by the page (see `DomainsResource`).
+#[derive(Clone, Copy)]
+pub struct AliasesData {
+    user: Signal<i64>,
+    add: ServerAction<AddAlias>,
+    remove: ServerAction<RemoveAlias>,
+    aliases: Resource<Result<Vec<Alias>, AppError>>,
+    domains: DomainsResource,
+}
+
+impl AliasesData {
+    pub fn new(user: Signal<i64>) -> Self {
+        let add = ServerAction::<AddAlias>::new();
+        let remove = ServerAction::<RemoveAlias>::new();
+        // Reloads after each change; without JavaScript the forms redirect back to this page.
+        let aliases = Resource::new(
+            move || (user.get(), add.version().get(), remove.version().get()),
+            |(user, ..)| list_aliases(user),
+        );
+        Self {
+            user,
+            add,
+            remove,
+            aliases,
+            domains: domains_resource(),
+        }
+    }
+}
+
+/// A mailbox's other addresses: each with its remove button, and the form that adds one.
+#[component]
+pub fn AliasesSection(data: AliasesData) -> impl IntoView {
+    let i18n = use_i18n();
+    let AliasesData {
+        user,
+        add,
+        remove,
+        aliases,
+        domains,
+    } = data;
+    let add_error = use_form_error(add);
+    let remove_error = use_form_error(remove);
+    view! {
+        <section aria-labelledby="aliases-heading">
+            <h2 id="aliases-heading">{t!(i18n, aliases_heading)}</h2>
+            <p class="field-hint">{t!(i18n, aliases_hint)}</p>
+            <FormAlert error=remove_error />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let rows = aliases.await.unwrap_or_default();
+                    if rows.is_empty() {
+                        return view! { <p class="empty">{t!(i18n, no_aliases)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain-list" aria-label=move || t_string!(i18n, aliases_heading).to_string()>
+                            {rows
+                                .into_iter()
+                                .map(|a| {
+                                    let email = a.email.clone();
+                                    view! {
+                                        <li class="member">
+                                            <span>{a.email}</span>
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="user" value=move || user.get() />
+                                                <input type="hidden" name="id" value=a.id />
+                                                <button type="submit" class="button-quiet">
+                                                    {t!(i18n, remove_alias, email = move || email.clone())}
+                                                </button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                })}
+            </Transition>
+            <FormAlert error=add_error />
+            <ActionForm action=add>
+                <input type="hidden" name="user" value=move || user.get() />
+                <div class="form-grid">
+                    <AddressFields label=Signal::derive(move || t_string!(i18n, alias_username).to_string()) domains error=add_error />
+                </div>
+                <button type="submit" class="button">{t!(i18n, add_alias)}</button>
+            </ActionForm>
+        </section>
+    }
+}
