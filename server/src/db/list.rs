@@ -42,18 +42,24 @@ where
     i64: Encode<'a, DB> + Type<DB>,
     String: Encode<'a, DB> + Type<DB>,
 {
-    let mut sql = QueryBuilder::<DB>::new(
+    let fts5 = index == SearchIndex::Fts5Trigram && query.search.chars().count() >= 3;
+    // With the trigram table's rows in hand, SQLite must look them up by id rather than walk an
+    // index of the whole organisation (or domain) in page order and test each row against them:
+    // the unary `+` keeps these two terms off the indexes.
+    let unindexed = if fts5 { "+" } else { "" };
+    let mut sql = QueryBuilder::<DB>::new(format!(
         "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
-         WHERE organisation_id = ",
-    );
+         WHERE {unindexed}organisation_id = "
+    ));
     sql.push_bind(organisation_id);
     if let Some(domain_id) = query.domain_id {
-        sql.push(" AND domain_id = ").push_bind(domain_id);
+        sql.push(format!(" AND {unindexed}domain_id = "))
+            .push_bind(domain_id);
     }
     if !query.search.is_empty() {
         // The trigram table narrows the rows; the LIKE below keeps the answer identical on both
         // back ends. Under three characters there is no trigram, and the scan stays.
-        if index == SearchIndex::Fts5Trigram && query.search.chars().count() >= 3 {
+        if fts5 {
             sql.push(" AND id IN (SELECT rowid FROM users_search WHERE users_search MATCH ")
                 .push_bind(fts5_phrase(&query.search))
                 .push(")");

@@ -328,8 +328,12 @@ impl Store for PgStore {
     ) -> Result<UserPage, StoreError> {
         let mut sql =
             list::users_query::<Postgres>(organisation_id, query, page_size, SearchIndex::PgTrgm);
+        // Unprepared, so PostgreSQL plans with the search text itself: a cached generic plan can't
+        // see that the pattern is selective, and walks the whole organisation instead of the
+        // trigram indexes (about 100 ms instead of 1 ms at 100,000 mailboxes).
         let rows: Vec<UserRecord> = sql
             .build_query_as()
+            .persistent(false)
             .fetch_all(&self.pool)
             .await
             .map_err(backend)?;
