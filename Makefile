@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
 	@scripts/setup.sh build
-	cargo leptos build --release
+	cargo leptos build --release --split
 	scripts/serve.sh
 
 test: ## Lint, unit, conformance (SQLite + PostgreSQL), HTTP and end-to-end tests

@@ -14,14 +14,26 @@ export POSTMASTER_BIND="127.0.0.1:$port" POSTMASTER_BASE_URL="http://127.0.0.1:$
 export LEPTOS_OUTPUT_NAME=postmaster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 export RUST_LOG=${RUST_LOG:-info}
 
-target/release/server >"$log" 2>&1 &
-pid=$!
+# A real SMTP server on loopback: the specs read the mail the panel sends from its maildir.
+smtp_port=$((port + 25))
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/maildir" &
+sink=$!
+export POSTMASTER_SMTP_URL="smtp://127.0.0.1:$smtp_port" POSTMASTER_OUTBOX_POLL_SECONDS=2
+export POSTMASTER_SECRET_KEY_FILE="$work/secret.key" E2E_MAILDIR="$work/maildir"
+
 cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  kill "$pid" "$sink" 2>/dev/null || true
+  wait "$pid" "$sink" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+for _ in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+target/release/server >"$log" 2>&1 &
+pid=$!
 
 for _ in $(seq 1 100); do
   if grep -q "Postmaster listening" "$log"; then break; fi

@@ -56,6 +56,11 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v pg_virtualenv >/de
   apt_install postgresql-15 postgresql-common
 fi
 
+if ! /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
+  say "Installing aiosmtpd (the SMTP sink the mail tests read messages from)"
+  apt_install python3-aiosmtpd
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
   say "Installing Chromium for the end-to-end tests"
   apt_install chromium

@@ -6,6 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 stage=${1:-all}
+# A CI run starts from a fresh clone: incremental caches would only cost disk (gigabytes of it).
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+# Stop early and say so, rather than fail deep inside a compiler with a half-written file.
+free_gb=$(df -Pk . | awk 'NR==2 {print int($4 / 1048576)}')
+if [ "$free_gb" -lt 12 ]; then
+  echo "Only ${free_gb} GB free on $(df -P . | awk 'NR==2 {print $6}'); the build and tests need about 12 GB." >&2
+  echo "Free some space (for example: cargo clean) and run again." >&2
+  exit 1
+fi
 started=$(date +%s)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -32,7 +41,7 @@ rust_tests() {
 
 e2e() {
   say "Release build"
-  cargo leptos build --release
+  cargo leptos build --release --split
   local dir
   dir=$(mktemp -d)
   scripts/e2e.sh sqlite "sqlite://$dir/e2e.db?mode=rwc"

@@ -1,10 +1,11 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
 use crate::pages::users::{
-    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UsersPage,
+    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserSecurityPage, UsersPage,
 };
 use crate::pages::{
-    AdminLayout, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage, SettingsPage, SetupPage,
+    AccountPasswordPage, AdminLayout, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage,
+    SetPasswordPage, SettingsPage, SetupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                     // JavaScript and redirects can still set the status line.
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=AdminLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
                         <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
@@ -53,11 +55,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users/import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("users/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
+                        <Route path=path!("users/:id/security") view=UserSecurityPage ssr=SsrMode::Async />
                         <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
                         <Route path=path!("lists") view=ListsPage ssr=SsrMode::Async />
                         <Route path=path!("lists/:id") view=ListPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("account/password") view=AccountPasswordPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

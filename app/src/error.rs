@@ -19,7 +19,13 @@ pub enum ErrorCode {
     PasswordTooLong(u32),
     PasswordMismatch,
     PasswordPersonal,
+    /// One of the passwords attackers try first.
+    PasswordCommon,
     PasswordTooWeak,
+    PasswordNeedsUpper,
+    PasswordNeedsLower,
+    PasswordNeedsDigit,
+    PasswordNeedsSymbol,
     AddressTaken,
     DomainTaken,
     SetupTokenInvalid,
@@ -42,6 +48,22 @@ pub enum ErrorCode {
     ConfirmMismatch,
     /// Administrators can't disable or delete their own account.
     SelfAction,
+    /// Administrators change their own password on My account, not by a reset.
+    ResetOwnPassword,
+    /// The current password typed to confirm a change is not the account's.
+    CurrentPasswordWrong,
+    /// The new password is the one it replaces.
+    PasswordUnchanged,
+    /// Credentials by email need the user's recovery address, and there is none.
+    NoRecoveryAddress,
+    /// A temporary password is emailed only if the user must change it at the next sign-in.
+    EmailedPasswordNeedsChange,
+    /// The recovery address is the mailbox itself, which a locked-out user can't read.
+    RecoveryIsMailbox,
+    /// The set-password link is unknown, used or expired.
+    LinkInvalid,
+    /// The right temporary password, but unused for too long after the reset.
+    TemporaryPasswordExpired,
     /// A bulk action without any account chosen.
     NothingSelected,
     /// More accounts chosen than one bulk action takes (the limit).
@@ -149,6 +171,10 @@ pub enum AppError {
     Conflict(FieldErrors),
     #[error("too many requests")]
     RateLimited,
+    /// An administrator reset the password with "ask for a new one": nothing but the change
+    /// (and signing out) works until the user has chosen their own.
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("internal error")]
     Internal,
     /// The request never reached the function, or its answer could not be read.
@@ -175,7 +201,7 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,

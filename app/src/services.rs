@@ -1,6 +1,6 @@
 //! What the server crate hands to server functions through Leptos context.
 use crate::model::Viewer;
-use crate::security::{clock::Clock, password::PasswordPolicy, setup::SetupGate};
+use crate::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use crate::store::{SessionLimits, Store};
 use std::sync::Arc;
 
@@ -10,6 +10,10 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub setup: Arc<SetupGate>,
     pub settings: Settings,
+    /// Seals queued mail that holds a link or a password.
+    pub sealer: Arc<Sealer>,
+    /// Wakes the outbox worker when a server function has queued mail.
+    pub mail_queued: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug, Clone)]
@@ -17,7 +21,13 @@ pub struct Settings {
     /// Whether cookies carry `Secure` (and the `__Host-` name): on TLS or a loopback host.
     pub secure_cookies: bool,
     pub session_limits: SessionLimits,
-    pub password_policy: PasswordPolicy,
+    /// Where people reach the panel (`https://panel.example.org`, no trailing slash): mailed
+    /// links start with it, never with a request's `Host`.
+    pub public_url: String,
+    /// How long a mailed set-password link works, in seconds.
+    pub link_lifetime: i64,
+    /// How long a temporary password from a reset works unused, in seconds.
+    pub temporary_password_lifetime: i64,
 }
 
 /// Put in each request's extensions by the server's session layer when its cookie is live.

@@ -1,9 +1,9 @@
 //! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
 //! functions only ever see `&dyn Store`.
 use crate::model::{
-    AccountType, AddressHolder, Alias, Domain, DomainName, DomainSummary, EmailAddress, ListDetail,
-    ListSummary, LocalPart, OrganisationUsage, Preferences, Quota, Role, UserDetail, UserPage,
-    UserQuery, UserRow, Viewer,
+    AccountType, AddressHolder, Alias, Device, Domain, DomainName, DomainSummary, EmailAddress,
+    ListDetail, ListSummary, LocalPart, MailKind, MailRecord, OrganisationUsage, PasswordPolicy,
+    Preferences, Quota, Role, SignOut, UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use async_trait::async_trait;
 
@@ -72,6 +72,9 @@ pub struct LoginRecord {
     pub password_hash: String,
     pub role: Role,
     pub disabled: bool,
+    pub must_change_password: bool,
+    /// A temporary password's end; `None` for a password the user chose.
+    pub password_expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,10 +102,76 @@ pub struct UserUpdate {
     pub quota: Quota,
     pub disabled: bool,
     pub only_local_smtp: bool,
+    pub recovery_email: Option<EmailAddress>,
     pub preferences: Preferences,
-    /// A new password's hash, when the admin set one.
-    pub password_hash: Option<String>,
     pub now: i64,
+}
+
+/// A new password set by an administrator, and what goes with it.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub password_hash: String,
+    /// The user must choose their own password at their next sign-in.
+    pub must_change: bool,
+    /// When a temporary password stops working (with `must_change`).
+    pub expires_at: Option<i64>,
+    pub sign_out: SignOut,
+    /// A set-password link to store with the reset, when one is mailed.
+    pub link: Option<NewPasswordLink>,
+    /// Queued in the same transaction, so a reset never commits without its mail or the reverse.
+    pub mail: Vec<NewMail>,
+    pub now: i64,
+}
+
+/// A single-use set-password link: only the SHA-256 of its token.
+#[derive(Debug, Clone)]
+pub struct NewPasswordLink {
+    pub token_hash: Vec<u8>,
+    pub expires_at: i64,
+}
+
+/// A message for the outbox. The body is sealed (it may hold a link or a password).
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub kind: MailKind,
+    pub recipient: String,
+    pub subject: String,
+    pub sealed_body: Vec<u8>,
+}
+
+/// A queued message whose time to try has come.
+#[derive(Debug, Clone)]
+pub struct DueMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub sealed_body: Vec<u8>,
+    /// Tries so far.
+    pub attempts: i64,
+}
+
+/// What became of one try to send a message.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Sent,
+    /// Refused or unreachable: try again at `at`.
+    Retry {
+        at: i64,
+        error: String,
+    },
+    /// No more tries.
+    GaveUp {
+        error: String,
+    },
+}
+
+/// Who a live set-password link belongs to.
+#[derive(Debug, Clone)]
+pub struct LinkOwner {
+    pub organisation_id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
 }
 
 /// A checked CSV upload: its rows as JSON, opaque to the store.
@@ -149,6 +218,17 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         now: i64,
     ) -> Result<(), StoreError>;
+    /// The signed-in user's own new password: clears the force-change flag, moves the current
+    /// session (`session.0`) to a fresh token hash (`session.1`) and, when asked, ends every
+    /// other session of theirs, in one transaction. Returns how many sessions ended.
+    async fn change_own_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        session: (&[u8], &[u8]),
+        sign_out_others: bool,
+        now: i64,
+    ) -> Result<u64, StoreError>;
     /// Stores a new session and stamps the user's last sign-in.
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
     /// The session's owner if it is live, sliding its last-seen time; expired sessions are removed.
@@ -159,6 +239,22 @@ pub trait Store: Send + Sync {
         limits: SessionLimits,
     ) -> Result<Option<Viewer>, StoreError>;
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError>;
+    /// The user's live sessions in the organisation, most recently seen first.
+    async fn list_devices(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<Device>, StoreError>;
+    /// Sets an administrator's new password for a user, with the force-change flag, and ends the
+    /// chosen sessions, all in one transaction. Returns how many sessions ended.
+    async fn reset_password(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        reset: PasswordReset,
+    ) -> Result<u64, StoreError>;
     async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError>;
     async fn add_domain(
         &self,
@@ -179,6 +275,13 @@ pub trait Store: Send + Sync {
     ) -> Result<OrganisationUsage, StoreError>;
     /// Sets the licence count and storage pool; never below what is in use (`InUse`,
     /// `StoragePoolExceeded`).
+    /// The organisation's password policy.
+    async fn password_policy(&self, organisation_id: i64) -> Result<PasswordPolicy, StoreError>;
+    async fn set_password_policy(
+        &self,
+        organisation_id: i64,
+        policy: &PasswordPolicy,
+    ) -> Result<(), StoreError>;
     async fn set_organisation_limits(
         &self,
         organisation_id: i64,
@@ -302,6 +405,37 @@ pub trait Store: Send + Sync {
         expire_before: i64,
     ) -> Result<StoredImport, StoreError>;
     async fn delete_import(&self, organisation_id: i64, import_id: i64) -> Result<(), StoreError>;
+    /// Queued messages due at `now`, oldest first.
+    async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError>;
+    /// Records one try; a sent or abandoned message loses its body.
+    async fn record_delivery(
+        &self,
+        mail_id: i64,
+        delivery: Delivery,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// The newest messages about a user, for the admin.
+    async fn user_mail(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MailRecord>, StoreError>;
+    /// The owner of an unused, unexpired link; `NotFound` otherwise.
+    async fn password_link_owner(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<LinkOwner, StoreError>;
+    /// Uses the link: sets the password, clears the force-change flag, ends every session of
+    /// the owner and marks the link used, in one transaction. `NotFound` if the link is unknown,
+    /// used or expired (a second use loses the race).
+    async fn set_password_by_link(
+        &self,
+        token_hash: &[u8],
+        password_hash: &str,
+        now: i64,
+    ) -> Result<LinkOwner, StoreError>;
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
     async fn list_audit(
         &self,

@@ -27,4 +27,17 @@ test("the first administrator is created with the one-time setup token", async (
   // The token opened the page once; now it stays shut.
   await page.goto("/setup");
   await expect(page.getByText("Setup is complete. This page no longer opens.")).toBeVisible();
+
+  // Room for the mailboxes every spec of every project creates in this one database.
+  await page.goto("/login");
+  await ready(page, info);
+  await page.getByLabel("Email address").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await page.goto("/settings");
+  await ready(page, info);
+  await page.getByLabel("Mailbox licences").fill("500");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Licences and storage" })).toContainText(/Mailboxes: \d+ of 500/);
 });

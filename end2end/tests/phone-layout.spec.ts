@@ -12,9 +12,16 @@ test("every signed-in page fits a 390 px wide phone", async ({ page }, info) => 
   expect(await overflow()).toBeLessThanOrEqual(width);
   await login.signIn();
   await expect(page).toHaveURL(/\/users$/);
-  for (const path of ["/users", "/users/new", "/users/import", "/overview", "/lists", "/domains", "/settings"]) {
+  for (const path of ["/users", "/users/new", "/users/import", "/overview", "/lists", "/domains", "/settings", "/account/password"]) {
     await page.goto(path);
     await ready(page, info);
     expect(await overflow(), `${path} is wider than the phone`).toBeLessThanOrEqual(width);
   }
+  // A user's page and its Security tab.
+  await page.goto("/users");
+  await page.getByRole("row").nth(1).getByRole("link").first().click();
+  await page.getByRole("link", { name: "Security" }).click();
+  await expect(page.getByRole("heading", { name: "Reset password" })).toBeVisible();
+  await ready(page, info);
+  expect(await overflow(), "the Security tab is wider than the phone").toBeLessThanOrEqual(width);
 });

@@ -208,5 +208,7 @@ fn config() -> Config {
         trusted_proxy: None,
         session_idle_minutes: 60,
         session_absolute_hours: 12,
+        temporary_password_days: 7,
+        mail: server::config::MailConfig::without_relay(),
     }
 }

@@ -1,6 +1,7 @@
 //! Command line: serve (the default) and `admin create` for the first administrator.
 use app::model::EmailAddress;
-use app::security::password::{hash_password, PasswordPolicy};
+use app::model::PasswordPolicy;
+use app::security::password::hash_password;
 use app::store::{NewOrganisation, Store};
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
@@ -118,6 +119,7 @@ fn describe(code: app::error::ErrorCode) -> String {
         C::PasswordTooShort(n) => format!("use at least {n} characters"),
         C::PasswordTooLong(n) => format!("use at most {n} characters"),
         C::PasswordPersonal => "it contains the name, username or domain".into(),
+        C::PasswordCommon => "it is one of the most common passwords".into(),
         C::PasswordTooWeak => "it is too easy to guess; add a few unusual words".into(),
         other => format!("{other:?}"),
     }

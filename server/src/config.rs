@@ -1,5 +1,7 @@
 //! Configuration from the environment, with the defaults the README lists.
+use app::security::seal::Sealer;
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use url::Url;
 
 #[derive(Debug, Clone)]
@@ -12,6 +14,138 @@ pub struct Config {
     pub trusted_proxy: Option<IpAddr>,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// How long a temporary password from a reset works unused.
+    pub temporary_password_days: i64,
+    pub mail: MailConfig,
+}
+
+/// How mail leaves the panel.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// The relay; without one, mail waits in the outbox until one is configured.
+    pub smtp: Option<SmtpUrl>,
+    /// `Postmaster <postmaster@example.org>`.
+    pub from: String,
+    /// Seals queued mail (links, temporary passwords) at rest.
+    pub key: SecretKey,
+    /// How often the outbox looks for mail due a retry; new mail goes at once.
+    pub poll_seconds: u64,
+    /// How long a mailed set-password link works.
+    pub link_hours: i64,
+}
+
+impl MailConfig {
+    /// No relay, and a key that lives only as long as the process: for tests and benchmarks.
+    pub fn without_relay() -> Self {
+        Self {
+            smtp: None,
+            from: "Postmaster <postmaster@localhost>".into(),
+            key: SecretKey(Sealer::generate_key()),
+            poll_seconds: 30,
+            link_hours: 24,
+        }
+    }
+}
+
+/// `smtps://user:password@relay:465`, `smtp://relay:587?tls=required`, or plain
+/// `smtp://127.0.0.1:2525` to a loopback test sink only.
+#[derive(Clone)]
+pub struct SmtpUrl(pub String);
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+#[derive(Clone)]
+pub struct SecretKey(pub [u8; Sealer::KEY_LEN]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(redacted)")
+    }
+}
+
+/// A URL with its password replaced, for logs.
+fn redact(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("redacted"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        // Schemes the URL standard doesn't know (smtp) keep an IP address as an opaque name.
+        Some(url::Host::Domain(d)) => {
+            d == "localhost" || d.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+impl SmtpUrl {
+    /// Refuses plain SMTP to anything but loopback: credentials and links travel over TLS.
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let err = |reason: String| ConfigError {
+            name: "POSTMASTER_SMTP_URL",
+            reason,
+        };
+        let url = Url::parse(value).map_err(|e| err(e.to_string()))?;
+        let tls = match url.scheme() {
+            "smtps" => true,
+            "smtp" => url
+                .query_pairs()
+                .any(|(k, v)| k == "tls" && v == "required"),
+            other => return Err(err(format!("unknown scheme {other}: use smtps or smtp"))),
+        };
+        if !tls && !is_loopback(&url) {
+            return Err(err(
+                "plain SMTP goes only to a loopback test sink; use smtps:// or add ?tls=required"
+                    .into(),
+            ));
+        }
+        Ok(Self(value.to_owned()))
+    }
+}
+
+/// The key in `path`, made (32 random bytes, readable by the owner only) if it isn't there.
+pub fn load_or_create_key(path: &Path) -> Result<SecretKey, ConfigError> {
+    let err = |reason: String| ConfigError {
+        name: "POSTMASTER_SECRET_KEY_FILE",
+        reason: format!("{}: {reason}", path.display()),
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let key: [u8; Sealer::KEY_LEN] = bytes
+                .try_into()
+                .map_err(|_| err(format!("must hold exactly {} bytes", Sealer::KEY_LEN)))?;
+            Ok(SecretKey(key))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+            }
+            let key = Sealer::generate_key();
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .and_then(|mut f| f.write_all(&key))
+                .map_err(|e| err(e.to_string()))?;
+            Ok(SecretKey(key))
+        }
+        Err(e) => Err(err(e.to_string())),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +198,19 @@ impl Config {
             ),
             None => None,
         };
+        let host = base_url.host_str().unwrap_or("localhost").to_owned();
+        let mail = MailConfig {
+            smtp: var("POSTMASTER_SMTP_URL")
+                .map(|v| SmtpUrl::parse(&v))
+                .transpose()?,
+            from: var("POSTMASTER_MAIL_FROM")
+                .unwrap_or_else(|| format!("Postmaster <postmaster@{host}>")),
+            key: load_or_create_key(Path::new(
+                &var("POSTMASTER_SECRET_KEY_FILE").unwrap_or_else(|| "data/secret.key".into()),
+            ))?,
+            poll_seconds: parse("POSTMASTER_OUTBOX_POLL_SECONDS", 30)?,
+            link_hours: parse("POSTMASTER_LINK_HOURS", 24)?,
+        };
         Ok(Self {
             database_url: var("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/postmaster.db?mode=rwc".to_owned()),
@@ -72,18 +219,14 @@ impl Config {
             trusted_proxy,
             session_idle_minutes: parse("POSTMASTER_SESSION_IDLE_MINUTES", 60)?,
             session_absolute_hours: parse("POSTMASTER_SESSION_ABSOLUTE_HOURS", 12)?,
+            temporary_password_days: parse("POSTMASTER_TEMPORARY_PASSWORD_DAYS", 7)?,
+            mail,
         })
     }
 
     /// Browsers keep `Secure` cookies only over TLS, or on a loopback host.
     pub fn secure_cookies(&self) -> bool {
-        self.base_url.scheme() == "https"
-            || match self.base_url.host() {
-                Some(url::Host::Domain(d)) => d == "localhost",
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            }
+        self.base_url.scheme() == "https" || is_loopback(&self.base_url)
     }
 
     /// `scheme://host[:port]`, as browsers send it in `Origin`.
@@ -93,13 +236,7 @@ impl Config {
 
     /// The database URL with any password replaced, for logs.
     pub fn database_url_redacted(&self) -> String {
-        match Url::parse(&self.database_url) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("redacted"));
-                u.to_string()
-            }
-            _ => self.database_url.clone(),
-        }
+        redact(&self.database_url)
     }
 }
 
@@ -115,6 +252,8 @@ mod tests {
             trusted_proxy: None,
             session_idle_minutes: 60,
             session_absolute_hours: 12,
+            temporary_password_days: 7,
+            mail: MailConfig::without_relay(),
         }
     }
 
@@ -131,5 +270,30 @@ mod tests {
         let c = config("http://127.0.0.1:3000");
         assert!(!c.database_url_redacted().contains("secret"));
         assert_eq!(c.origin(), "http://127.0.0.1:3000");
+        let smtp = SmtpUrl::parse("smtps://pm:hunter2@relay.example.org:465").unwrap();
+        assert!(!format!("{smtp:?}").contains("hunter2"));
+        assert!(!format!("{:?}", c.mail).contains("hunter2"));
+    }
+
+    #[test]
+    fn plain_smtp_only_to_loopback() {
+        assert!(SmtpUrl::parse("smtp://127.0.0.1:2525").is_ok());
+        assert!(SmtpUrl::parse("smtp://relay.example.org:587?tls=required").is_ok());
+        assert!(SmtpUrl::parse("smtps://relay.example.org").is_ok());
+        assert!(SmtpUrl::parse("smtp://relay.example.org:25").is_err());
+        assert!(SmtpUrl::parse("http://relay.example.org").is_err());
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys/secret.key");
+        let made = load_or_create_key(&path).unwrap();
+        assert_eq!(load_or_create_key(&path).unwrap().0, made.0);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&path, b"short").unwrap();
+        assert!(load_or_create_key(&path).is_err());
     }
 }

@@ -3,10 +3,11 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod outbox;
 pub mod seed;
 
 use app::app::{shell, App};
-use app::security::{clock::Clock, password::PasswordPolicy, setup::SetupGate};
+use app::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use app::services::{Services, Settings};
 use app::store::{SessionLimits, Store};
 use axum::body::Body;
@@ -34,13 +35,17 @@ impl AppState {
                 idle: config.session_idle_minutes * 60,
                 absolute: config.session_absolute_hours * 3600,
             },
-            password_policy: PasswordPolicy::default(),
+            public_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
+            link_lifetime: config.mail.link_hours * 3600,
+            temporary_password_lifetime: config.temporary_password_days * 86_400,
         };
         let services = Arc::new(Services {
             store,
             clock,
             setup: Arc::new(SetupGate::default()),
             settings,
+            sealer: Arc::new(Sealer::new(&config.mail.key.0)),
+            mail_queued: Arc::new(tokio::sync::Notify::new()),
         });
         let origin = config.origin();
         Self {

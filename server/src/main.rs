@@ -85,6 +85,16 @@ async fn serve(
     options.site_addr = config.bind;
     let needs_setup = !store.admin_exists().await.map_err(|e| e.to_string())?;
     let state = Arc::new(AppState::new(config.clone(), store, clock));
+    match server::outbox::Mailer::from_config(&config.mail)? {
+        Some(mailer) => server::outbox::spawn(
+            state.services.clone(),
+            mailer,
+            std::time::Duration::from_secs(config.mail.poll_seconds),
+        ),
+        None => tracing::warn!(
+            "no mail relay: mail waits in the outbox until POSTMASTER_SMTP_URL is set"
+        ),
+    }
     if needs_setup {
         let token = state.services.setup.arm();
         let base = config.base_url.as_str().trim_end_matches('/');

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services, users::target_for},
+    super::{finish, record_admin_action, require_admin, services, users::target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::LocalPart,
     serde_json::json,
@@ -59,13 +59,11 @@ pub async fn add_alias(user: i64, username: String, domain: String) -> Result<()
                     services.clock.now(),
                 )
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "alias.add",
                 &target.email,
-                true,
                 json!({ "alias": alias.email }),
             )
             .await;
@@ -95,13 +93,11 @@ pub async fn remove_alias(user: i64, id: i64) -> Result<(), AppError> {
                 .store
                 .remove_alias(admin.organisation_id, id)
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "alias.remove",
                 &target.email,
-                true,
                 json!({ "alias": alias.email }),
             )
             .await;

@@ -10,7 +10,7 @@ use {
         set_cookie, user_agent,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{DisplayName, EmailAddress},
+    crate::model::{DisplayName, EmailAddress, PasswordPolicy},
     crate::security::{password, session},
     crate::store::{NewOrganisation, NewSession},
     serde_json::json,
@@ -36,7 +36,6 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     let services = services()?;
-    let policy = services.settings.password_policy;
     let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
 
     let address = EmailAddress::parse(&email).ok();
@@ -45,7 +44,7 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         None => None,
     };
     // Oversize input is refused before hashing; its length is the caller's own knowledge.
-    let verified = password.chars().count() <= policy.max_chars as usize
+    let verified = password.chars().count() <= PasswordPolicy::MAX_CHARS as usize
         && password::verify_password(
             password.clone(),
             record.as_ref().map(|r| r.password_hash.clone()),
@@ -55,6 +54,12 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         None => "unknown_account",
         Some(_) if !verified => "wrong_password",
         Some(r) if r.disabled => "disabled",
+        Some(r)
+            if r.password_expires_at
+                .is_some_and(|end| end <= services.clock.now()) =>
+        {
+            "temporary_password_expired"
+        }
         Some(r) if !r.role.is_admin() => "not_an_administrator",
         Some(_) => "",
     };
@@ -76,6 +81,13 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
                 json!({ "reason": reason }),
             )
             .await;
+        }
+        // Said only to whoever typed the right password: it tells a stranger nothing.
+        if reason == "temporary_password_expired" {
+            return Err(AppError::Invalid(FieldErrors::one(
+                "form",
+                ErrorCode::TemporaryPasswordExpired,
+            )));
         }
         return Err(refused());
     }
@@ -113,6 +125,7 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         email: shown.clone(),
         name: String::new(),
         role: record.role,
+        must_change_password: record.must_change_password,
     };
     audit(
         &services,
@@ -124,7 +137,12 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         json!({ "device": device }),
     )
     .await;
-    leptos_axum::redirect("/users");
+    // After an administrator's reset the first stop is choosing one's own password.
+    leptos_axum::redirect(if record.must_change_password {
+        "/account/password"
+    } else {
+        "/users"
+    });
     Ok(())
 }
 
@@ -180,8 +198,15 @@ pub async fn complete_setup(
             if let Some(a) = &address {
                 personal.extend([a.local().as_str(), a.domain().as_str()]);
             }
-            let policy = &services.settings.password_policy;
-            check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
+            // The organisation starts with the default policy.
+            let policy = PasswordPolicy::default();
+            check_new_password(
+                &mut errors,
+                &policy,
+                &password,
+                &password_confirm,
+                &personal,
+            );
             let (Some(organisation), Some(name), Some(address)) =
                 errors.into_result((organisation, name, address))?
             else {

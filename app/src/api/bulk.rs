@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services, users::target_for},
+    super::{finish, record_admin_action, require_admin, services, users::target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{BulkAction, Viewer},
     serde_json::json,
@@ -93,13 +93,11 @@ pub async fn bulk_update(
             };
             for target in &targets {
                 let detail = json!({ "bulk": true, "of": done.len(), "quota_mb": target.quota_mb });
-                audit(
+                record_admin_action(
                     &services,
-                    org,
-                    Some(&admin),
+                    &admin,
                     action.audit_action(),
                     &target.email,
-                    true,
                     detail,
                 )
                 .await;

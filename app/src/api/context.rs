@@ -1,7 +1,6 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::model::{AddressHolder, Viewer};
-use crate::security::password::PasswordPolicy;
+use crate::model::{AddressHolder, PasswordPolicy, Viewer};
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
@@ -28,11 +27,17 @@ pub fn current_session() -> Option<RequestSession> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<RequestSession>().cloned())
 }
 
-/// The signed-in caller, or `Unauthenticated`.
+/// The signed-in caller, or `Unauthenticated`. A caller who must first choose a new password
+/// gets `PasswordChangeRequired`: only the change itself (`account/change_password`) and
+/// signing out look at the session directly.
 pub fn require_viewer() -> Result<Viewer, AppError> {
-    current_session()
+    let viewer = current_session()
         .map(|s| s.viewer)
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Unauthenticated)?;
+    if viewer.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(viewer)
 }
 
 /// The signed-in caller if they own the organisation (settings, domains, other admins).
@@ -167,6 +172,34 @@ pub async fn audit(
     if let Err(e) = services.store.record_audit(entry).await {
         tracing::error!(error = %e, action, "audit event not recorded");
     }
+}
+
+/// Records what an administrator did, and that it succeeded.
+pub async fn record_admin_action(
+    services: &Services,
+    admin: &Viewer,
+    action: &'static str,
+    target: &str,
+    detail: serde_json::Value,
+) {
+    audit(
+        services,
+        admin.organisation_id,
+        Some(admin),
+        action,
+        target,
+        true,
+        detail,
+    )
+    .await;
+}
+
+/// The password policy of the caller's organisation, which every new password must pass.
+pub async fn policy_of(
+    services: &Services,
+    organisation_id: i64,
+) -> Result<PasswordPolicy, AppError> {
+    Ok(services.store.password_policy(organisation_id).await?)
 }
 
 /// Checks a new password and its confirmation, recording refusals under `password` and

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_account_admin, require_admin, services},
+    super::{finish, record_admin_action, require_account_admin, require_admin, services},
     crate::error::FieldErrors,
     crate::model::DomainName,
     serde_json::json,
@@ -53,16 +53,7 @@ pub async fn add_domain(name: String) -> Result<(), AppError> {
                 .store
                 .add_domain(owner.organisation_id, &name, now)
                 .await?;
-            audit(
-                &services,
-                owner.organisation_id,
-                Some(&owner),
-                "domain.add",
-                name.as_str(),
-                true,
-                json!({}),
-            )
-            .await;
+            record_admin_action(&services, &owner, "domain.add", name.as_str(), json!({})).await;
             Ok(())
         }
         .await,
@@ -83,16 +74,7 @@ pub async fn remove_domain(id: i64) -> Result<(), AppError> {
                 .find(|d| d.id == id)
                 .ok_or(AppError::NotFound)?;
             services.store.remove_domain(org, id).await?;
-            audit(
-                &services,
-                org,
-                Some(&owner),
-                "domain.remove",
-                &domain.name,
-                true,
-                json!({}),
-            )
-            .await;
+            record_admin_action(&services, &owner, "domain.remove", &domain.name, json!({})).await;
             Ok(())
         }
         .await,

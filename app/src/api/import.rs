@@ -6,13 +6,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services},
+    super::{finish, policy_of, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
+    crate::model::PasswordPolicy,
     crate::model::{
         AccountType, AddressHolder, DateFormat, DisplayName, Domain, EmailAddress, ImportRow,
         Language, LocalPart, Preferences, Quota, Role, TimeZone, Viewer, IMPORT_MAX_ROWS,
     },
-    crate::security::password::{self, PasswordPolicy},
+    crate::security::password,
     crate::services::Services,
     crate::store::{NewImport, NewUser, StoreError},
     serde::{Deserialize, Serialize},
@@ -246,11 +247,11 @@ pub async fn check_import(csv: String) -> Result<(), AppError> {
             let lines =
                 read_csv(&csv).map_err(|code| AppError::Invalid(FieldErrors::one("csv", code)))?;
             let domains = services.store.list_domains(admin.organisation_id).await?;
-            let policy = &services.settings.password_policy;
+            let policy = policy_of(&services, admin.organisation_id).await?;
             let mut seen = HashSet::new();
             let checked: Vec<Checked> = lines
                 .into_iter()
-                .map(|line| check_line(line, &domains, policy, &mut seen))
+                .map(|line| check_line(line, &domains, &policy, &mut seen))
                 .collect();
             // Hashing is the slow part: every line at once, as many at a time as there are cores.
             let hashes = futures::future::join_all(checked.iter().map(|c| {
@@ -398,16 +399,7 @@ pub async fn confirm_import(id: i64) -> Result<(), AppError> {
                     "quota_mb": row.quota_mb,
                     "password_set": row.password_hash.is_some(),
                 });
-                audit(
-                    &services,
-                    admin.organisation_id,
-                    Some(&admin),
-                    "user.create",
-                    &user.email,
-                    true,
-                    detail,
-                )
-                .await;
+                record_admin_action(&services, &admin, "user.create", &user.email, detail).await;
             }
             leptos_axum::redirect(&format!("/users?imported={}", created.len()));
             Ok(())

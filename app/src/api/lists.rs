@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services},
+    super::{finish, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{DisplayName, EmailAddress, LocalPart},
     serde_json::json,
@@ -70,13 +70,11 @@ pub async fn create_list(name: String, username: String, domain: String) -> Resu
                     services.clock.now(),
                 )
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "list.create",
                 &list.email,
-                true,
                 json!({ "name": list.name }),
             )
             .await;
@@ -112,13 +110,11 @@ pub async fn add_list_member(id: i64, email: String) -> Result<(), AppError> {
                 .store
                 .add_list_member(admin.organisation_id, id, &address)
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "list.add_member",
                 &list.email,
-                true,
                 json!({ "member": address.to_string() }),
             )
             .await;
@@ -145,13 +141,11 @@ pub async fn remove_list_member(id: i64, user: i64) -> Result<(), AppError> {
                 .store
                 .remove_list_member(admin.organisation_id, id, user)
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "list.remove_member",
                 &list.email,
-                true,
                 json!({ "member": member.email }),
             )
             .await;
@@ -180,13 +174,11 @@ pub async fn delete_list(id: i64, confirm: String) -> Result<(), AppError> {
                 .store
                 .delete_list(admin.organisation_id, id)
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "list.delete",
                 &list.email,
-                true,
                 json!({ "members": list.members.len() }),
             )
             .await;

@@ -1,13 +1,16 @@
 //! The API contract: one module per resource. Each `#[server]` function is compiled into the
 //! browser as a client stub and into the server with its body.
+pub mod account;
 pub mod aliases;
 pub mod auth;
 pub mod bulk;
 pub mod domains;
 pub mod export;
 pub mod import;
+pub mod links;
 pub mod lists;
 pub mod organisation;
+pub mod passwords;
 pub mod prefs;
 pub mod shared;
 pub mod users;

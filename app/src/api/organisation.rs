@@ -5,9 +5,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_account_admin, require_admin, services},
+    super::{finish, record_admin_action, require_account_admin, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{parse_gb_as_mb, AuditLine, STALE_AFTER_DAYS},
+    crate::model::{
+        parse_gb_as_mb, AuditLine, CharacterClasses, PasswordPolicy, PolicyPreset, STALE_AFTER_DAYS,
+    },
     crate::store::StoreError,
     serde_json::json,
 };
@@ -104,18 +106,99 @@ pub async fn set_limits(licences: String, storage_gb: String) -> Result<(), AppE
                 Err(e) => return Err(e.into()),
             }
             let detail = json!({ "mailbox_licences": licences, "storage_pool_mb": pool_mb });
-            audit(
+            record_admin_action(&services, &owner, "organisation.limits", "", detail).await;
+            // Back to the page with a notice; the usage strip reloads with it.
+            leptos_axum::redirect("/settings?saved=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets the organisation's password policy: a preset, or `custom` with the values given. Every
+/// new password is checked against it from then on (and the meter shows it); existing
+/// passwords stay until they are next changed.
+#[server(endpoint = "organisation/password_policy")]
+#[allow(clippy::too_many_arguments)]
+pub async fn set_password_policy(
+    preset: String,
+    min_chars: String,
+    min_score: String,
+    require_upper: Option<String>,
+    require_lower: Option<String>,
+    require_digit: Option<String>,
+    require_symbol: Option<String>,
+) -> Result<(), AppError> {
+    finish(
+        async move {
+            let owner = require_account_admin()?;
+            let services = services()?;
+            let policy = match PolicyPreset::parse(&preset) {
+                Some(preset) => preset.policy(),
+                None if preset == "custom" => {
+                    let mut errors = FieldErrors::default();
+                    let min_chars = errors.check(
+                        "min_chars",
+                        min_chars
+                            .trim()
+                            .parse::<u32>()
+                            .ok()
+                            .filter(|n| PasswordPolicy::MIN_CHARS_RANGE.contains(n))
+                            .ok_or(ErrorCode::NumberInvalid),
+                    );
+                    let min_score = errors.check(
+                        "min_score",
+                        min_score
+                            .trim()
+                            .parse::<u8>()
+                            .ok()
+                            .filter(|n| *n <= 4)
+                            .ok_or(ErrorCode::ChoiceInvalid),
+                    );
+                    let (Some(min_chars), Some(min_score)) =
+                        errors.into_result((min_chars, min_score))?
+                    else {
+                        return Err(AppError::Internal);
+                    };
+                    PasswordPolicy {
+                        min_chars,
+                        max_chars: PasswordPolicy::MAX_CHARS,
+                        min_score,
+                        require: CharacterClasses {
+                            upper: require_upper.is_some(),
+                            lower: require_lower.is_some(),
+                            digit: require_digit.is_some(),
+                            symbol: require_symbol.is_some(),
+                        },
+                    }
+                }
+                None => {
+                    let code = ErrorCode::ChoiceInvalid;
+                    return Err(AppError::Invalid(FieldErrors::one("preset", code)));
+                }
+            };
+            services
+                .store
+                .set_password_policy(owner.organisation_id, &policy)
+                .await?;
+            let detail = json!({
+                "preset": policy.preset().map_or("custom", PolicyPreset::as_str),
+                "min_chars": policy.min_chars,
+                "min_score": policy.min_score,
+                "require_upper": policy.require.upper,
+                "require_lower": policy.require.lower,
+                "require_digit": policy.require.digit,
+                "require_symbol": policy.require.symbol,
+            });
+            record_admin_action(
                 &services,
-                org,
-                Some(&owner),
-                "organisation.limits",
+                &owner,
+                "organisation.password_policy",
                 "",
-                true,
                 detail,
             )
             .await;
-            // Back to the page with a notice; the usage strip reloads with it.
-            leptos_axum::redirect("/settings?saved=1");
+            leptos_axum::redirect("/settings?policy_saved=1");
             Ok(())
         }
         .await,

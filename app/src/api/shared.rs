@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, finish, require_admin, services, users::target_for},
+    super::{finish, record_admin_action, require_admin, services, users::target_for},
     crate::error::{ErrorCode, FieldErrors},
     serde_json::json,
 };
@@ -28,13 +28,11 @@ pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
                 .store
                 .convert_to_shared(admin.organisation_id, id, services.clock.now())
                 .await?;
-            audit(
+            record_admin_action(
                 &services,
-                admin.organisation_id,
-                Some(&admin),
+                &admin,
                 "user.convert_shared",
                 &target.email,
-                true,
                 json!({ "quota_mb": target.quota_mb }),
             )
             .await;

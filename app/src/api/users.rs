@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, check_new_password, finish, require_admin, services},
+    super::{check_new_password, finish, policy_of, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Viewer,
     crate::model::{
-        AccountType, DateFormat, DisplayName, Language, LocalPart, Preferences, Quota, Role,
-        TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
+        AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart, Preferences,
+        Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
     },
     crate::security::password,
     crate::store::{NewUser, UserUpdate},
@@ -101,8 +101,14 @@ pub async fn create_user(
             if let Some(d) = &domain {
                 personal.push(d.name.as_str());
             }
-            let policy = &services.settings.password_policy;
-            check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
+            let policy = policy_of(&services, admin.organisation_id).await?;
+            check_new_password(
+                &mut errors,
+                &policy,
+                &password,
+                &password_confirm,
+                &personal,
+            );
             let (Some(domain), Some(local), Some(name), Some(quota)) =
                 errors.into_result((domain, local, name, quota))?
             else {
@@ -127,16 +133,7 @@ pub async fn create_user(
                 })
                 .await?;
             let detail = json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() });
-            audit(
-                &services,
-                admin.organisation_id,
-                Some(&admin),
-                "user.create",
-                &address,
-                true,
-                detail,
-            )
-            .await;
+            record_admin_action(&services, &admin, "user.create", &address, detail).await;
             leptos_axum::redirect(&format!("/users?search={address}&created=1"));
             Ok(())
         }
@@ -224,7 +221,8 @@ pub(crate) async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, Ap
     Ok(target)
 }
 
-/// Saves the edit form. Checkboxes arrive only when ticked. A new password is optional.
+/// Saves the profile form. Checkboxes arrive only when ticked. Passwords change only through
+/// the reset on the Security tab (`passwords/reset`), which also decides about sessions.
 #[server(endpoint = "users/update")]
 pub async fn update_user(
     id: i64,
@@ -233,11 +231,10 @@ pub async fn update_user(
     quota_gb: String,
     disabled: Option<String>,
     only_local_smtp: Option<String>,
-    password: String,
-    password_confirm: String,
     language: Option<String>,
     time_zone: Option<String>,
     date_format: Option<String>,
+    recovery_email: Option<String>,
 ) -> Result<(), AppError> {
     finish(
         async move {
@@ -247,6 +244,18 @@ pub async fn update_user(
             let disabled = disabled.is_some();
             let mut errors = FieldErrors::default();
             let name = errors.check("name", DisplayName::parse(&name));
+            let recovery_email = match recovery_email.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(typed) => errors
+                    .check("recovery_email", EmailAddress::parse(typed))
+                    .filter(|address| {
+                        let outside = address.to_string() != target.email;
+                        if !outside {
+                            errors.add("recovery_email", ErrorCode::RecoveryIsMailbox);
+                        }
+                        outside
+                    }),
+            };
             let quota = errors.check("quota_gb", Quota::parse_gb(&quota_gb));
             let account_type = AccountType::parse(&account_type).unwrap_or(target.account_type);
             let preferences = read_preferences(
@@ -257,20 +266,8 @@ pub async fn update_user(
             if disabled && target.id == admin.user_id {
                 errors.add("disabled", ErrorCode::SelfAction);
             }
-            let new_password = !password.is_empty() || !password_confirm.is_empty();
-            if new_password {
-                let (local, domain) = target.email.split_once('@').unwrap_or_default();
-                let personal = [name.as_ref().map_or("", |n| n.as_str()), local, domain];
-                let policy = &services.settings.password_policy;
-                check_new_password(&mut errors, policy, &password, &password_confirm, &personal);
-            }
             let (Some(name), Some(quota)) = errors.into_result((name, quota))? else {
                 return Err(AppError::Internal);
-            };
-            let password_hash = if new_password {
-                Some(password::hash_password(password).await?)
-            } else {
-                None
             };
             let update = UserUpdate {
                 name: name.into_inner(),
@@ -278,8 +275,8 @@ pub async fn update_user(
                 quota,
                 disabled,
                 only_local_smtp: only_local_smtp.is_some(),
+                recovery_email: recovery_email.clone(),
                 preferences: preferences.clone(),
-                password_hash,
                 now: services.clock.now(),
             };
             services
@@ -291,21 +288,12 @@ pub async fn update_user(
                 "only_local_smtp": only_local_smtp.is_some(),
                 "account_type": account_type.as_str(),
                 "quota_mb": quota.mb(),
-                "password_changed": new_password,
                 "language": preferences.language.as_str(),
                 "time_zone": preferences.time_zone.as_str(),
                 "date_format": preferences.date_format.as_str(),
+                "recovery_email": recovery_email.is_some(),
             });
-            audit(
-                &services,
-                admin.organisation_id,
-                Some(&admin),
-                "user.update",
-                &target.email,
-                true,
-                detail,
-            )
-            .await;
+            record_admin_action(&services, &admin, "user.update", &target.email, detail).await;
             leptos_axum::redirect(&format!("/users/{id}?saved=1"));
             Ok(())
         }
@@ -338,16 +326,7 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
                 .delete_users(admin.organisation_id, &[id])
                 .await?;
             let detail = json!({ "quota_mb": target.quota_mb });
-            audit(
-                &services,
-                admin.organisation_id,
-                Some(&admin),
-                "user.delete",
-                &target.email,
-                true,
-                detail,
-            )
-            .await;
+            record_admin_action(&services, &admin, "user.delete", &target.email, detail).await;
             leptos_axum::redirect("/users?deleted=1");
             Ok(())
         }

@@ -20,7 +20,12 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::PasswordTooLong(n) => t_string!(i18n, err_password_too_long, n).to_string(),
         ErrorCode::PasswordMismatch => t_string!(i18n, err_password_mismatch).to_string(),
         ErrorCode::PasswordPersonal => t_string!(i18n, err_password_personal).to_string(),
+        ErrorCode::PasswordCommon => t_string!(i18n, err_password_common).to_string(),
         ErrorCode::PasswordTooWeak => t_string!(i18n, err_password_too_weak).to_string(),
+        ErrorCode::PasswordNeedsUpper => t_string!(i18n, err_password_needs_upper).to_string(),
+        ErrorCode::PasswordNeedsLower => t_string!(i18n, err_password_needs_lower).to_string(),
+        ErrorCode::PasswordNeedsDigit => t_string!(i18n, err_password_needs_digit).to_string(),
+        ErrorCode::PasswordNeedsSymbol => t_string!(i18n, err_password_needs_symbol).to_string(),
         ErrorCode::AddressTaken => t_string!(i18n, err_address_taken).to_string(),
         ErrorCode::DomainTaken => t_string!(i18n, err_domain_taken).to_string(),
         ErrorCode::SetupTokenInvalid => t_string!(i18n, err_setup_token_invalid).to_string(),
@@ -28,6 +33,18 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
         ErrorCode::ConfirmMismatch => t_string!(i18n, err_confirm_mismatch).to_string(),
         ErrorCode::SelfAction => t_string!(i18n, err_self_action).to_string(),
+        ErrorCode::ResetOwnPassword => t_string!(i18n, err_reset_own_password).to_string(),
+        ErrorCode::CurrentPasswordWrong => t_string!(i18n, err_current_password_wrong).to_string(),
+        ErrorCode::PasswordUnchanged => t_string!(i18n, err_password_unchanged).to_string(),
+        ErrorCode::NoRecoveryAddress => t_string!(i18n, err_no_recovery_address).to_string(),
+        ErrorCode::EmailedPasswordNeedsChange => {
+            t_string!(i18n, err_emailed_password_needs_change).to_string()
+        }
+        ErrorCode::RecoveryIsMailbox => t_string!(i18n, err_recovery_is_mailbox).to_string(),
+        ErrorCode::LinkInvalid => t_string!(i18n, err_link_invalid).to_string(),
+        ErrorCode::TemporaryPasswordExpired => {
+            t_string!(i18n, err_temporary_password_expired).to_string()
+        }
         ErrorCode::NothingSelected => t_string!(i18n, err_nothing_selected).to_string(),
         ErrorCode::TooManySelected(n) => t_string!(i18n, err_too_many_selected, n).to_string(),
         ErrorCode::ConfirmRequired => t_string!(i18n, err_confirm_required).to_string(),
@@ -85,6 +102,7 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
         AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
         AppError::RateLimited => t_string!(i18n, err_rate_limited).to_string(),
+        AppError::PasswordChangeRequired => t_string!(i18n, must_change_notice).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
         AppError::Request(_) => t_string!(i18n, err_request).to_string(),
     })

@@ -4,9 +4,13 @@ mod errors;
 mod field;
 mod format;
 mod language;
+mod password_fields;
+mod strength_meter;
 
 pub use debounce::submit_after_pause;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
 pub use field::{CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
+pub use password_fields::NewPasswordFields;
+pub use strength_meter::{score_words, StrengthMeter};

@@ -1,9 +1,13 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
 mod addresses;
+mod devices;
 mod import;
+mod mail;
 mod name;
 mod organisation;
+mod passphrase;
+mod password_policy;
 mod prefs;
 mod quota;
 mod role;
@@ -11,9 +15,15 @@ mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
 pub use addresses::{AddressHolder, Alias, ListDetail, ListMember, ListSummary};
+pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
+pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
 pub use name::DisplayName;
 pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
+pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
+pub use password_policy::{
+    Assessment, CharacterClasses, PasswordPolicy, PolicyPreset, Suggestion, Warning,
+};
 pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;

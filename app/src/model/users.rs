@@ -12,6 +12,8 @@ pub struct Viewer {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// Set by an administrator's reset: only the password change is open until it is done.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,11 +225,24 @@ pub struct UserDetail {
     pub only_local_smtp: bool,
     /// A shared mailbox: no sign-in, no licence.
     pub shared: bool,
+    /// Set by a reset: the user must choose their own password at the next sign-in.
+    pub must_change_password: bool,
+    /// Where credentials go on a reset: an address outside this mailbox.
+    pub recovery_email: Option<String>,
     pub preferences: Preferences,
     /// What the mailbox holds, in MB rounded up, as the mail server last counted it.
     pub used_mb: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
+}
+
+impl UserDetail {
+    /// The words a password of this user must not contain and the meter penalises: the name,
+    /// the username and the domain.
+    pub fn personal_words(&self) -> Vec<String> {
+        let (local, domain) = self.email.split_once('@').unwrap_or((&self.email, ""));
+        vec![self.name.clone(), local.to_owned(), domain.to_owned()]
+    }
 }
 
 #[cfg(test)]

@@ -9,15 +9,24 @@ use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
 /// The frame of every signed-in page: header, navigation, and the guard that sends anyone
-/// without a live session to the sign-in page. The pages' own server functions refuse such a
-/// visitor too, so rendering them next to the guard shows nothing.
+/// without a live session to the sign-in page, and anyone who must first choose a new password
+/// to My account > Password. The pages' own server functions refuse such a visitor too, so
+/// rendering them next to the guard shows nothing. The guard asks again at every navigation.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let i18n = use_i18n();
-    let viewer = Resource::new_blocking(|| (), |_| whoami());
+    let location = use_location();
+    let viewer = Resource::new_blocking(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
+    let sign_out = move || {
+        view! {
+            <ActionForm action=logout>
+                <button type="submit" class="button-quiet">{t!(i18n, sign_out)}</button>
+            </ActionForm>
+        }
+    };
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match viewer.await {
                     Ok(me) => {
@@ -37,23 +46,36 @@ pub fn AdminLayout() -> impl IntoView {
                                 <div class="topbar-end">
                                     <LanguageSwitch />
                                     <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
-                                    <ActionForm action=logout>
-                                        <button type="submit" class="button-quiet">{t!(i18n, sign_out)}</button>
-                                    </ActionForm>
+                                    <A href="/account/password">{t!(i18n, my_account)}</A>
+                                    {sign_out()}
                                 </div>
                             </header>
                         }
                             .into_any()
                     }
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(AppError::PasswordChangeRequired) => {
+                        let elsewhere = location.pathname.get_untracked() != "/account/password";
+                        view! {
+                            <header class="topbar">
+                                <span class="brand">{t!(i18n, app_name)}</span>
+                                <div class="topbar-end">
+                                    <LanguageSwitch />
+                                    {sign_out()}
+                                </div>
+                            </header>
+                            {elsewhere.then(|| view! { <Redirect path="/account/password" /> })}
+                        }
+                            .into_any()
+                    }
                     Err(_) => view! {
                         <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p>
                     }
                         .into_any(),
                 }
             })}
-        </Suspense>
-        // Outside the Suspense above: on the server a Suspense renders its children more than once,
+        </Transition>
+        // Outside the Transition above: on the server a Suspense renders its children more than once,
         // and resources created in each pass would not line up with the browser's single pass.
         <UsageStrip />
         <main id="main">

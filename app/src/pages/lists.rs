@@ -5,9 +5,10 @@ use crate::components::{use_form_error, Field, FormAlert};
 use crate::i18n::*;
 use crate::model::ListDetail;
 use crate::pages::address_fields::{domains_resource, AddressFields};
+use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The organisation's distribution lists, and the form that adds one.
 #[component]
@@ -78,19 +79,12 @@ pub fn ListsPage() -> impl IntoView {
 #[component]
 pub fn ListPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_route_id();
     let add = ServerAction::<AddListMember>::new();
     let remove = ServerAction::<RemoveListMember>::new();
     // Reloads after each change of membership; without JavaScript the forms redirect here.
     let list = Resource::new(
-        move || (id(), add.version().get(), remove.version().get()),
+        move || (id.get(), add.version().get(), remove.version().get()),
         |(id, ..)| get_list(id),
     );
     view! {

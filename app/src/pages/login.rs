@@ -12,6 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = use_form_error(login);
     let query = use_query_map();
     let just_set_up = move || query.read().get("setup").as_deref() == Some("done");
+    let password_set = move || query.read().get("password_set").is_some();
     let setup = Resource::new(|| (), |_| setup_open());
     view! {
         <Title text=move || t_string!(i18n, login_title).to_string() />
@@ -21,6 +22,9 @@ pub fn LoginPage() -> impl IntoView {
             <p>{t!(i18n, login_intro)}</p>
             <Show when=just_set_up>
                 <p class="alert alert-success" role="status">{t!(i18n, setup_done)}</p>
+            </Show>
+            <Show when=password_set>
+                <p class="alert alert-success" role="status">{t!(i18n, password_set_by_link)}</p>
             </Show>
             <FormAlert error />
             <ActionForm action=login>

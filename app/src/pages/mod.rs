@@ -1,18 +1,35 @@
 //! One module per route.
+mod account;
 mod address_fields;
 mod domains;
 mod layout;
 mod lists;
 mod login;
 mod overview;
+mod set_password;
 mod settings;
 mod setup;
 pub mod users;
 
+pub use account::AccountPasswordPage;
 pub use domains::DomainsPage;
 pub use layout::AdminLayout;
 pub use lists::{ListPage, ListsPage};
 pub use login::LoginPage;
 pub use overview::OverviewPage;
+pub use set_password::SetPasswordPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;
+
+/// The `:id` of the page's route; 0, which no row has, when it isn't a number.
+fn use_route_id() -> leptos::prelude::Signal<i64> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or_default()
+    })
+}

@@ -1,7 +1,10 @@
-use crate::api::organisation::{usage, SetLimits};
-use crate::components::{use_form_error, Field, FormAlert};
+use crate::api::organisation::{usage, SetLimits, SetPasswordPolicy};
+use crate::api::passwords::current_policy;
+use crate::components::{
+    score_words, use_form_error, CheckboxField, Field, FormAlert, SelectField,
+};
 use crate::i18n::*;
-use crate::model::format_mb;
+use crate::model::{format_mb, PasswordPolicy, PolicyPreset};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -43,5 +46,103 @@ pub fn SettingsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <PasswordPolicySection />
+    }
+}
+
+/// The organisation's password policy: a preset or its own values, with the reason composition
+/// rules are off by default.
+#[component]
+fn PasswordPolicySection() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetPasswordPolicy>::new();
+    let error = use_form_error(save);
+    let query = use_query_map();
+    let saved = move || query.read().get("policy_saved").is_some();
+    let current = Resource::new(
+        move || query.read().get("policy_saved"),
+        |_| current_policy(),
+    );
+    view! {
+        <section aria-labelledby="policy-heading">
+            <h2 id="policy-heading">{t!(i18n, policy_heading)}</h2>
+            <p>{t!(i18n, policy_intro)}</p>
+            <Show when=saved>
+                <p class="alert alert-success" role="status">{t!(i18n, policy_saved)}</p>
+            </Show>
+            <FormAlert error />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    current.await.ok().map(|policy| view! { <PolicyForm policy save error /> })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PolicyForm(
+    policy: PasswordPolicy,
+    save: ServerAction<SetPasswordPolicy>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let presets = Signal::derive(move || {
+        let named = |p: PolicyPreset| match p {
+            PolicyPreset::Recommended => t_string!(i18n, preset_recommended).to_string(),
+            PolicyPreset::HostStyle => t_string!(i18n, preset_host_style).to_string(),
+            PolicyPreset::BackOffice => t_string!(i18n, preset_back_office).to_string(),
+        };
+        PolicyPreset::ALL
+            .into_iter()
+            .map(|p| (p.as_str().to_owned(), named(p)))
+            .chain([(
+                "custom".to_owned(),
+                t_string!(i18n, preset_custom).to_string(),
+            )])
+            .collect::<Vec<_>>()
+    });
+    let scores = Signal::derive(move || {
+        (0..=4u8)
+            .map(|n| (n.to_string(), format!("{n}: {}", score_words(i18n, n))))
+            .collect::<Vec<_>>()
+    });
+    let hint =
+        move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
+    let preset = policy.preset().map_or("custom", PolicyPreset::as_str);
+    view! {
+        <ActionForm action=save>
+            <SelectField name="preset" options=presets selected=preset.to_owned() error>
+                {t!(i18n, policy_preset)}
+            </SelectField>
+            <p class="field-hint">{t!(i18n, policy_preset_hint)}</p>
+            <div class="form-grid">
+                <Field
+                    name="min_chars"
+                    value=policy.min_chars.to_string()
+                    inputmode="numeric"
+                    hint=hint(|i| t_string!(i, policy_min_chars_hint).to_string())
+                    error
+                >
+                    {t!(i18n, policy_min_chars)}
+                </Field>
+                <SelectField name="min_score" options=scores selected=policy.min_score.to_string() error>
+                    {t!(i18n, policy_min_score)}
+                </SelectField>
+            </div>
+            <CheckboxField name="require_upper" checked=policy.require.upper error>
+                {t!(i18n, policy_require_upper)}
+            </CheckboxField>
+            <CheckboxField name="require_lower" checked=policy.require.lower error>
+                {t!(i18n, policy_require_lower)}
+            </CheckboxField>
+            <CheckboxField name="require_digit" checked=policy.require.digit error>
+                {t!(i18n, policy_require_digit)}
+            </CheckboxField>
+            <CheckboxField name="require_symbol" checked=policy.require.symbol error>
+                {t!(i18n, policy_require_symbol)}
+            </CheckboxField>
+            <button type="submit" class="button-primary">{t!(i18n, save_policy)}</button>
+        </ActionForm>
     }
 }

@@ -1,5 +1,5 @@
 use crate::api::auth::{setup_open, CompleteSetup};
-use crate::components::{use_form_error, Field, FormAlert, LanguageSwitch};
+use crate::components::{use_form_error, Field, FormAlert, LanguageSwitch, NewPasswordFields};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,6 @@ pub fn SetupPage() -> impl IntoView {
     let setup = ServerAction::<CompleteSetup>::new();
     let error = use_form_error(setup);
     let open = Resource::new_blocking(|| (), |_| setup_open());
-    let hint = Signal::derive(move || t_string!(i18n, password_hint).to_string());
     view! {
         <Title text=move || t_string!(i18n, setup_title).to_string() />
         <main id="main" class="narrow">
@@ -36,12 +35,7 @@ pub fn SetupPage() -> impl IntoView {
                                 <Field name="email" kind="email" autocomplete="username" required=true error>
                                     {t!(i18n, admin_email)}
                                 </Field>
-                                <Field name="password" kind="password" autocomplete="new-password" required=true hint error>
-                                    {t!(i18n, password)}
-                                </Field>
-                                <Field name="password_confirm" kind="password" autocomplete="new-password" required=true error>
-                                    {t!(i18n, password_confirm)}
-                                </Field>
+                                <NewPasswordFields error>{t!(i18n, password)}</NewPasswordFields>
                                 <button type="submit" class="button-primary">{t!(i18n, create_admin)}</button>
                             </ActionForm>
                         }

@@ -1,60 +1,10 @@
-//! Password policy (NIST SP 800-63B: length and guessability, no composition rules by default)
-//! and argon2id hashing off the async runtime, bounded so a sign-in flood queues.
-use crate::error::{AppError, ErrorCode};
+//! argon2id hashing off the async runtime, bounded so a sign-in flood queues. The policy a new
+//! password must pass is shared with the browser's meter: `model::PasswordPolicy`.
+use crate::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordVerifier, Version};
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PasswordPolicy {
-    pub min_chars: u32,
-    pub max_chars: u32,
-    /// Lowest acceptable zxcvbn score, 0 to 4.
-    pub min_score: u8,
-}
-
-impl Default for PasswordPolicy {
-    fn default() -> Self {
-        Self {
-            min_chars: 12,
-            max_chars: 128,
-            min_score: 3,
-        }
-    }
-}
-
-impl PasswordPolicy {
-    /// Checks a password against the policy. `personal` holds the holder's name, username,
-    /// address and domain: a password containing any of them is refused.
-    /// Length counts characters (code points); nothing is trimmed or case-folded.
-    pub fn check(&self, password: &str, personal: &[&str]) -> Result<(), ErrorCode> {
-        let chars = password.chars().count();
-        // Refuse oversize input before any expensive work runs on it.
-        if chars > self.max_chars as usize {
-            return Err(ErrorCode::PasswordTooLong(self.max_chars));
-        }
-        if chars < self.min_chars as usize {
-            return Err(ErrorCode::PasswordTooShort(self.min_chars));
-        }
-        let lowered = password.to_lowercase();
-        let words: Vec<String> = personal
-            .iter()
-            .flat_map(|p| p.split(|c: char| c.is_whitespace() || c == '@'))
-            .map(str::to_lowercase)
-            .filter(|w| w.chars().count() >= 3)
-            .collect();
-        if words.iter().any(|w| lowered.contains(w.as_str())) {
-            return Err(ErrorCode::PasswordPersonal);
-        }
-        let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
-        let score: u8 = zxcvbn::zxcvbn(password, &inputs).score().into();
-        if score < self.min_score {
-            return Err(ErrorCode::PasswordTooWeak);
-        }
-        Ok(())
-    }
-}
 
 /// argon2id with OWASP's first recommended setting: 19 MiB, two passes, one lane.
 const MEMORY_KIB: u32 = 19_456;
@@ -148,46 +98,6 @@ fn dummy_hash() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn policy() -> PasswordPolicy {
-        PasswordPolicy::default()
-    }
-
-    #[test]
-    fn length_counts_characters_not_bytes() {
-        // 12 characters, 24 bytes: long enough.
-        let twelve = "ééééééééééé9";
-        assert_eq!(twelve.chars().count(), 12);
-        assert_ne!(
-            policy().check(twelve, &[]),
-            Err(ErrorCode::PasswordTooShort(12))
-        );
-        assert_eq!(
-            policy().check("short", &[]),
-            Err(ErrorCode::PasswordTooShort(12))
-        );
-        let long = "x".repeat(129);
-        assert_eq!(
-            policy().check(&long, &[]),
-            Err(ErrorCode::PasswordTooLong(128))
-        );
-    }
-
-    #[test]
-    fn refuses_personal_words_and_common_passwords() {
-        assert_eq!(
-            policy().check(
-                "JaneSmith-garden-42",
-                &["Jane Smith", "jane", "example.org"]
-            ),
-            Err(ErrorCode::PasswordPersonal)
-        );
-        assert_eq!(
-            policy().check("password1234", &[]),
-            Err(ErrorCode::PasswordTooWeak)
-        );
-        assert_eq!(policy().check("correct horse battery staple", &[]), Ok(()));
-    }
 
     #[test]
     fn weaker_hashes_are_flagged_for_rehashing() {

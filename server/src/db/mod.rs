@@ -6,7 +6,7 @@ pub mod postgres;
 mod rows;
 pub mod sqlite;
 
-use app::model::Role;
+use app::model::{Device, Role};
 use app::store::{LoginRecord, SessionLimits, Store, StoreError};
 use rows::{LoginRow, SessionRecord};
 use std::sync::Arc;
@@ -48,6 +48,17 @@ fn session_is_live(row: &SessionRecord, now: i64, limits: SessionLimits) -> bool
         && now - row.created_at < limits.absolute
 }
 
+/// A session row as the device list shows it.
+fn device((id, label, ip, first_seen, last_seen): (i64, String, String, i64, i64)) -> Device {
+    Device {
+        id,
+        label,
+        ip,
+        first_seen,
+        last_seen,
+    }
+}
+
 fn needs_touch(row: &SessionRecord, now: i64) -> bool {
     now - row.last_seen_at >= TOUCH_EVERY
 }
@@ -61,5 +72,7 @@ fn login_record(row: LoginRow) -> Result<LoginRecord, StoreError> {
             .ok_or_else(|| StoreError::Backend("unexpected role".into()))?,
         // Nobody signs in to a shared mailbox.
         disabled: row.status != "active" || row.shared,
+        must_change_password: row.must_change_password,
+        password_expires_at: row.password_expires_at,
     })
 }

@@ -1,9 +1,10 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
 use app::model::{
-    mb_rounded_up, AccountStatus, AccountType, DateFormat, Language, Preferences, Role, TimeZone,
-    UserDetail, UserRow, Viewer,
+    mb_rounded_up, AccountStatus, AccountType, CharacterClasses, DateFormat, Language, MailKind,
+    MailRecord, MailStatus, PasswordPolicy, Preferences, Role, TimeZone, UserDetail, UserRow,
+    Viewer,
 };
-use app::store::{AuditRecord, StoreError};
+use app::store::{AuditRecord, LinkOwner, StoreError};
 
 #[derive(sqlx::FromRow)]
 pub struct UserRecord {
@@ -46,6 +47,7 @@ pub struct SessionRecord {
     pub name: String,
     pub role: String,
     pub status: String,
+    pub must_change_password: bool,
 }
 
 impl SessionRecord {
@@ -56,6 +58,7 @@ impl SessionRecord {
             email: self.email.clone(),
             name: self.name.clone(),
             role: Role::parse(&self.role).ok_or_else(|| corrupt("role"))?,
+            must_change_password: self.must_change_password,
         })
     }
 }
@@ -68,6 +71,8 @@ pub struct LoginRow {
     pub role: String,
     pub status: String,
     pub shared: bool,
+    pub must_change_password: bool,
+    pub password_expires_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -110,6 +115,8 @@ pub struct UserDetailRecord {
     pub status: String,
     pub only_local_smtp: bool,
     pub shared: bool,
+    pub must_change_password: bool,
+    pub recovery_email: Option<String>,
     pub language: String,
     pub time_zone: String,
     pub date_format: String,
@@ -133,6 +140,8 @@ impl TryFrom<UserDetailRecord> for UserDetail {
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
             only_local_smtp: r.only_local_smtp,
             shared: r.shared,
+            must_change_password: r.must_change_password,
+            recovery_email: r.recovery_email,
             preferences: Preferences {
                 language: Language::parse(&r.language).map_err(|_| corrupt("language"))?,
                 time_zone: TimeZone::parse(&r.time_zone).map_err(|_| corrupt("time_zone"))?,
@@ -143,5 +152,83 @@ impl TryFrom<UserDetailRecord> for UserDetail {
             last_login_at: r.last_login_at,
             created_at: r.created_at,
         })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PolicyRow {
+    pub password_min_chars: i64,
+    pub password_min_score: i64,
+    pub password_require_upper: bool,
+    pub password_require_lower: bool,
+    pub password_require_digit: bool,
+    pub password_require_symbol: bool,
+}
+
+impl TryFrom<PolicyRow> for PasswordPolicy {
+    type Error = StoreError;
+
+    fn try_from(r: PolicyRow) -> Result<Self, StoreError> {
+        Ok(PasswordPolicy {
+            min_chars: u32::try_from(r.password_min_chars)
+                .map_err(|_| corrupt("password_min_chars"))?,
+            max_chars: PasswordPolicy::MAX_CHARS,
+            min_score: u8::try_from(r.password_min_score)
+                .map_err(|_| corrupt("password_min_score"))?,
+            require: CharacterClasses {
+                upper: r.password_require_upper,
+                lower: r.password_require_lower,
+                digit: r.password_require_digit,
+                symbol: r.password_require_symbol,
+            },
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct MailRecordRow {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+impl TryFrom<MailRecordRow> for MailRecord {
+    type Error = StoreError;
+
+    fn try_from(r: MailRecordRow) -> Result<Self, StoreError> {
+        Ok(MailRecord {
+            id: r.id,
+            kind: MailKind::parse(&r.kind).ok_or_else(|| corrupt("kind"))?,
+            recipient: r.recipient,
+            status: MailStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LinkOwnerRow {
+    pub organisation_id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+impl From<LinkOwnerRow> for LinkOwner {
+    fn from(r: LinkOwnerRow) -> Self {
+        LinkOwner {
+            organisation_id: r.organisation_id,
+            user_id: r.user_id,
+            email: r.email,
+            name: r.name,
+        }
     }
 }

@@ -1,15 +1,19 @@
 //! The embedded default back end. Method order matches `postgres.rs`, so a diff shows dialect only.
 use super::error::{backend, store_error, touched};
 use super::list::{self, SearchIndex};
-use super::rows::{AuditRow, LoginRow, SessionRecord, UserDetailRecord, UserRecord};
+use super::rows::{
+    AuditRow, LinkOwnerRow, LoginRow, MailRecordRow, PolicyRow, SessionRecord, UserDetailRecord,
+    UserRecord,
+};
 use app::model::{
-    mb_rounded_up, AddressHolder, Alias, Domain, DomainName, DomainSummary, EmailAddress,
-    ListDetail, ListMember, ListSummary, LocalPart, OrganisationUsage, Role, UserDetail, UserPage,
-    UserQuery, UserRow, Viewer,
+    mb_rounded_up, AddressHolder, Alias, Device, Domain, DomainName, DomainSummary, EmailAddress,
+    ListDetail, ListMember, ListSummary, LocalPart, MailRecord, OrganisationUsage, PasswordPolicy,
+    Role, SignOut, UserDetail, UserPage, UserQuery, UserRow, Viewer,
 };
 use app::store::{
-    AccountsToReview, AuditEntry, AuditRecord, LoginRecord, NewImport, NewOrganisation, NewSession,
-    NewUser, SessionLimits, Store, StoreError, StoredImport, UserUpdate,
+    AccountsToReview, AuditEntry, AuditRecord, Delivery, DueMail, LinkOwner, LoginRecord,
+    NewImport, NewOrganisation, NewSession, NewUser, PasswordReset, SessionLimits, Store,
+    StoreError, StoredImport, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -107,12 +111,14 @@ impl Store for SqliteStore {
             email,
             name: new.admin_name,
             role: Role::AccountAdmin,
+            must_change_password: false,
         })
     }
 
     async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
         let row: Option<LoginRow> = sqlx::query_as(
-            "SELECT id, organisation_id, password_hash, role, status, shared FROM users WHERE email = ?",
+            "SELECT id, organisation_id, password_hash, role, status, shared, must_change_password, \
+             password_expires_at FROM users WHERE email = ?",
         )
         .bind(email.to_string())
         .fetch_optional(&self.pool)
@@ -136,6 +142,56 @@ impl Store for SqliteStore {
             .map_err(backend)?;
         touched(done.rows_affected())?;
         Ok(())
+    }
+
+    async fn change_own_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        (current, rotated): (&[u8], &[u8]),
+        sign_out_others: bool,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = ?, must_change_password = FALSE, password_expires_at = NULL, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        touched(done.rows_affected())?;
+        let moved = sqlx::query(
+            "UPDATE sessions SET token_hash = ?, last_seen_at = ? WHERE token_hash = ? AND user_id = ?",
+        )
+        .bind(rotated)
+        .bind(now)
+        .bind(current)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        touched(moved.rows_affected())?;
+        let ended = if sign_out_others {
+            sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?")
+                .bind(user_id)
+                .bind(rotated)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected()
+        } else {
+            0
+        };
+        tx.commit().await.map_err(backend)?;
+        Ok(ended)
     }
 
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
@@ -170,7 +226,7 @@ impl Store for SqliteStore {
     ) -> Result<Option<Viewer>, StoreError> {
         let row: Option<SessionRecord> = sqlx::query_as(
             "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
-             u.organisation_id, u.email, u.name, u.role, u.status \
+             u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
         )
         .bind(token_hash)
@@ -204,6 +260,112 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn list_devices(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Vec<Device>, StoreError> {
+        sqlx::query_as::<_, (i64, String, String, i64, i64)>(
+            "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.user_id = ? AND u.organisation_id = ? \
+             AND s.last_seen_at > ? AND s.created_at > ? \
+             ORDER BY s.last_seen_at DESC, s.id DESC",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .bind(now - limits.idle)
+        .bind(now - limits.absolute)
+        .fetch_all(&self.pool)
+        .await
+        .map(|rows| rows.into_iter().map(super::device).collect())
+        .map_err(backend)
+    }
+
+    async fn reset_password(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        reset: PasswordReset,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        let updated = sqlx::query(
+            "UPDATE users SET password_hash = ?, must_change_password = ?, password_expires_at = ?, \
+             updated_at = ? \
+             WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(&reset.password_hash)
+        .bind(reset.must_change)
+        .bind(reset.expires_at)
+        .bind(reset.now)
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        touched(updated.rows_affected())?;
+        let ended = match &reset.sign_out {
+            SignOut::All => sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected(),
+            SignOut::Devices(ids) => {
+                let mut ended = 0;
+                for id in ids {
+                    ended += sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
+                        .bind(id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected();
+                }
+                ended
+            }
+        };
+        if let Some(link) = &reset.link {
+            sqlx::query(
+                "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&link.token_hash)
+            .bind(user_id)
+            .bind(reset.now)
+            .bind(link.expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        for mail in &reset.mail {
+            sqlx::query(
+                "INSERT INTO outbox (organisation_id, user_id, kind, recipient, subject, \
+                 sealed_body, next_attempt_at, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(organisation_id)
+            .bind(user_id)
+            .bind(mail.kind.as_str())
+            .bind(&mail.recipient)
+            .bind(&mail.subject)
+            .bind(&mail.sealed_body)
+            .bind(reset.now)
+            .bind(reset.now)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(ended)
     }
 
     async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError> {
@@ -299,6 +461,42 @@ impl Store for SqliteStore {
         organisation_id: i64,
     ) -> Result<OrganisationUsage, StoreError> {
         usage(&self.pool, organisation_id).await
+    }
+
+    async fn password_policy(&self, organisation_id: i64) -> Result<PasswordPolicy, StoreError> {
+        sqlx::query_as::<_, PolicyRow>(
+            "SELECT password_min_chars, password_min_score, password_require_upper, \
+             password_require_lower, password_require_digit, password_require_symbol \
+             FROM organisations WHERE id = ?",
+        )
+        .bind(organisation_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?
+        .try_into()
+    }
+
+    async fn set_password_policy(
+        &self,
+        organisation_id: i64,
+        policy: &PasswordPolicy,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE organisations SET password_min_chars = ?, password_min_score = ?, \
+             password_require_upper = ?, password_require_lower = ?, \
+             password_require_digit = ?, password_require_symbol = ? WHERE id = ?",
+        )
+        .bind(i64::from(policy.min_chars))
+        .bind(i64::from(policy.min_score))
+        .bind(policy.require.upper)
+        .bind(policy.require.lower)
+        .bind(policy.require.digit)
+        .bind(policy.require.symbol)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        touched(done.rows_affected())
     }
 
     async fn set_organisation_limits(
@@ -437,7 +635,7 @@ impl Store for SqliteStore {
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError> {
         let row: UserDetailRecord = sqlx::query_as(
 "SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, shared, \
-             language, time_zone, date_format, \
+             must_change_password, recovery_email, language, time_zone, date_format, \
              COALESCE((SELECT m.bytes FROM mailbox_usage m WHERE m.username = users.email), 0) \
              AS used_bytes, last_login_at, created_at FROM users WHERE id = ? AND organisation_id = ?",
         )
@@ -548,9 +746,9 @@ impl Store for SqliteStore {
         };
         sqlx::query(
             "UPDATE users SET name = ?, name_lower = ?, account_type = ?, quota_mb = ?, \
-             status = ?, only_local_smtp = ?, password_hash = COALESCE(?, password_hash), \
-             language = ?, time_zone = ?, date_format = ?, updated_at = ? \
-             WHERE id = ? AND organisation_id = ?",
+             status = ?, only_local_smtp = ?, \
+             language = ?, time_zone = ?, date_format = ?, updated_at = ?, \
+             recovery_email = ? WHERE id = ? AND organisation_id = ?",
         )
         .bind(&update.name)
         .bind(update.name.to_lowercase())
@@ -558,11 +756,11 @@ impl Store for SqliteStore {
         .bind(update.quota.mb())
         .bind(status)
         .bind(update.only_local_smtp)
-        .bind(update.password_hash.as_deref())
         .bind(update.preferences.language.as_str())
         .bind(update.preferences.time_zone.as_str())
         .bind(update.preferences.date_format.as_str())
         .bind(update.now)
+        .bind(update.recovery_email.as_ref().map(ToString::to_string))
         .bind(user_id)
         .bind(organisation_id)
         .execute(&mut *tx)
@@ -961,6 +1159,145 @@ impl Store for SqliteStore {
             .await
             .map_err(backend)?;
         touched(done.rows_affected())
+    }
+
+    async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError> {
+        let rows: Vec<(i64, String, String, Option<Vec<u8>>, i64)> = sqlx::query_as(
+            "SELECT id, recipient, subject, sealed_body, attempts FROM outbox \
+             WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, recipient, subject, body, attempts)| DueMail {
+                id,
+                recipient,
+                subject,
+                sealed_body: body.unwrap_or_default(),
+                attempts,
+            })
+            .collect())
+    }
+
+    async fn record_delivery(
+        &self,
+        mail_id: i64,
+        delivery: Delivery,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let query = match &delivery {
+            Delivery::Sent => sqlx::query(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, \
+                 sealed_body = NULL, last_error = NULL WHERE id = ?",
+            )
+            .bind(now),
+            Delivery::Retry { at, error } => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, \
+                 last_error = ? WHERE id = ?",
+            )
+            .bind(*at)
+            .bind(error),
+            Delivery::GaveUp { error } => sqlx::query(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, \
+                 sealed_body = NULL, last_error = ? WHERE id = ?",
+            )
+            .bind(error),
+        };
+        let done = query
+            .bind(mail_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        touched(done.rows_affected())
+    }
+
+    async fn user_mail(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MailRecord>, StoreError> {
+        let rows: Vec<MailRecordRow> = sqlx::query_as(
+            "SELECT id, kind, recipient, status, attempts, last_error, created_at, sent_at \
+             FROM outbox WHERE user_id = ? AND organisation_id = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn password_link_owner(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> Result<LinkOwner, StoreError> {
+        let row: LinkOwnerRow = sqlx::query_as(
+            "SELECT u.organisation_id, u.id AS user_id, u.email, u.name FROM password_links l \
+             JOIN users u ON u.id = l.user_id \
+             WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.into())
+    }
+
+    async fn set_password_by_link(
+        &self,
+        token_hash: &[u8],
+        password_hash: &str,
+        now: i64,
+    ) -> Result<LinkOwner, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(backend)?;
+        // Spending the link first makes a second, racing use find nothing to spend.
+        let user_id: i64 = sqlx::query_scalar(
+            "UPDATE password_links SET used_at = ? \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let row: LinkOwnerRow = sqlx::query_as(
+            "UPDATE users SET password_hash = ?, must_change_password = FALSE, password_expires_at = NULL, updated_at = ? \
+             WHERE id = ? RETURNING organisation_id, id AS user_id, email, name",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        // The user's other links are spent too: the newest password wins.
+        sqlx::query("UPDATE password_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(row.into())
     }
 
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {

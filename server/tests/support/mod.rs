@@ -1,5 +1,7 @@
-//! Shared by the integration tests: fresh stores on both back ends and a controllable clock.
+//! Shared by the integration tests: fresh stores on both back ends, a controllable clock and
+//! an SMTP sink.
 #![allow(dead_code)]
+pub mod smtp_sink;
 use app::security::clock::Clock;
 use app::store::Store;
 use server::db::{postgres::PgStore, sqlite::SqliteStore};

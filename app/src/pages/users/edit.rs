@@ -6,28 +6,25 @@ use crate::components::{
 };
 use crate::i18n::*;
 use crate::model::{format_mb, AccountStatus, Quota, UserDetail};
+use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// One mailbox: its profile form, and the deletion that needs the address typed back.
 #[component]
 pub fn EditUserPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_route_id();
     let saved = move || query.read().get("saved").is_some();
     let converted = move || query.read().get("converted").is_some();
-    let user = Resource::new(move || (id(), query.read().clone()), |(id, _)| get_user(id));
+    let user = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| get_user(id),
+    );
     // Made here, outside the Suspend that shows it (see `DomainsResource`).
-    let aliases = AliasesData::new(Signal::derive(id));
+    let aliases = AliasesData::new(id);
     view! {
         <Title text=move || t_string!(i18n, edit_user_title).to_string() />
         <Show when=saved>
@@ -71,6 +68,7 @@ fn UserForms(user: UserDetail) -> impl IntoView {
     let (used_mb, quota_mb) = (user.used_mb, user.quota_mb);
     view! {
         <h1>{user.name.clone()}</h1>
+        <super::UserTabs id=user.id current="profile" />
         <dl class="facts">
             <dt>{t!(i18n, address)}</dt>
             <dd>{user.email.clone()}</dd>
@@ -110,6 +108,16 @@ fn UserForms(user: UserDetail) -> impl IntoView {
                 >
                     {t!(i18n, quota_gb)}
                 </Field>
+                <Field
+                    name="recovery_email"
+                    kind="email"
+                    value=user.recovery_email.clone().unwrap_or_default()
+                    autocomplete="off"
+                    hint=hint(|i| t_string!(i, recovery_email_hint).to_string())
+                    error=update_error
+                >
+                    {t!(i18n, recovery_email)}
+                </Field>
                 <div>
                     <CheckboxField
                         name="disabled"
@@ -128,18 +136,6 @@ fn UserForms(user: UserDetail) -> impl IntoView {
                         {t!(i18n, only_local_smtp)}
                     </CheckboxField>
                 </div>
-                <Field
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=hint(|i| t_string!(i, password_hint).to_string())
-                    error=update_error
-                >
-                    {t!(i18n, new_password)}
-                </Field>
-                <Field name="password_confirm" kind="password" autocomplete="new-password" error=update_error>
-                    {t!(i18n, password_confirm)}
-                </Field>
             </div>
             <super::PreferenceFields current=user.preferences.clone() error=update_error />
             <button type="submit" class="button-primary">{t!(i18n, save_changes)}</button>

@@ -2,9 +2,9 @@ use crate::api::import::{get_import, CancelImport, CheckImport, ConfirmImport};
 use crate::components::{error_text, field_error_text, use_form_error, FormAlert};
 use crate::i18n::*;
 use crate::model::{format_mb, AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
+use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// Step one of an import: the CSV file (or its text, pasted), checked on the server.
 #[component]
@@ -93,15 +93,8 @@ fn read_file(ev: leptos::ev::Event, text: RwSignal<String>) {
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
-    let preview = Resource::new(id, get_import);
+    let id = use_route_id();
+    let preview = Resource::new(move || id.get(), get_import);
     view! {
         <Title text=move || t_string!(i18n, import_preview_title).to_string() />
         <h1>{t!(i18n, import_preview_title)}</h1>

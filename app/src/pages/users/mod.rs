@@ -1,15 +1,19 @@
 mod aliases;
 mod bulk;
+mod credentials_mail;
 mod edit;
+mod generator;
 mod import;
 mod list;
 mod new;
+mod security;
 
 pub use bulk::BulkPage;
 pub use edit::EditUserPage;
 pub use import::{ImportPage, ImportPreviewPage};
 pub use list::UsersPage;
 pub use new::NewUserPage;
+pub use security::UserSecurityPage;
 
 use crate::components::SelectField;
 use crate::error::AppError;
@@ -29,6 +33,19 @@ fn account_type_options(i18n: I18nContext<Locale>) -> Signal<Vec<(String, String
             ),
         ]
     })
+}
+
+/// The tabs of a user's page: the profile (with aliases and deletion) and security.
+#[component]
+fn UserTabs(id: i64, current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let current_if = move |tab: &str| (current == tab).then_some("page");
+    view! {
+        <nav class="tabs" aria-label=move || t_string!(i18n, user_sections).to_string()>
+            <a href=format!("/users/{id}") aria-current=current_if("profile")>{t!(i18n, tab_profile)}</a>
+            <a href=format!("/users/{id}/security") aria-current=current_if("security")>{t!(i18n, tab_security)}</a>
+        </nav>
+    }
 }
 
 /// "More options" of the add and edit forms: the user's language, time zone and date format.

@@ -1,6 +1,9 @@
 use crate::api::domains::list_domains;
+use crate::api::passwords::current_policy;
 use crate::api::users::CreateUser;
-use crate::components::{use_form_error, Field, FormAlert, SelectField};
+use crate::components::{
+    use_form_error, Field, FormAlert, NewPasswordFields, SelectField, StrengthMeter,
+};
 use crate::i18n::*;
 use crate::model::{Language, Preferences};
 use leptos::prelude::*;
@@ -13,6 +16,7 @@ pub fn NewUserPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let error = use_form_error(create);
     let domains = Resource::new(|| (), |_| list_domains());
+    let policy = Resource::new(|| (), |_| current_policy());
     let domain_options = Signal::derive(move || {
         domains
             .get()
@@ -31,6 +35,7 @@ pub fn NewUserPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let _ = domains.await;
+                let policy = policy.await.unwrap_or_default();
                 view! {
                     <ActionForm action=create>
                         <div class="form-grid">
@@ -52,19 +57,13 @@ pub fn NewUserPage() -> impl IntoView {
                             <Field name="name" autocomplete="off" required=true error>
                                 {t!(i18n, display_name)}
                             </Field>
-                            <Field
-                                name="password"
-                                kind="password"
-                                autocomplete="new-password"
-                                required=true
-                                hint=hint(|i| t_string!(i, password_hint).to_string())
-                                error
-                            >
-                                {t!(i18n, password)}
-                            </Field>
-                            <Field name="password_confirm" kind="password" autocomplete="new-password" required=true error>
-                                {t!(i18n, password_confirm)}
-                            </Field>
+                            // The password must not hold the name, username or domain typed above.
+                            {view! {
+                                <StrengthMeter policy personal_fields=&["username", "name", "domain"]>
+                                    <NewPasswordFields error>{t!(i18n, password)}</NewPasswordFields>
+                                </StrengthMeter>
+                            }
+                                .into_any()}
                             <Field
                                 name="quota_gb"
                                 value="1"

@@ -1,0 +1,101 @@
+//! Single-use set-password links, mailed to a user's recovery address by a reset. The page that
+//! opens them is public: the token, 128 random bits, is the only credential.
+use crate::error::AppError;
+use crate::model::LinkHolder;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{audit, check_new_password, finish, policy_of, services},
+    crate::error::FieldErrors,
+    crate::security::{password, session},
+    crate::store::StoreError,
+    serde_json::json,
+};
+
+/// Whose link this is, with the policy and personal words for the meter; `LinkInvalid` if it
+/// is unknown, used or expired.
+#[server(endpoint = "links/holder")]
+pub async fn open_link(token: String) -> Result<LinkHolder, AppError> {
+    finish(
+        async move {
+            let services = services()?;
+            let owner = services
+                .store
+                .password_link_owner(&session::token_hash(&token), services.clock.now())
+                .await
+                .map_err(link_error)?;
+            let (local, domain) = owner.email.split_once('@').unwrap_or((&owner.email, ""));
+            Ok(LinkHolder {
+                policy: policy_of(&services, owner.organisation_id).await?,
+                personal: vec![owner.name.clone(), local.to_owned(), domain.to_owned()],
+                email: owner.email,
+            })
+        }
+        .await,
+    )
+}
+
+/// Sets the password from the link: the policy of the user's organisation applies, the link
+/// works once, and every session of the user ends. Then on to the sign-in page.
+#[server(endpoint = "links/set_password")]
+pub async fn set_password_by_link(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    finish(
+        async move {
+            let services = services()?;
+            let token_hash = session::token_hash(&token);
+            let owner = services
+                .store
+                .password_link_owner(&token_hash, services.clock.now())
+                .await
+                .map_err(link_error)?;
+            let (local, domain) = owner.email.split_once('@').unwrap_or((&owner.email, ""));
+            let personal = [owner.name.as_str(), local, domain];
+            let policy = policy_of(&services, owner.organisation_id).await?;
+            let mut errors = FieldErrors::default();
+            check_new_password(
+                &mut errors,
+                &policy,
+                &password,
+                &password_confirm,
+                &personal,
+            );
+            errors.into_result(())?;
+            let hash = password::hash_password(password).await?;
+            // A second use racing this one finds the link spent.
+            let owner = services
+                .store
+                .set_password_by_link(&token_hash, &hash, services.clock.now())
+                .await
+                .map_err(link_error)?;
+            audit(
+                &services,
+                owner.organisation_id,
+                None,
+                "password.set_by_link",
+                &owner.email,
+                true,
+                json!({ "sessions_ended": "all" }),
+            )
+            .await;
+            leptos_axum::redirect("/login?password_set=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn link_error(error: StoreError) -> AppError {
+    match error {
+        StoreError::NotFound => AppError::Invalid(FieldErrors::one(
+            "form",
+            crate::error::ErrorCode::LinkInvalid,
+        )),
+        other => other.into(),
+    }
+}

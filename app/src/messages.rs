@@ -1,0 +1,60 @@
+//! The mails a password reset sends, in plain text and in the user's own language.
+use crate::i18n::Locale;
+use crate::model::{CredentialsByEmail, Language, MailKind, UserDetail};
+use leptos_i18n::td_string;
+
+/// A message ready to queue; its body may hold a secret, so it is sealed before it is stored.
+pub struct Message {
+    pub kind: MailKind,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+fn locale(user: &UserDetail) -> Locale {
+    match user.preferences.language {
+        Language::En => Locale::en,
+        Language::Fr => Locale::fr,
+    }
+}
+
+/// The single-use link, to the recovery address.
+pub fn set_password_link(user: &UserDetail, to: &str, url: &str, hours: i64) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::SetPasswordLink,
+        recipient: to.to_owned(),
+        subject: td_string!(l, mail_link_subject, email).to_string(),
+        body: td_string!(l, mail_link_body, name, email, url, hours).to_string(),
+    }
+}
+
+/// The temporary password itself, to the recovery address; the user must change it.
+pub fn temporary_password(user: &UserDetail, to: &str, password: &str, url: &str) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::TemporaryPassword,
+        recipient: to.to_owned(),
+        subject: td_string!(l, mail_password_subject, email).to_string(),
+        body: td_string!(l, mail_password_body, name, email, password, url).to_string(),
+    }
+}
+
+/// Every reset tells the mailbox itself, without any secret: a reset nobody asked for is seen.
+pub fn reset_notice(user: &UserDetail, sent: CredentialsByEmail) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    let delivery = match sent {
+        CredentialsByEmail::Link => td_string!(l, mail_notice_by_link).to_string(),
+        CredentialsByEmail::Password => td_string!(l, mail_notice_by_password).to_string(),
+        CredentialsByEmail::Nothing => td_string!(l, mail_notice_by_admin).to_string(),
+    };
+    Message {
+        kind: MailKind::ResetNotice,
+        recipient: user.email.clone(),
+        subject: td_string!(l, mail_notice_subject, email).to_string(),
+        body: td_string!(l, mail_notice_body, name, email, delivery).to_string(),
+    }
+}

@@ -1,0 +1,187 @@
+use super::credentials_mail::{EmailChoice, MailHistory};
+use super::generator::PasswordGenerator;
+use super::UserTabs;
+use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
+use crate::api::users::get_user;
+use crate::components::{
+    use_form_error, utc_minutes, CheckboxField, FormAlert, NewPasswordFields, StrengthMeter,
+};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::{Device, PasswordPolicy, UserDetail};
+use crate::pages::use_route_id;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The Security tab of a user's page: the password reset, with its sign-out choices.
+#[component]
+pub fn UserSecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let id = use_route_id();
+    // Both reload after a reset: the query string changes with each one.
+    let user = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| get_user(id),
+    );
+    let devices = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| list_devices(id),
+    );
+    let mail = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| user_mail(id),
+    );
+    let policy = Resource::new(|| (), |_| current_policy());
+    let outcome = move || {
+        let query = query.read();
+        let ended = query.get("reset")?.parse::<u64>().ok()?;
+        let must_change = query.get("must_change").is_some();
+        let emailed = query.get("emailed").is_some();
+        Some((ended, must_change, emailed))
+    };
+    view! {
+        <Title text=move || t_string!(i18n, security_title).to_string() />
+        {move || outcome().map(|(ended, must_change, emailed)| view! {
+            <p class="alert alert-success" role="status">
+                {t!(i18n, password_was_reset, n = move || ended)}
+                {must_change.then(|| view! { " " {t!(i18n, password_change_pending)} })}
+                {emailed.then(|| view! { " " {t!(i18n, reset_emailed)} })}
+            </p>
+        })}
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match (user.await, devices.await, policy.await, mail.await) {
+                    (Ok(u), Ok(d), Ok(p), Ok(m)) => view! {
+                        <ResetForm user=u devices=d policy=p />
+                        <MailHistory mail=m />
+                    }
+                    .into_any(),
+                    _ => view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> impl IntoView {
+    let i18n = use_i18n();
+    let reset = ServerAction::<ResetPassword>::new();
+    let error = use_form_error(reset);
+    let hint =
+        move |s: fn(leptos_i18n::I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
+    let pending = user.must_change_password;
+    // After a reset the page stays, so the form empties itself: the password is gone from the
+    // inputs, the defaults are back and the generator starts afresh (its "Show password" too).
+    let form = NodeRef::<leptos::html::Form>::new();
+    let resets = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reset.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+            resets.update(|n| *n += 1);
+        }
+    });
+    let id = user.id;
+    let personal = user.personal_words();
+    let recovery = user.recovery_email.clone();
+    view! {
+        <h1>{user.name.clone()}</h1>
+        <UserTabs id=user.id current="security" />
+        <section aria-labelledby="reset-heading">
+            <h2 id="reset-heading">{t!(i18n, reset_password)}</h2>
+            <Show when=move || pending>
+                <p class="field-hint">{t!(i18n, password_change_pending)}</p>
+            </Show>
+            <FormAlert error />
+            <ActionForm action=reset node_ref=form>
+                <input type="hidden" name="user" value=user.id />
+                <StrengthMeter policy personal>
+                <div class="form-grid">
+                    <NewPasswordFields error optional=true>{t!(i18n, new_password)}</NewPasswordFields>
+                </div>
+                </StrengthMeter>
+                {move || {
+                    resets.track();
+                    view! { <PasswordGenerator user=id /> }
+                }}
+                <CheckboxField
+                    name="must_change"
+                    checked=true
+                    hint=hint(|i| t_string!(i, must_change_hint).to_string())
+                    error
+                >
+                    {t!(i18n, must_change_label)}
+                </CheckboxField>
+                <SignOutChoice devices error />
+                <EmailChoice recovery=recovery error />
+                <button type="submit" class="button-primary">{t!(i18n, reset_password)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// "Sign out from all devices" (the default), or only the devices ticked in the list, so a user
+/// keeps the one they still have.
+#[component]
+fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let none = devices.is_empty();
+    let refused = move || {
+        error
+            .get()
+            .and_then(|e| e.field("sign_out"))
+            .map(|code| crate::components::error_text(i18n, code))
+    };
+    view! {
+        <fieldset class="sign-out">
+            <legend>{t!(i18n, sign_out_legend)}</legend>
+            <div class="field field-check">
+                <input type="radio" id="sign-out-all" name="sign_out" value="all" checked />
+                <label for="sign-out-all">{t!(i18n, sign_out_all)}</label>
+            </div>
+            <div class="field field-check">
+                <input type="radio" id="sign-out-chosen" name="sign_out" value="chosen" disabled=none />
+                <label for="sign-out-chosen">{t!(i18n, sign_out_chosen)}</label>
+            </div>
+            <p class="field-error" hidden=move || refused().is_none()>{refused}</p>
+            {if none {
+                view! { <p class="field-hint">{t!(i18n, no_devices)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="devices">
+                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice index=i device=d /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </fieldset>
+    }
+}
+
+/// One signed-in device, ticked to be signed out.
+#[component]
+fn DeviceChoice(index: usize, device: Device) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("end-{}", device.id);
+    let (first, last) = (
+        utc_minutes(device.first_seen),
+        utc_minutes(device.last_seen),
+    );
+    let Device { label, ip, .. } = device;
+    view! {
+        <li class="field field-check">
+            <input type="checkbox" id=id.clone() name=format!("end[{index}]") value=device.id checked />
+            <label for=id>
+                {t!(i18n, sign_out_device, device = move || label.clone(), ip = move || ip.clone())}
+            </label>
+            <p class="field-hint">
+                {t!(i18n, device_seen, first = move || first.clone(), last = move || last.clone())}
+            </p>
+        </li>
+    }
+}

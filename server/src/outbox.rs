@@ -1,0 +1,141 @@
+//! The mail outbox worker: sends what server functions queued, over SMTP, and retries with
+//! growing pauses while the relay is down, so a reset's mail is never lost. A message leaves
+//! its sealed body behind once sent or given up on.
+use crate::config::MailConfig;
+use app::services::Services;
+use app::store::{Delivery, DueMail};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Tries before a message is marked failed: about a day of growing pauses.
+pub const MAX_ATTEMPTS: i64 = 10;
+/// Messages taken per round.
+const BATCH: i64 = 50;
+
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `None` when no relay is configured: mail then waits, queued, until one is.
+    pub fn from_config(config: &MailConfig) -> Result<Option<Self>, String> {
+        let Some(url) = &config.smtp else {
+            return Ok(None);
+        };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url.0)
+            .map_err(|e| format!("POSTMASTER_SMTP_URL: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = config
+            .from
+            .parse()
+            .map_err(|e| format!("POSTMASTER_MAIL_FROM: {e}"))?;
+        Ok(Some(Self { transport, from }))
+    }
+}
+
+/// The pause before the next try after `attempts` failed ones: 30 s, doubling, at most 4 h.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let doublings = attempts.clamp(1, 10) - 1;
+    (30_i64 << doublings).min(4 * 3600)
+}
+
+/// Sends every message due now; returns how many went.
+pub async fn deliver_due(services: &Services, mailer: &Mailer) -> usize {
+    let now = services.clock.now();
+    let due = match services.store.due_mail(now, BATCH).await {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::error!(error = %e, "outbox: cannot read queued mail");
+            return 0;
+        }
+    };
+    let mut sent = 0;
+    for mail in due {
+        let (id, attempts) = (mail.id, mail.attempts);
+        let delivery = match try_send(services, mailer, mail).await {
+            Ok(()) => {
+                sent += 1;
+                Delivery::Sent
+            }
+            Err(Failure::Permanent(error)) => Delivery::GaveUp { error },
+            Err(Failure::Transient(error)) if attempts + 1 >= MAX_ATTEMPTS => {
+                Delivery::GaveUp { error }
+            }
+            Err(Failure::Transient(error)) => Delivery::Retry {
+                at: now + retry_delay(attempts + 1),
+                error,
+            },
+        };
+        if let Delivery::Retry { error, .. } | Delivery::GaveUp { error } = &delivery {
+            tracing::warn!(mail = id, attempts = attempts + 1, %error, "outbox: not sent");
+        }
+        if let Err(e) = services.store.record_delivery(id, delivery, now).await {
+            tracing::error!(error = %e, mail = id, "outbox: cannot record a delivery");
+        }
+    }
+    sent
+}
+
+enum Failure {
+    /// The relay is down or busy: try again later.
+    Transient(String),
+    /// Retrying can't help: a refused address, or a body this server's key can't open.
+    Permanent(String),
+}
+
+async fn try_send(services: &Services, mailer: &Mailer, mail: DueMail) -> Result<(), Failure> {
+    let body = services
+        .sealer
+        .open(&mail.sealed_body)
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| Failure::Permanent("sealed with another server key".into()))?;
+    let to: Mailbox = mail
+        .recipient
+        .parse()
+        .map_err(|e| Failure::Permanent(format!("recipient: {e}")))?;
+    let message = Message::builder()
+        .from(mailer.from.clone())
+        .to(to)
+        .subject(mail.subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| Failure::Permanent(e.to_string()))?;
+    match mailer.transport.send(message).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_permanent() => Err(Failure::Permanent(e.to_string())),
+        Err(e) => Err(Failure::Transient(e.to_string())),
+    }
+}
+
+/// Runs for the life of the server: at once when a server function queues mail, and every
+/// `poll` for retries.
+pub fn spawn(services: Arc<Services>, mailer: Mailer, poll: Duration) {
+    tokio::spawn(async move {
+        loop {
+            deliver_due(&services, &mailer).await;
+            tokio::select! {
+                _ = services.mail_queued.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_four_hours() {
+        assert_eq!(retry_delay(1), 30);
+        assert_eq!(retry_delay(2), 60);
+        assert_eq!(retry_delay(5), 480);
+        assert_eq!(retry_delay(10), 4 * 3600);
+        assert_eq!(retry_delay(50), 4 * 3600);
+    }
+}
