@@ -1,10 +1,14 @@
 //! The `server admin create` command, run as an operator would: a real process, the password on
 //! standard input.
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn create_admin(db: &str, email: &str, password: &str) -> std::process::Output {
+/// Runs in `dir`, as an operator runs it from the install directory: the server's `data/` (its
+/// key file) goes there.
+fn create_admin(dir: &Path, db: &str, email: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(dir)
         .args([
             "admin",
             "create",
@@ -31,11 +35,16 @@ fn the_first_admin_comes_from_the_command_line_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/cli.db?mode=rwc", dir.path().display());
 
-    let weak = create_admin(&db, "clerk@council.test", "password");
+    let weak = create_admin(dir.path(), &db, "clerk@council.test", "password");
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password refused by the policy"));
 
-    let made = create_admin(&db, "clerk@council.test", "lantern orchard velvet 42");
+    let made = create_admin(
+        dir.path(),
+        &db,
+        "clerk@council.test",
+        "lantern orchard velvet 42",
+    );
     assert!(
         made.status.success(),
         "{}",
@@ -48,7 +57,12 @@ fn the_first_admin_comes_from_the_command_line_once() {
     );
     assert!(!out.contains("lantern"), "the password is never echoed");
 
-    let again = create_admin(&db, "other@council.test", "lantern orchard velvet 42");
+    let again = create_admin(
+        dir.path(),
+        &db,
+        "other@council.test",
+        "lantern orchard velvet 42",
+    );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
