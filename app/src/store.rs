@@ -239,14 +239,24 @@ pub trait Store: Send + Sync {
         limits: SessionLimits,
     ) -> Result<Option<Viewer>, StoreError>;
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError>;
-    /// The user's live sessions in the organisation, most recently seen first.
+    /// The user's live sessions in the organisation, most recently seen first; the one whose
+    /// token hash is `asking` is marked current.
     async fn list_devices(
         &self,
         organisation_id: i64,
         user_id: i64,
+        asking: &[u8],
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<Device>, StoreError>;
+    /// Ends the user's sessions `ids`, never the one whose token hash is `keep` (the caller's).
+    /// Returns how many ended.
+    async fn end_own_sessions(
+        &self,
+        user_id: i64,
+        ids: &[i64],
+        keep: &[u8],
+    ) -> Result<u64, StoreError>;
     /// Sets an administrator's new password for a user, with the force-change flag, and ends the
     /// chosen sessions, all in one transaction. Returns how many sessions ended.
     async fn reset_password(

@@ -15,7 +15,7 @@ test("an administrator signs in and out, and the old cookie is refused", async (
   expect(session!.httpOnly).toBe(true);
   expect(session!.sameSite).toBe("Lax");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 
   // Replaying the old cookie: the API answers 401 and pages send to sign-in.

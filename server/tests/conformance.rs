@@ -1309,7 +1309,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
     let _stale = open_session(store, ann.id, 5u8, NOW - LIMITS.idle - 1).await;
 
     let devices = store
-        .list_devices(org, ann.id, NOW + 200, LIMITS)
+        .list_devices(org, ann.id, &[], NOW + 200, LIMITS)
         .await
         .unwrap();
     assert_eq!(devices.len(), 3, "{devices:?}");
@@ -1318,7 +1318,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
     assert_eq!(devices[0].ip, "127.0.0.1");
     assert_eq!(devices[2].first_seen, NOW);
     let other = store
-        .list_devices(org + 1, ann.id, NOW + 200, LIMITS)
+        .list_devices(org + 1, ann.id, &[], NOW + 200, LIMITS)
         .await
         .unwrap();
     assert!(other.is_empty(), "another organisation sees no device");
@@ -1326,7 +1326,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
     // Sign out the laptop and the tablet, keep the phone; a foreign id ends nothing.
     let (laptop_id, tablet_id) = (devices[2].id, devices[0].id);
     let clerk_device = store
-        .list_devices(org, admin.user_id, NOW + 200, LIMITS)
+        .list_devices(org, admin.user_id, &[], NOW + 200, LIMITS)
         .await
         .unwrap()[0]
         .id;
@@ -1794,6 +1794,51 @@ async fn a_temporary_password_keeps_its_end_until_the_user_chooses_one(store: &d
     assert_eq!(expiry().await, None, "the user's own password has no end");
 }
 
+async fn users_end_their_own_other_sessions_and_never_the_current_one(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let laptop = open_session(store, ann.id, 1u8, NOW).await;
+    let phone = open_session(store, ann.id, 2u8, NOW + 1).await;
+    let clerk = open_session(store, admin.user_id, 3u8, NOW).await;
+    let devices = store
+        .list_devices(org, ann.id, &laptop, NOW + 2, LIMITS)
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 2);
+    let current: Vec<bool> = devices.iter().map(|d| d.current).collect();
+    assert_eq!(
+        current,
+        vec![false, true],
+        "newest first; the laptop is asking"
+    );
+    let clerk_id = store
+        .list_devices(org, admin.user_id, &[], NOW + 2, LIMITS)
+        .await
+        .unwrap()[0]
+        .id;
+    let ids: Vec<i64> = devices.iter().map(|d| d.id).chain([clerk_id]).collect();
+    // Everything asked for, but only the user's own other session ends.
+    assert_eq!(
+        store.end_own_sessions(ann.id, &ids, &laptop).await.unwrap(),
+        1
+    );
+    let live = |token: Vec<u8>| async move {
+        store
+            .session_viewer(&token, NOW + 3, LIMITS)
+            .await
+            .unwrap()
+            .is_some()
+    };
+    assert!(live(laptop).await);
+    assert!(!live(phone).await);
+    assert!(live(clerk).await);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?; with_url: $($raw:ident),* $(,)?) => {
         mod on_sqlite {
@@ -1856,7 +1901,8 @@ conformance!(
     an_organisation_keeps_its_own_password_policy,
     a_reset_queues_its_mail_and_link_in_the_same_transaction,
     a_set_password_link_works_once_and_expires,
-    a_temporary_password_keeps_its_end_until_the_user_chooses_one;
+    a_temporary_password_keeps_its_end_until_the_user_chooses_one,
+    users_end_their_own_other_sessions_and_never_the_current_one;
     with_url:
     a_quota_never_goes_below_what_the_mailbox_holds,
 );

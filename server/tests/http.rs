@@ -367,6 +367,8 @@ async fn every_data_function_refuses_strangers() {
             ],
         ),
         ("passwords/mail", vec![("user", "1")]),
+        ("account/devices", vec![]),
+        ("account/sign_out_devices", vec![("end[0]", "1")]),
         ("auth/logout", vec![]),
         (
             "users/create",
@@ -2323,4 +2325,106 @@ async fn an_unused_temporary_password_stops_working_after_its_days() {
     );
     panel.clock.advance(30 * 86_400);
     assert_eq!(login(TEMPORARY).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    panel.add_users(&owner, &["ann"]).await;
+    let laptop = panel.sign_in("ann@council.test", PASSWORD).await;
+    let phone = panel.sign_in("ann@council.test", PASSWORD).await;
+
+    // Nothing of the administration is open to them.
+    for (path, form) in [
+        ("users/list", vec![("search", "")]),
+        ("organisation/usage", vec![]),
+        ("passwords/devices", vec![("user", "1")]),
+        (
+            "passwords/reset",
+            vec![
+                ("user", "1"),
+                ("password", "quartz meadow tumble 7"),
+                ("password_confirm", "quartz meadow tumble 7"),
+                ("sign_out", "all"),
+            ],
+        ),
+    ] {
+        let reply = panel.api(path, &form, Some(&laptop)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            reply.body
+        );
+    }
+    let page = panel
+        .send(
+            Request::get("/users")
+                .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, &laptop)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        page.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap()),
+        Some("/account/password"),
+        "admin pages send a mailbox user to their account"
+    );
+
+    // Their own devices, this one marked.
+    let listed = panel.api("account/devices", &[], Some(&laptop)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let devices: Vec<app::model::Device> = serde_json::from_str(&listed.body).unwrap();
+    assert_eq!(devices.len(), 2);
+    assert_eq!(devices.iter().filter(|d| d.current).count(), 1);
+    let this = devices.iter().find(|d| d.current).unwrap().id.to_string();
+    let lost = devices.iter().find(|d| !d.current).unwrap().id.to_string();
+
+    // Someone else's session and their own current one are not theirs to end here.
+    let clerk_devices: Vec<app::model::Device> =
+        serde_json::from_str(&panel.api("account/devices", &[], Some(&owner)).await.body).unwrap();
+    let clerks = clerk_devices[0].id.to_string();
+    let none = panel
+        .api(
+            "account/sign_out_devices",
+            &[("end[0]", &this), ("end[1]", &clerks)],
+            Some(&laptop),
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::OK, "{}", none.body);
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&owner)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&laptop)).await.status,
+        StatusCode::OK
+    );
+
+    let ended = panel
+        .api(
+            "account/sign_out_devices",
+            &[("end[0]", &lost)],
+            Some(&laptop),
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(
+        panel.api("account/devices", &[], Some(&phone)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the lost phone is out on its next request"
+    );
+    let left: Vec<app::model::Device> =
+        serde_json::from_str(&panel.api("account/devices", &[], Some(&laptop)).await.body).unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].current);
+    let org = panel.organisation().await;
+    let events = panel.store.list_audit(org, 50).await.unwrap();
+    assert!(events.iter().any(
+        |e| e.action == "session.sign_out_devices" && e.detail.contains("\"sessions_ended\":1")
+    ));
 }

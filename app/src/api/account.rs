@@ -1,15 +1,18 @@
 //! My account: the signed-in user's own password. Open also to a user who must change their
 //! password after an administrator's reset, which is all such a user can reach.
 use crate::error::AppError;
-use crate::model::PasswordPolicy;
+use crate::model::{Device, PasswordPolicy};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{audit, check_new_password, current_session, finish, policy_of, services, set_cookie},
+    super::{
+        audit, check_new_password, current_session, finish, policy_of, require_viewer, services,
+        set_cookie,
+    },
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::EmailAddress,
+    crate::model::{personal_words, EmailAddress},
     crate::security::{password, session},
     serde_json::json,
 };
@@ -29,10 +32,9 @@ pub async fn own_password_context() -> Result<OwnPasswordRules, AppError> {
         async move {
             let viewer = current_session().ok_or(AppError::Unauthenticated)?.viewer;
             let services = services()?;
-            let (local, domain) = viewer.email.split_once('@').unwrap_or_default();
             Ok(OwnPasswordRules {
                 policy: policy_of(&services, viewer.organisation_id).await?,
-                personal: vec![viewer.name.clone(), local.to_owned(), domain.to_owned()],
+                personal: personal_words(&viewer.name, &viewer.email),
                 must_change: viewer.must_change_password,
             })
         }
@@ -83,8 +85,8 @@ pub async fn change_own_password(
             } else if password == current {
                 errors.add("password", ErrorCode::PasswordUnchanged);
             } else {
-                let (local, domain) = viewer.email.split_once('@').unwrap_or_default();
-                let personal = [viewer.name.as_str(), local, domain];
+                let personal = personal_words(&viewer.name, &viewer.email);
+                let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
                 check_new_password(
                     &mut errors,
                     &policy,
@@ -124,6 +126,63 @@ pub async fn change_own_password(
             )
             .await;
             leptos_axum::redirect(&format!("/account/password?changed={ended}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The caller's own signed-in devices, this one marked.
+#[server(endpoint = "account/devices")]
+pub async fn own_devices() -> Result<Vec<Device>, AppError> {
+    finish(
+        async move {
+            let viewer = require_viewer()?;
+            let session = current_session().ok_or(AppError::Unauthenticated)?;
+            let services = services()?;
+            Ok(services
+                .store
+                .list_devices(
+                    viewer.organisation_id,
+                    viewer.user_id,
+                    &session.token_hash,
+                    services.clock.now(),
+                    services.settings.session_limits,
+                )
+                .await?)
+        }
+        .await,
+    )
+}
+
+/// Signs the caller out of the devices ticked (`end`), never the one asking: a lost phone
+/// gets 401 on its next request while this session goes on.
+#[server(endpoint = "account/sign_out_devices")]
+pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError> {
+    finish(
+        async move {
+            let viewer = require_viewer()?;
+            let session = current_session().ok_or(AppError::Unauthenticated)?;
+            let services = services()?;
+            let ended = services
+                .store
+                .end_own_sessions(
+                    viewer.user_id,
+                    &end.unwrap_or_default(),
+                    &session.token_hash,
+                )
+                .await?;
+            audit(
+                &services,
+                viewer.organisation_id,
+                Some(&viewer),
+                "session.sign_out_devices",
+                &viewer.email,
+                true,
+                json!({ "sessions_ended": ended }),
+            )
+            .await;
+            leptos_axum::redirect(&format!("/account/password?signed_out={ended}"));
             Ok(())
         }
         .await,

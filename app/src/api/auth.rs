@@ -60,7 +60,6 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         {
             "temporary_password_expired"
         }
-        Some(r) if !r.role.is_admin() => "not_an_administrator",
         Some(_) => "",
     };
     let shown = address
@@ -137,8 +136,9 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         json!({ "device": device }),
     )
     .await;
-    // After an administrator's reset the first stop is choosing one's own password.
-    leptos_axum::redirect(if record.must_change_password {
+    // After an administrator's reset the first stop is choosing one's own password; a
+    // mailbox user's panel is their own account.
+    leptos_axum::redirect(if record.must_change_password || !record.role.is_admin() {
         "/account/password"
     } else {
         "/users"

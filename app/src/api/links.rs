@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use {
     super::{audit, check_new_password, finish, policy_of, services},
     crate::error::FieldErrors,
+    crate::model::personal_words,
     crate::security::{password, session},
     crate::store::StoreError,
     serde_json::json,
@@ -25,10 +26,9 @@ pub async fn open_link(token: String) -> Result<LinkHolder, AppError> {
                 .password_link_owner(&session::token_hash(&token), services.clock.now())
                 .await
                 .map_err(link_error)?;
-            let (local, domain) = owner.email.split_once('@').unwrap_or((&owner.email, ""));
             Ok(LinkHolder {
                 policy: policy_of(&services, owner.organisation_id).await?,
-                personal: vec![owner.name.clone(), local.to_owned(), domain.to_owned()],
+                personal: personal_words(&owner.name, &owner.email),
                 email: owner.email,
             })
         }
@@ -53,8 +53,8 @@ pub async fn set_password_by_link(
                 .password_link_owner(&token_hash, services.clock.now())
                 .await
                 .map_err(link_error)?;
-            let (local, domain) = owner.email.split_once('@').unwrap_or((&owner.email, ""));
-            let personal = [owner.name.as_str(), local, domain];
+            let personal = personal_words(&owner.name, &owner.email);
+            let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
             let policy = policy_of(&services, owner.organisation_id).await?;
             let mut errors = FieldErrors::default();
             check_new_password(

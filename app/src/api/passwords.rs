@@ -6,8 +6,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        check_new_password, finish, policy_of, record_admin_action, require_admin, require_viewer,
-        services, users::target_for,
+        check_new_password, current_session, finish, policy_of, record_admin_action, require_admin,
+        require_viewer, services, users::target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::messages::{self, Message},
@@ -94,9 +94,16 @@ pub async fn list_devices(user: i64) -> Result<Vec<Device>, AppError> {
             let services = services()?;
             target_for(&admin, user).await?;
             let limits = services.settings.session_limits;
+            let asking = current_session().map(|s| s.token_hash).unwrap_or_default();
             Ok(services
                 .store
-                .list_devices(admin.organisation_id, user, services.clock.now(), limits)
+                .list_devices(
+                    admin.organisation_id,
+                    user,
+                    &asking,
+                    services.clock.now(),
+                    limits,
+                )
                 .await?)
         }
         .await,

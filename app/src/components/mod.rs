@@ -1,5 +1,6 @@
 //! Domain-free building blocks: form fields with their errors, notices, the language switch.
 mod debounce;
+mod device_choice;
 mod errors;
 mod field;
 mod format;
@@ -8,6 +9,7 @@ mod password_fields;
 mod strength_meter;
 
 pub use debounce::submit_after_pause;
+pub use device_choice::DeviceChoice;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
 pub use field::{CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};

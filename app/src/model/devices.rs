@@ -11,6 +11,8 @@ pub struct Device {
     /// Unix seconds.
     pub first_seen: i64,
     pub last_seen: i64,
+    /// The device asking: the viewer's own session.
+    pub current: bool,
 }
 
 /// Which of the user's sessions a reset ends.

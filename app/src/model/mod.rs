@@ -28,8 +28,8 @@ pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use users::{
-    AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor, UserDetail, UserPage,
-    UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,
+    personal_words, AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor,
+    UserDetail, UserPage, UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

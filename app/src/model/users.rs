@@ -237,12 +237,16 @@ pub struct UserDetail {
 }
 
 impl UserDetail {
-    /// The words a password of this user must not contain and the meter penalises: the name,
-    /// the username and the domain.
     pub fn personal_words(&self) -> Vec<String> {
-        let (local, domain) = self.email.split_once('@').unwrap_or((&self.email, ""));
-        vec![self.name.clone(), local.to_owned(), domain.to_owned()]
+        personal_words(&self.name, &self.email)
     }
+}
+
+/// The words a password of this person must not contain and the meter penalises: the name,
+/// the username and the domain.
+pub fn personal_words(name: &str, email: &str) -> Vec<String> {
+    let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+    vec![name.to_owned(), local.to_owned(), domain.to_owned()]
 }
 
 #[cfg(test)]

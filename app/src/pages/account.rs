@@ -1,8 +1,11 @@
-use crate::api::account::{own_password_context, ChangeOwnPassword, OwnPasswordRules};
+use crate::api::account::{
+    own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules, SignOutOwnDevices,
+};
 use crate::components::{
-    use_form_error, CheckboxField, Field, FormAlert, NewPasswordFields, StrengthMeter,
+    use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, StrengthMeter,
 };
 use crate::i18n::*;
+use crate::model::Device;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,9 +23,20 @@ pub fn AccountPasswordPage() -> impl IntoView {
             .get("changed")
             .and_then(|n| n.parse::<u64>().ok())
     };
+    let signed_out = move || {
+        query
+            .read()
+            .get("signed_out")
+            .and_then(|n| n.parse::<u64>().ok())
+    };
     let context = Resource::new(
         move || query.read().get("changed"),
         |_| own_password_context(),
+    );
+    // Read again after each change here: a password change or a sign-out ends devices.
+    let devices = Resource::new(
+        move || (query.read().get("changed"), query.read().get("signed_out")),
+        |_| own_devices(),
     );
     view! {
         <Title text=move || t_string!(i18n, my_password_title).to_string() />
@@ -30,11 +44,45 @@ pub fn AccountPasswordPage() -> impl IntoView {
         {move || changed().map(|n| view! {
             <p class="alert alert-success" role="status">{t!(i18n, own_password_changed, n = move || n)}</p>
         })}
+        {move || signed_out().map(|n| view! {
+            <p class="alert alert-success" role="status">{t!(i18n, own_devices_signed_out, n = move || n)}</p>
+        })}
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                context.await.ok().map(|c| view! { <OwnPasswordForm context=c /> })
+                let form = context.await.ok().map(|c| view! { <OwnPasswordForm context=c /> });
+                // Closed (403) while a new password is required: the form above comes first.
+                let devices = devices.await.ok().map(|d| view! { <OwnDevices devices=d /> });
+                view! { {form} {devices} }
             })}
         </Transition>
+    }
+}
+
+/// Where the user is signed in, this device marked; the others can be ticked and signed out.
+#[component]
+fn OwnDevices(devices: Vec<Device>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOutOwnDevices>::new();
+    let others = devices.iter().filter(|d| !d.current).count();
+    view! {
+        <section aria-labelledby="own-devices-heading">
+            <h2 id="own-devices-heading">{t!(i18n, my_devices_heading)}</h2>
+            <p>{t!(i18n, my_devices_intro)}</p>
+            <ActionForm action=sign_out>
+                <ul class="devices">
+                    {devices
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, d)| view! { <DeviceChoice index=i device=d checked=false /> })
+                        .collect_view()}
+                </ul>
+                {if others == 0 {
+                    view! { <p class="field-hint">{t!(i18n, no_other_devices)}</p> }.into_any()
+                } else {
+                    view! { <button type="submit" class="button">{t!(i18n, sign_out_ticked)}</button> }.into_any()
+                }}
+            </ActionForm>
+        </section>
     }
 }
 

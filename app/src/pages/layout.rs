@@ -32,17 +32,25 @@ pub fn AdminLayout() -> impl IntoView {
                     Ok(me) => {
                         let email = me.email.clone();
                         let owner = me.role == Role::AccountAdmin;
+                        let admin = me.role.is_admin();
+                        // A mailbox user's panel is their own account; the rest is for admins.
+                        let elsewhere = !admin
+                            && !location.pathname.get_untracked().starts_with("/account/");
                         view! {
                             <header class="topbar">
-                                <a class="brand" href="/users">{t!(i18n, app_name)}</a>
-                                <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
-                                    <A href="/overview">{t!(i18n, nav_overview)}</A>
-                                    <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
-                                    <A href="/users/new">{t!(i18n, nav_new_user)}</A>
-                                    <A href="/lists">{t!(i18n, nav_lists)}</A>
-                                    <A href="/domains">{t!(i18n, nav_domains)}</A>
-                                    {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
-                                </nav>
+                                <a class="brand" href=if admin { "/users" } else { "/account/password" }>
+                                    {t!(i18n, app_name)}
+                                </a>
+                                {admin.then(|| view! {
+                                    <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
+                                        <A href="/overview">{t!(i18n, nav_overview)}</A>
+                                        <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
+                                        <A href="/users/new">{t!(i18n, nav_new_user)}</A>
+                                        <A href="/lists">{t!(i18n, nav_lists)}</A>
+                                        <A href="/domains">{t!(i18n, nav_domains)}</A>
+                                        {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
+                                    </nav>
+                                })}
                                 <div class="topbar-end">
                                     <LanguageSwitch />
                                     <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
@@ -50,6 +58,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     {sign_out()}
                                 </div>
                             </header>
+                            {elsewhere.then(|| view! { <Redirect path="/account/password" /> })}
                         }
                             .into_any()
                     }

@@ -49,13 +49,16 @@ fn session_is_live(row: &SessionRecord, now: i64, limits: SessionLimits) -> bool
 }
 
 /// A session row as the device list shows it.
-fn device((id, label, ip, first_seen, last_seen): (i64, String, String, i64, i64)) -> Device {
+fn device(
+    (id, label, ip, first_seen, last_seen, current): (i64, String, String, i64, i64, bool),
+) -> Device {
     Device {
         id,
         label,
         ip,
         first_seen,
         last_seen,
+        current,
     }
 }
 

@@ -257,16 +257,18 @@ impl Store for PgStore {
         &self,
         organisation_id: i64,
         user_id: i64,
+        asking: &[u8],
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<Device>, StoreError> {
-        sqlx::query_as::<_, (i64, String, String, i64, i64)>(
-            "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at \
+        sqlx::query_as::<_, (i64, String, String, i64, i64, bool)>(
+            "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at, s.token_hash = $1 \
              FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.user_id = $1 AND u.organisation_id = $2 \
-             AND s.last_seen_at > $3 AND s.created_at > $4 \
+             WHERE s.user_id = $2 AND u.organisation_id = $3 \
+             AND s.last_seen_at > $4 AND s.created_at > $5 \
              ORDER BY s.last_seen_at DESC, s.id DESC",
         )
+        .bind(asking)
         .bind(user_id)
         .bind(organisation_id)
         .bind(now - limits.idle)
@@ -275,6 +277,30 @@ impl Store for PgStore {
         .await
         .map(|rows| rows.into_iter().map(super::device).collect())
         .map_err(backend)
+    }
+
+    async fn end_own_sessions(
+        &self,
+        user_id: i64,
+        ids: &[i64],
+        keep: &[u8],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut ended = 0;
+        for id in ids {
+            ended += sqlx::query(
+                "DELETE FROM sessions WHERE id = $1 AND user_id = $2 AND token_hash <> $3",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(ended)
     }
 
     async fn reset_password(

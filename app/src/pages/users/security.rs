@@ -4,7 +4,7 @@ use super::UserTabs;
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
 use crate::api::users::get_user;
 use crate::components::{
-    use_form_error, utc_minutes, CheckboxField, FormAlert, NewPasswordFields, StrengthMeter,
+    use_form_error, CheckboxField, DeviceChoice, FormAlert, NewPasswordFields, StrengthMeter,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -154,34 +154,11 @@ fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl 
             } else {
                 view! {
                     <ul class="devices">
-                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice index=i device=d /> }).collect_view()}
+                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice index=i device=d checked=true /> }).collect_view()}
                     </ul>
                 }
                 .into_any()
             }}
         </fieldset>
-    }
-}
-
-/// One signed-in device, ticked to be signed out.
-#[component]
-fn DeviceChoice(index: usize, device: Device) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("end-{}", device.id);
-    let (first, last) = (
-        utc_minutes(device.first_seen),
-        utc_minutes(device.last_seen),
-    );
-    let Device { label, ip, .. } = device;
-    view! {
-        <li class="field field-check">
-            <input type="checkbox" id=id.clone() name=format!("end[{index}]") value=device.id checked />
-            <label for=id>
-                {t!(i18n, sign_out_device, device = move || label.clone(), ip = move || ip.clone())}
-            </label>
-            <p class="field-hint">
-                {t!(i18n, device_seen, first = move || first.clone(), last = move || last.clone())}
-            </p>
-        </li>
     }
 }

@@ -1,0 +1,33 @@
+use super::utc_minutes;
+use crate::i18n::*;
+use crate::model::Device;
+use leptos::prelude::*;
+
+/// One signed-in device as a checkbox `end[index]` (its session id) to sign it out: the label
+/// names the device and IP, the hint when it signed in and was last seen. The device asking
+/// can't be ticked: it is said to be this one instead.
+#[component]
+pub fn DeviceChoice(index: usize, device: Device, checked: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("end-{}", device.id);
+    let (first, last) = (
+        utc_minutes(device.first_seen),
+        utc_minutes(device.last_seen),
+    );
+    let current = device.current;
+    let Device { label, ip, .. } = device;
+    view! {
+        <li class="field field-check">
+            {(!current).then(|| view! {
+                <input type="checkbox" id=id.clone() name=format!("end[{index}]") value=device.id checked=checked />
+            })}
+            <label for=id>
+                {t!(i18n, sign_out_device, device = move || label.clone(), ip = move || ip.clone())}
+                {current.then(|| view! { " " <strong>{t!(i18n, this_device)}</strong> })}
+            </label>
+            <p class="field-hint">
+                {t!(i18n, device_seen, first = move || first.clone(), last = move || last.clone())}
+            </p>
+        </li>
+    }
+}
