@@ -4,8 +4,8 @@ use crate::pages::users::{
     BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserSecurityPage, UsersPage,
 };
 use crate::pages::{
-    AccountPasswordPage, AdminLayout, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage,
-    SetPasswordPage, SettingsPage, SetupPage,
+    AccountPasswordPage, AdminLayout, AuditLogPage, ConfirmPasswordPage, DomainsPage, ListPage,
+    ListsPage, LoginPage, OverviewPage, SetPasswordPage, SettingsPage, SetupPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -14,6 +14,17 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The policy names the nonce Leptos put on this response's inline scripts.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = crate::security::csp::page_policy(&nonce.to_string());
+        if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+            response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html>
@@ -57,11 +68,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id/security") view=UserSecurityPage ssr=SsrMode::Async />
                         <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
+                        <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
                         <Route path=path!("lists") view=ListsPage ssr=SsrMode::Async />
                         <Route path=path!("lists/:id") view=ListPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("account/password") view=AccountPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("account/confirm") view=ConfirmPasswordPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </Router>

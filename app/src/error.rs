@@ -48,6 +48,14 @@ pub enum ErrorCode {
     ConfirmMismatch,
     /// Administrators can't disable or delete their own account.
     SelfAction,
+    /// The account admin grants roles to others, never to themselves.
+    OwnRole,
+    /// A shared mailbox can't sign in, so it takes no role.
+    SharedHasNoRole,
+    /// A domain admin needs at least one domain.
+    NoDomainChosen,
+    /// A sign-out of chosen devices without any device ticked.
+    NoDeviceChosen,
     /// Administrators change their own password on My account, not by a reset.
     ResetOwnPassword,
     /// The current password typed to confirm a change is not the account's.
@@ -72,6 +80,8 @@ pub enum ErrorCode {
     ConfirmRequired,
     /// Not one of the values offered.
     ChoiceInvalid,
+    /// Not a calendar date as `YYYY-MM-DD`.
+    DateInvalid,
     /// An earlier line of the same file has this address.
     DuplicateInFile,
     /// The file is not CSV, or its first line doesn't name the columns.
@@ -175,6 +185,10 @@ pub enum AppError {
     /// (and signing out) works until the user has chosen their own.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// A sensitive action, and this session last proved its password too long ago: the caller
+    /// confirms it (`account/confirm_password`) and tries again.
+    #[error("password confirmation required")]
+    ReauthRequired,
     #[error("internal error")]
     Internal,
     /// The request never reached the function, or its answer could not be read.
@@ -201,7 +215,9 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired | AppError::ReauthRequired => {
+                403
+            }
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,

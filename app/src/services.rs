@@ -1,5 +1,6 @@
 //! What the server crate hands to server functions through Leptos context.
 use crate::model::Viewer;
+use crate::security::lockout::{IpThrottle, LockoutRules};
 use crate::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use crate::store::{SessionLimits, Store};
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct Services {
     pub sealer: Arc<Sealer>,
     /// Wakes the outbox worker when a server function has queued mail.
     pub mail_queued: Arc<tokio::sync::Notify>,
+    /// Failed sign-ins per client address.
+    pub sign_in_throttle: Arc<IpThrottle>,
 }
 
 #[derive(Debug, Clone)]
@@ -28,6 +31,9 @@ pub struct Settings {
     pub link_lifetime: i64,
     /// How long a temporary password from a reset works unused, in seconds.
     pub temporary_password_lifetime: i64,
+    pub lockout: LockoutRules,
+    /// How long a session's proof of its password covers sensitive actions, in seconds.
+    pub reauth_after: i64,
 }
 
 /// Put in each request's extensions by the server's session layer when its cookie is live.

@@ -1,10 +1,12 @@
 //! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
 //! functions only ever see `&dyn Store`.
 use crate::model::{
-    AccountType, AddressHolder, Alias, Device, Domain, DomainName, DomainSummary, EmailAddress,
-    ListDetail, ListSummary, LocalPart, MailKind, MailRecord, OrganisationUsage, PasswordPolicy,
-    Preferences, Quota, Role, SignOut, UserDetail, UserPage, UserQuery, UserRow, Viewer,
+    AccountType, AddressHolder, AdminScope, Alias, AuditLine, AuditQuery, Device, Domain,
+    DomainName, DomainSummary, EmailAddress, ListDetail, ListSummary, LocalPart, MailKind,
+    MailRecord, OrganisationUsage, PasswordPolicy, Preferences, Quota, Role, SignOut, UserDetail,
+    UserPage, UserQuery, UserRow, Viewer,
 };
+use crate::security::lockout::LockoutRules;
 use async_trait::async_trait;
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +77,8 @@ pub struct LoginRecord {
     pub must_change_password: bool,
     /// A temporary password's end; `None` for a password the user chose.
     pub password_expires_at: Option<i64>,
+    /// The end of a lock earned by failed sign-ins.
+    pub locked_until: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,8 +233,18 @@ pub trait Store: Send + Sync {
         sign_out_others: bool,
         now: i64,
     ) -> Result<u64, StoreError>;
-    /// Stores a new session and stamps the user's last sign-in.
+    /// Stores a new session, stamps the user's last sign-in and clears their failed sign-ins.
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
+    /// Counts a failed sign-in against the account and, once `rules` say so, locks it (a
+    /// lock's end only ever moves later). Returns the end of the lock now in force, if any.
+    async fn record_failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        rules: LockoutRules,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Clears the user's failed sign-ins and lock. `NotFound` outside the organisation.
+    async fn unlock_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError>;
     /// The session's owner if it is live, sliding its last-seen time; expired sessions are removed.
     async fn session_viewer(
         &self,
@@ -239,6 +253,8 @@ pub trait Store: Send + Sync {
         limits: SessionLimits,
     ) -> Result<Option<Viewer>, StoreError>;
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError>;
+    /// Records that the session's owner has just typed their password again.
+    async fn confirm_password(&self, token_hash: &[u8], now: i64) -> Result<(), StoreError>;
     /// The user's live sessions in the organisation, most recently seen first; the one whose
     /// token hash is `asking` is marked current.
     async fn list_devices(
@@ -249,16 +265,25 @@ pub trait Store: Send + Sync {
         now: i64,
         limits: SessionLimits,
     ) -> Result<Vec<Device>, StoreError>;
-    /// Ends the user's sessions `ids`, never the one whose token hash is `keep` (the caller's).
-    /// Returns how many ended.
-    async fn end_own_sessions(
+    /// Ends the user's sessions (all, or those listed), never the one whose token hash is
+    /// `keep` (the caller's). Returns how many ended.
+    async fn end_sessions(
         &self,
         user_id: i64,
-        ids: &[i64],
+        which: &SignOut,
         keep: &[u8],
     ) -> Result<u64, StoreError>;
     /// Sets an administrator's new password for a user, with the force-change flag, and ends the
     /// chosen sessions, all in one transaction. Returns how many sessions ended.
+    /// Gives the user `role` over `scope` in one transaction: the domains of a domain admin
+    /// replace any listed before.
+    async fn set_role(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        role: Role,
+        scope: &AdminScope,
+    ) -> Result<(), StoreError>;
     async fn reset_password(
         &self,
         organisation_id: i64,
@@ -447,11 +472,22 @@ pub trait Store: Send + Sync {
         now: i64,
     ) -> Result<LinkOwner, StoreError>;
     async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    /// The organisation's events matching `query`, newest first; at most `limit`.
+    async fn search_audit(
+        &self,
+        organisation_id: i64,
+        query: &AuditQuery,
+        limit: i64,
+    ) -> Result<Vec<AuditLine>, StoreError>;
+    /// The organisation's latest events.
     async fn list_audit(
         &self,
         organisation_id: i64,
         limit: i64,
-    ) -> Result<Vec<AuditRecord>, StoreError>;
+    ) -> Result<Vec<AuditLine>, StoreError> {
+        self.search_audit(organisation_id, &AuditQuery::default(), limit)
+            .await
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -460,15 +496,4 @@ pub struct AccountsToReview {
     pub stale_count: i64,
     pub disabled: Vec<UserRow>,
     pub disabled_count: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub success: bool,
-    pub detail: String,
-    pub ip: String,
-    pub at: i64,
 }

@@ -1,28 +1,5 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
-
-/** Creates a mailbox and opens the Security tab of its page. */
-async function openSecurityTab(page: Page, info: TestInfo, stem: string): Promise<string> {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
-  const username = unique(info, stem);
-  const form = new NewUserPage(page, info);
-  await form.open();
-  await form.create({ username, name: `Reset ${username}`, password: "quartz meadow tumble 7" });
-  await expect(page.getByRole("status")).toHaveText("The user was created.");
-  const users = new UsersPage(page, info);
-  await users.open();
-  await users.search(username);
-  await users.row(`${username}@council.test`).getByRole("link", { name: `Reset ${username}` }).click();
-  await expect(page.getByRole("heading", { name: `Reset ${username}`, level: 1 })).toBeVisible();
-  await page.getByRole("navigation", { name: "Sections of this user's page" }).getByRole("link", { name: "Security" }).click();
-  await expect(page.getByRole("heading", { name: "Reset password" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Security" })).toHaveAttribute("aria-current", "page");
-  await ready(page, info);
-  return username;
-}
+import { expect, test } from "@playwright/test";
+import { LoginPage, NewUserPage, openSecurityTab, ready } from "./support";
 
 test("a reset refuses a mismatch next to its field, then sets the password and says what it did", async ({ page }, info) => {
   await openSecurityTab(page, info, "reset");

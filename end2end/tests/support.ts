@@ -86,3 +86,26 @@ export class NewUserPage {
     await this.page.getByRole("button", { name: "Create user" }).click();
   }
 }
+
+/** Creates a mailbox and opens the Security tab of its page. */
+export async function openSecurityTab(page: Page, info: TestInfo, stem: string): Promise<string> {
+  const login = new LoginPage(page, info);
+  await login.open();
+  await login.signIn();
+  await expect(page).toHaveURL(/\/users$/);
+  const username = unique(info, stem);
+  const form = new NewUserPage(page, info);
+  await form.open();
+  await form.create({ username, name: `Reset ${username}`, password: "quartz meadow tumble 7" });
+  await expect(page.getByRole("status")).toHaveText("The user was created.");
+  const users = new UsersPage(page, info);
+  await users.open();
+  await users.search(username);
+  await users.row(`${username}@council.test`).getByRole("link", { name: `Reset ${username}` }).click();
+  await expect(page.getByRole("heading", { name: `Reset ${username}`, level: 1 })).toBeVisible();
+  await page.getByRole("navigation", { name: "Sections of this user's page" }).getByRole("link", { name: "Security" }).click();
+  await expect(page.getByRole("heading", { name: "Reset password" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Security" })).toHaveAttribute("aria-current", "page");
+  await ready(page, info);
+  return username;
+}

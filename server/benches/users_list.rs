@@ -209,6 +209,8 @@ fn config() -> Config {
         session_idle_minutes: 60,
         session_absolute_hours: 12,
         temporary_password_days: 7,
+        lockout: app::security::lockout::LockoutRules::default(),
+        reauth_minutes: 15,
         mail: server::config::MailConfig::without_relay(),
     }
 }

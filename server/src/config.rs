@@ -1,4 +1,5 @@
 //! Configuration from the environment, with the defaults the README lists.
+use app::security::lockout::LockoutRules;
 use app::security::seal::Sealer;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -16,6 +17,10 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// How long a temporary password from a reset works unused.
     pub temporary_password_days: i64,
+    /// When failed sign-ins lock an account, and when an address gets 429.
+    pub lockout: LockoutRules,
+    /// Sensitive actions ask for the password again after this long.
+    pub reauth_minutes: i64,
     pub mail: MailConfig,
 }
 
@@ -172,6 +177,18 @@ where
     }
 }
 
+fn lockout_rules() -> Result<LockoutRules, ConfigError> {
+    let d = LockoutRules::default();
+    let minutes = |name, default: i64| parse::<i64>(name, default / 60).map(|m| m.max(1) * 60);
+    Ok(LockoutRules {
+        failures: parse("POSTMASTER_LOCKOUT_FAILURES", d.failures)?.max(1),
+        first_lock: minutes("POSTMASTER_LOCKOUT_MINUTES", d.first_lock)?,
+        longest_lock: minutes("POSTMASTER_LOCKOUT_MAX_MINUTES", d.longest_lock)?,
+        ip_failures: parse("POSTMASTER_IP_FAILURES", d.ip_failures)?.max(1),
+        ip_window: minutes("POSTMASTER_IP_WINDOW_MINUTES", d.ip_window)?,
+    })
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let bind: SocketAddr = match var("POSTMASTER_BIND").or_else(|| var("LEPTOS_SITE_ADDR")) {
@@ -220,6 +237,8 @@ impl Config {
             session_idle_minutes: parse("POSTMASTER_SESSION_IDLE_MINUTES", 60)?,
             session_absolute_hours: parse("POSTMASTER_SESSION_ABSOLUTE_HOURS", 12)?,
             temporary_password_days: parse("POSTMASTER_TEMPORARY_PASSWORD_DAYS", 7)?,
+            lockout: lockout_rules()?,
+            reauth_minutes: parse("POSTMASTER_REAUTH_MINUTES", 15)?,
             mail,
         })
     }
@@ -253,6 +272,8 @@ mod tests {
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             temporary_password_days: 7,
+            lockout: LockoutRules::default(),
+            reauth_minutes: 15,
             mail: MailConfig::without_relay(),
         }
     }

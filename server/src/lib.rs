@@ -7,6 +7,7 @@ pub mod outbox;
 pub mod seed;
 
 use app::app::{shell, App};
+use app::security::lockout::IpThrottle;
 use app::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use app::services::{Services, Settings};
 use app::store::{SessionLimits, Store};
@@ -38,6 +39,8 @@ impl AppState {
             public_url: config.base_url.as_str().trim_end_matches('/').to_owned(),
             link_lifetime: config.mail.link_hours * 3600,
             temporary_password_lifetime: config.temporary_password_days * 86_400,
+            lockout: config.lockout,
+            reauth_after: config.reauth_minutes * 60,
         };
         let services = Arc::new(Services {
             store,
@@ -46,6 +49,7 @@ impl AppState {
             settings,
             sealer: Arc::new(Sealer::new(&config.mail.key.0)),
             mail_queued: Arc::new(tokio::sync::Notify::new()),
+            sign_in_throttle: Arc::new(IpThrottle::new(config.lockout)),
         });
         let origin = config.origin();
         Self {

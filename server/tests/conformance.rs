@@ -3,10 +3,13 @@ mod support;
 
 use support::execute_as_mail_server;
 
+use app::security::lockout::LockoutRules;
+
 use app::model::{
-    AccountStatus, AccountType, AddressHolder, CharacterClasses, DateFormat, DomainName,
-    EmailAddress, Language, LocalPart, MailKind, MailStatus, PasswordPolicy, PolicyPreset,
-    Preferences, Quota, Role, SignOut, TimeZone, UserCursor, UserQuery, UserSort,
+    AccountStatus, AccountType, AddressHolder, AdminScope, AuditQuery, CharacterClasses,
+    DateFormat, Domain, DomainName, EmailAddress, Language, LocalPart, MailKind, MailStatus,
+    PasswordPolicy, PolicyPreset, Preferences, Quota, Role, SignOut, TimeZone, UserCursor,
+    UserQuery, UserSort,
 };
 use app::store::{
     AuditEntry, Delivery, NewImport, NewMail, NewOrganisation, NewPasswordLink, NewSession,
@@ -1824,7 +1827,10 @@ async fn users_end_their_own_other_sessions_and_never_the_current_one(store: &dy
     let ids: Vec<i64> = devices.iter().map(|d| d.id).chain([clerk_id]).collect();
     // Everything asked for, but only the user's own other session ends.
     assert_eq!(
-        store.end_own_sessions(ann.id, &ids, &laptop).await.unwrap(),
+        store
+            .end_sessions(ann.id, &SignOut::Devices(ids), &laptop)
+            .await
+            .unwrap(),
         1
     );
     let live = |token: Vec<u8>| async move {
@@ -1837,6 +1843,471 @@ async fn users_end_their_own_other_sessions_and_never_the_current_one(store: &dy
     assert!(live(laptop).await);
     assert!(!live(phone).await);
     assert!(live(clerk).await);
+}
+
+async fn failed_sign_ins_lock_for_a_growing_time_until_a_success_or_an_admin(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let rules = LockoutRules::default();
+    let address = EmailAddress::parse("ann@council.test").unwrap();
+    let lock = || async {
+        store
+            .find_login(&address)
+            .await
+            .unwrap()
+            .unwrap()
+            .locked_until
+    };
+    for i in 0..4 {
+        let end = store
+            .record_failed_sign_in(ann.id, NOW + i, rules)
+            .await
+            .unwrap();
+        assert_eq!(end, None);
+    }
+    assert_eq!(
+        store
+            .record_failed_sign_in(ann.id, NOW + 4, rules)
+            .await
+            .unwrap(),
+        Some(NOW + 4 + 60)
+    );
+    assert_eq!(lock().await, Some(NOW + 64));
+    // The next failure doubles the lock from its own time.
+    assert_eq!(
+        store
+            .record_failed_sign_in(ann.id, NOW + 100, rules)
+            .await
+            .unwrap(),
+        Some(NOW + 100 + 120)
+    );
+    let detail = store.get_user(org, ann.id).await.unwrap();
+    assert_eq!(
+        (detail.failed_sign_ins, detail.locked_until),
+        (6, Some(NOW + 220))
+    );
+
+    // A successful sign-in clears the count and the lock.
+    open_session(store, ann.id, 1u8, NOW + 300).await;
+    let detail = store.get_user(org, ann.id).await.unwrap();
+    assert_eq!((detail.failed_sign_ins, detail.locked_until), (0, None));
+
+    // So does an administrator, within the organisation only.
+    for i in 0..5 {
+        store
+            .record_failed_sign_in(ann.id, NOW + 400 + i, rules)
+            .await
+            .unwrap();
+    }
+    assert!(lock().await.is_some());
+    assert!(matches!(
+        store.unlock_user(org + 1, ann.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(lock().await.is_some());
+    store.unlock_user(org, ann.id).await.unwrap();
+    let detail = store.get_user(org, ann.id).await.unwrap();
+    assert_eq!((detail.failed_sign_ins, detail.locked_until), (0, None));
+
+    // And a reset, which hands over a new password.
+    for i in 0..5 {
+        store
+            .record_failed_sign_in(ann.id, NOW + 500 + i, rules)
+            .await
+            .unwrap();
+    }
+    store
+        .reset_password(
+            org,
+            ann.id,
+            PasswordReset {
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$bmV3".into(),
+                must_change: true,
+                expires_at: None,
+                sign_out: SignOut::All,
+                link: None,
+                mail: vec![],
+                now: NOW + 600,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(lock().await, None);
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().failed_sign_ins,
+        0
+    );
+}
+
+async fn the_audit_log_filters_and_pages_by_id(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let events = [
+        ("user.create", "Jane@Council.test", true, 0),
+        ("password.reset", "jane@council.test", true, 10),
+        ("sign_in", "jane@council.test", false, 86_400),
+        ("user.create", "bob@council.test", true, 86_401),
+        ("sign_in", "bob_x@council.test", true, 2 * 86_400),
+    ];
+    for (action, target, success, offset) in events {
+        store
+            .record_audit(AuditEntry {
+                organisation_id: Some(org),
+                actor_id: Some(admin.user_id),
+                actor: if success {
+                    admin.email.clone()
+                } else {
+                    String::new()
+                },
+                action,
+                target: target.into(),
+                success,
+                detail: "{}".into(),
+                ip: "192.0.2.1".into(),
+                now: NOW + offset,
+            })
+            .await
+            .unwrap();
+    }
+    // Another organisation's events never show.
+    store
+        .record_audit(AuditEntry {
+            organisation_id: None,
+            actor_id: None,
+            actor: String::new(),
+            action: "sign_in",
+            target: "jane@council.test".into(),
+            success: false,
+            detail: "{}".into(),
+            ip: "192.0.2.2".into(),
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    let search = |query: AuditQuery, limit: i64| async move {
+        store
+            .search_audit(org, &query, limit)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.target))
+            .collect::<Vec<_>>()
+    };
+    let targets =
+        |list: Vec<(String, String)>| list.into_iter().map(|(_, t)| t).collect::<Vec<_>>();
+    // The setup of `organisation` recorded nothing itself: five events, newest first.
+    let all = store
+        .search_audit(org, &AuditQuery::default(), 10)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id));
+    assert_eq!(
+        targets(
+            search(
+                AuditQuery {
+                    target: "JANE".into(),
+                    ..AuditQuery::default()
+                },
+                10
+            )
+            .await
+        ),
+        [
+            "jane@council.test",
+            "jane@council.test",
+            "Jane@Council.test"
+        ],
+        "any case"
+    );
+    // `_` is a character to find, not a wildcard.
+    assert_eq!(
+        targets(
+            search(
+                AuditQuery {
+                    target: "b_x".into(),
+                    ..AuditQuery::default()
+                },
+                10
+            )
+            .await
+        ),
+        ["bob_x@council.test"]
+    );
+    assert_eq!(
+        search(
+            AuditQuery {
+                action: "user.create".into(),
+                ..AuditQuery::default()
+            },
+            10
+        )
+        .await
+        .len(),
+        2
+    );
+    assert_eq!(
+        search(
+            AuditQuery {
+                success: Some(false),
+                ..AuditQuery::default()
+            },
+            10
+        )
+        .await,
+        [("sign_in".to_owned(), "jane@council.test".to_owned())]
+    );
+    assert_eq!(
+        search(
+            AuditQuery {
+                actor: "CLERK".into(),
+                ..AuditQuery::default()
+            },
+            10
+        )
+        .await
+        .len(),
+        4
+    );
+    assert_eq!(
+        search(
+            AuditQuery {
+                from: Some(NOW + 86_400),
+                until: Some(NOW + 2 * 86_400),
+                ..AuditQuery::default()
+            },
+            10
+        )
+        .await
+        .len(),
+        2
+    );
+    // Pages by id: the second page starts right after the first.
+    let first = store
+        .search_audit(org, &AuditQuery::default(), 2)
+        .await
+        .unwrap();
+    let second = store
+        .search_audit(
+            org,
+            &AuditQuery {
+                before: Some(first[1].id),
+                ..AuditQuery::default()
+            },
+            2,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second[0].id, all[2].id);
+    assert_eq!(second[1].id, all[3].id);
+}
+
+async fn a_session_remembers_when_its_password_was_last_confirmed(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let token = open_session(store, admin.user_id, 7u8, NOW).await;
+    let confirmed_at = |at: i64| {
+        let token = token.clone();
+        async move {
+            store
+                .session_viewer(&token, at, LIMITS)
+                .await
+                .unwrap()
+                .unwrap()
+                .password_confirmed_at
+        }
+    };
+    assert_eq!(
+        confirmed_at(NOW + 1).await,
+        NOW,
+        "signing in proves the password"
+    );
+    store.confirm_password(&token, NOW + 600).await.unwrap();
+    assert_eq!(confirmed_at(NOW + 601).await, NOW + 600);
+    assert!(matches!(
+        store.confirm_password(&[9u8; 32], NOW).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn roles_carry_their_domains_into_the_session_and_the_list(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let other = store
+        .add_domain(org, &DomainName::parse("b.test").unwrap(), NOW)
+        .await
+        .unwrap()
+        .id;
+    let spare = store
+        .add_domain(org, &DomainName::parse("c.test").unwrap(), NOW)
+        .await
+        .unwrap()
+        .id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    store
+        .create_user(new_user(org, other, "bea", "Bea"))
+        .await
+        .unwrap();
+    let token = open_session(store, ann.id, 9u8, NOW).await;
+    let viewer = |token: Vec<u8>| async move {
+        store
+            .session_viewer(&token, NOW + 1, LIMITS)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(viewer(token.clone()).await.scope, AdminScope::Organisation);
+
+    let both = vec![
+        Domain {
+            id: other,
+            name: "b.test".into(),
+        },
+        Domain {
+            id: spare,
+            name: "c.test".into(),
+        },
+    ];
+    store
+        .set_role(
+            org,
+            ann.id,
+            Role::UserAdmin,
+            &AdminScope::Domains(both.clone()),
+        )
+        .await
+        .unwrap();
+    let seen = viewer(token.clone()).await;
+    assert_eq!(seen.role, Role::UserAdmin);
+    assert_eq!(
+        seen.scope,
+        AdminScope::Domains(both.clone()),
+        "ordered by name"
+    );
+    assert_eq!(
+        store.get_user(org, ann.id).await.unwrap().scope,
+        AdminScope::Domains(both)
+    );
+
+    // The list stays within the scope's domains, whatever else the query asks.
+    let within = |domains: Vec<i64>, domain_id: Option<i64>| UserQuery {
+        search: String::new(),
+        domain_id,
+        within: Some(domains),
+        sort: UserSort::Address,
+        descending: false,
+        cursor: None,
+    };
+    let emails =
+        |page: app::model::UserPage| page.users.into_iter().map(|u| u.email).collect::<Vec<_>>();
+    let page = store
+        .list_users(org, &within(vec![other, spare], None), 50)
+        .await
+        .unwrap();
+    assert_eq!(emails(page), vec!["bea@b.test"]);
+    let page = store
+        .list_users(org, &within(vec![other], Some(main)), 50)
+        .await
+        .unwrap();
+    assert!(
+        emails(page).is_empty(),
+        "a domain outside the scope shows nothing"
+    );
+    let page = store
+        .list_users(org, &within(vec![], None), 50)
+        .await
+        .unwrap();
+    assert!(emails(page).is_empty(), "an empty scope shows nothing");
+
+    // A removed domain leaves the scope; the admin keeps a narrower one, never a wider one.
+    store.remove_domain(org, spare).await.unwrap();
+    assert_eq!(
+        viewer(token.clone()).await.scope,
+        AdminScope::Domains(vec![Domain {
+            id: other,
+            name: "b.test".into()
+        }])
+    );
+
+    // Back to the whole organisation, and to a mailbox user: the domain rows go with it.
+    store
+        .set_role(org, ann.id, Role::UserAdmin, &AdminScope::Organisation)
+        .await
+        .unwrap();
+    assert_eq!(viewer(token.clone()).await.scope, AdminScope::Organisation);
+    store
+        .set_role(org, ann.id, Role::User, &AdminScope::Organisation)
+        .await
+        .unwrap();
+    let seen = viewer(token).await;
+    assert_eq!(
+        (seen.role, seen.scope),
+        (Role::User, AdminScope::Organisation)
+    );
+
+    // Another organisation's user is not found.
+    assert!(matches!(
+        store
+            .set_role(
+                org + 1000,
+                ann.id,
+                Role::UserAdmin,
+                &AdminScope::Organisation
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn an_admin_ends_all_of_a_users_sessions_or_chosen_ones(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let laptop = open_session(store, ann.id, 1u8, NOW).await;
+    let phone = open_session(store, ann.id, 2u8, NOW).await;
+    let tablet = open_session(store, ann.id, 3u8, NOW).await;
+    let clerk = open_session(store, admin.user_id, 4u8, NOW).await;
+    let live = |token: Vec<u8>| async move {
+        store
+            .session_viewer(&token, NOW + 1, LIMITS)
+            .await
+            .unwrap()
+            .is_some()
+    };
+    let devices = store
+        .list_devices(org, ann.id, &clerk, NOW, LIMITS)
+        .await
+        .unwrap();
+    let phone_id = devices.iter().map(|d| d.id).min().unwrap() + 1;
+    assert_eq!(
+        store
+            .end_sessions(ann.id, &SignOut::Devices(vec![phone_id]), &clerk)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(live(laptop.clone()).await && !live(phone).await && live(tablet.clone()).await);
+    assert_eq!(
+        store
+            .end_sessions(ann.id, &SignOut::All, &clerk)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(!live(laptop).await && !live(tablet).await);
+    assert!(live(clerk).await, "another user's session is untouched");
 }
 
 macro_rules! conformance {
@@ -1902,7 +2373,12 @@ conformance!(
     a_reset_queues_its_mail_and_link_in_the_same_transaction,
     a_set_password_link_works_once_and_expires,
     a_temporary_password_keeps_its_end_until_the_user_chooses_one,
-    users_end_their_own_other_sessions_and_never_the_current_one;
+    users_end_their_own_other_sessions_and_never_the_current_one,
+    failed_sign_ins_lock_for_a_growing_time_until_a_success_or_an_admin,
+    the_audit_log_filters_and_pages_by_id,
+    a_session_remembers_when_its_password_was_last_confirmed,
+    roles_carry_their_domains_into_the_session_and_the_list,
+    an_admin_ends_all_of_a_users_sessions_or_chosen_ones;
     with_url:
     a_quota_never_goes_below_what_the_mailbox_holds,
 );

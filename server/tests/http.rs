@@ -48,6 +48,8 @@ fn config() -> Config {
         session_idle_minutes: 60,
         session_absolute_hours: 12,
         temporary_password_days: 7,
+        lockout: app::security::lockout::LockoutRules::default(),
+        reauth_minutes: 15,
         mail: MailConfig::without_relay(),
     }
 }
@@ -274,28 +276,46 @@ async fn unknown_account_and_wrong_password_look_the_same() {
         .all(|e| !e.detail.contains(PASSWORD) && !e.detail.contains("not the password")));
 }
 
-#[tokio::test]
-async fn every_data_function_refuses_strangers() {
-    let panel = panel().await;
-    for (path, form) in [
-        ("auth/whoami", vec![]),
-        ("users/list", vec![("search", "")]),
-        ("domains/list", vec![]),
-        ("domains/summaries", vec![]),
-        ("domains/add", vec![("name", "evil.test")]),
-        ("domains/remove", vec![("id", "1")]),
-        ("organisation/usage", vec![]),
-        ("organisation/overview", vec![]),
+/// Who may call a server function at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Access {
+    /// Anyone signed in, for their own account.
+    SignedIn,
+    /// Any admin, within what they administer.
+    Admin,
+    /// Admins of the whole organisation, not domain admins.
+    OrgAdmin,
+    /// The account admin only.
+    Owner,
+}
+
+/// A server function, a form it accepts, and who may call it.
+type Call = (Access, &'static str, Vec<(&'static str, &'static str)>);
+
+/// Every server function that needs a session.
+fn every_server_function() -> Vec<Call> {
+    vec![
+        (Access::SignedIn, "auth/whoami", vec![]),
+        (Access::Admin, "users/list", vec![("search", "")]),
+        (Access::Admin, "domains/list", vec![]),
+        (Access::Admin, "domains/summaries", vec![]),
+        (Access::Owner, "domains/add", vec![("name", "evil.test")]),
+        (Access::Owner, "domains/remove", vec![("id", "1")]),
+        (Access::Admin, "organisation/usage", vec![]),
+        (Access::OrgAdmin, "organisation/overview", vec![]),
         (
+            Access::Owner,
             "organisation/limits",
             vec![("licences", "9"), ("storage_gb", "9")],
         ),
-        ("users/get", vec![("id", "1")]),
+        (Access::Admin, "users/get", vec![("id", "1")]),
         (
+            Access::Admin,
             "users/delete",
             vec![("id", "1"), ("confirm", "clerk@council.test")],
         ),
         (
+            Access::Admin,
             "users/update",
             vec![
                 ("id", "1"),
@@ -304,32 +324,56 @@ async fn every_data_function_refuses_strangers() {
                 ("quota_gb", "1"),
             ],
         ),
-        ("users/selection", vec![("ids", "1")]),
-        ("users/convert_shared", vec![("id", "1")]),
-        ("aliases/list", vec![("user", "1")]),
+        (Access::Admin, "users/selection", vec![("ids", "1")]),
+        (Access::Admin, "users/convert_shared", vec![("id", "1")]),
+        (Access::Admin, "aliases/list", vec![("user", "1")]),
         (
+            Access::Admin,
             "aliases/add",
             vec![("user", "1"), ("username", "x"), ("domain", "1")],
         ),
-        ("aliases/remove", vec![("user", "1"), ("id", "1")]),
-        ("lists/list", vec![]),
-        ("lists/get", vec![("id", "1")]),
         (
+            Access::Admin,
+            "aliases/remove",
+            vec![("user", "1"), ("id", "1")],
+        ),
+        (Access::Admin, "lists/list", vec![]),
+        (Access::Admin, "lists/get", vec![("id", "1")]),
+        (
+            Access::Admin,
             "lists/create",
             vec![("name", "x"), ("username", "x"), ("domain", "1")],
         ),
-        ("lists/add_member", vec![("id", "1"), ("email", "x@y.z")]),
-        ("lists/remove_member", vec![("id", "1"), ("user", "1")]),
-        ("lists/delete", vec![("id", "1"), ("confirm", "x@y.z")]),
         (
+            Access::Admin,
+            "lists/add_member",
+            vec![("id", "1"), ("email", "x@y.z")],
+        ),
+        (
+            Access::Admin,
+            "lists/remove_member",
+            vec![("id", "1"), ("user", "1")],
+        ),
+        (
+            Access::Admin,
+            "lists/delete",
+            vec![("id", "1"), ("confirm", "x@y.z")],
+        ),
+        (
+            Access::Admin,
             "users/bulk",
             vec![("action", "disable"), ("ids", "1"), ("confirm", "on")],
         ),
-        ("users/import/check", vec![("csv", "email,name,quota_gb\n")]),
-        ("users/import/get", vec![("id", "1")]),
-        ("users/import/confirm", vec![("id", "1")]),
-        ("users/import/cancel", vec![("id", "1")]),
         (
+            Access::Admin,
+            "users/import/check",
+            vec![("csv", "email,name,quota_gb\n")],
+        ),
+        (Access::Admin, "users/import/get", vec![("id", "1")]),
+        (Access::Admin, "users/import/confirm", vec![("id", "1")]),
+        (Access::Admin, "users/import/cancel", vec![("id", "1")]),
+        (
+            Access::Admin,
             "passwords/generate",
             vec![
                 ("user", "1"),
@@ -338,9 +382,10 @@ async fn every_data_function_refuses_strangers() {
                 ("digits", "2"),
             ],
         ),
-        ("passwords/devices", vec![("user", "1")]),
-        ("passwords/policy", vec![]),
+        (Access::Admin, "passwords/devices", vec![("user", "1")]),
+        (Access::SignedIn, "passwords/policy", vec![]),
         (
+            Access::Owner,
             "organisation/password_policy",
             vec![
                 ("preset", "host_style"),
@@ -348,8 +393,9 @@ async fn every_data_function_refuses_strangers() {
                 ("min_score", "0"),
             ],
         ),
-        ("account/password_context", vec![]),
+        (Access::SignedIn, "account/password_context", vec![]),
         (
+            Access::SignedIn,
             "account/change_password",
             vec![
                 ("current", "x"),
@@ -358,6 +404,7 @@ async fn every_data_function_refuses_strangers() {
             ],
         ),
         (
+            Access::Admin,
             "passwords/reset",
             vec![
                 ("user", "1"),
@@ -366,11 +413,27 @@ async fn every_data_function_refuses_strangers() {
                 ("sign_out", "all"),
             ],
         ),
-        ("passwords/mail", vec![("user", "1")]),
-        ("account/devices", vec![]),
-        ("account/sign_out_devices", vec![("end[0]", "1")]),
-        ("auth/logout", vec![]),
+        (Access::Admin, "passwords/mail", vec![("user", "1")]),
+        (Access::SignedIn, "account/devices", vec![]),
         (
+            Access::SignedIn,
+            "account/sign_out_devices",
+            vec![("end[0]", "1")],
+        ),
+        (Access::Admin, "users/unlock", vec![("id", "1")]),
+        (
+            Access::Admin,
+            "users/sign_out",
+            vec![("user", "1"), ("all", "1")],
+        ),
+        (
+            Access::Owner,
+            "users/set_role",
+            vec![("id", "1"), ("role", "user_admin")],
+        ),
+        (Access::SignedIn, "auth/logout", vec![]),
+        (
+            Access::Admin,
             "users/create",
             vec![
                 ("domain", "1"),
@@ -382,7 +445,18 @@ async fn every_data_function_refuses_strangers() {
                 ("account_type", "basic"),
             ],
         ),
-    ] {
+        (
+            Access::SignedIn,
+            "account/confirm_password",
+            vec![("password", "x"), ("next", "/users")],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_data_function_refuses_strangers() {
+    let panel = panel().await;
+    for (_, path, form) in every_server_function() {
         let reply = panel.api(path, &form, None).await;
         assert_eq!(
             reply.status,
@@ -553,10 +627,48 @@ async fn pages_carry_security_headers_and_send_strangers_to_sign_in() {
         reply.body.contains("<form"),
         "the sign-in form is server-rendered"
     );
-    assert!(reply.headers[header::CONTENT_SECURITY_POLICY]
+    // Every inline script carries the nonce the policy names, and only this response's.
+    let policy = reply.headers[header::CONTENT_SECURITY_POLICY]
         .to_str()
         .unwrap()
-        .contains("frame-ancestors 'none'"));
+        .to_owned();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 22, "128 bits at least: {nonce}");
+    // Leptos leaves one empty `<script></script>` as a marker; with nothing in it, it never runs.
+    let scripts =
+        reply.body.matches("<script").count() - reply.body.matches("<script></script>").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        reply
+            .body
+            .matches(&format!("<script nonce=\"{nonce}\""))
+            .count()
+            + reply
+                .body
+                .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count(),
+        scripts,
+        "{}",
+        reply.body
+    );
+    let again = panel
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert!(!again.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains(nonce));
+    let api = panel.api("auth/setup_open", &[], None).await;
+    assert!(api.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
     assert_eq!(reply.headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(reply.headers[header::REFERRER_POLICY], "same-origin");
     assert!(
@@ -1557,9 +1669,11 @@ async fn a_reset_ends_the_chosen_devices_and_their_cookies_get_401() {
     let html = page.body.replace("<!>", "");
     assert_eq!(
         html.matches("name=\"end[").count(),
-        3,
-        "a box for each device: {html}"
+        6,
+        "a box for each device, in the reset's choice and in the devices section: {html}"
     );
+    assert_eq!(html.matches("id=\"reset-end-").count(), 3, "{html}");
+    assert_eq!(html.matches("id=\"devices-end-").count(), 3, "{html}");
     assert!(html.contains("Unknown device at unknown"), "{html}");
 
     let reset = |password: &'static str, confirm: &'static str, sign_out: &'static str| {
@@ -2349,6 +2463,10 @@ async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices()
                 ("sign_out", "all"),
             ],
         ),
+        ("users/unlock", vec![("id", "1")]),
+        ("users/sign_out", vec![("user", "1"), ("all", "1")]),
+        ("users/set_role", vec![("id", "1"), ("role", "user_admin")]),
+        ("organisation/overview", vec![]),
     ] {
         let reply = panel.api(path, &form, Some(&laptop)).await;
         assert_eq!(
@@ -2374,6 +2492,13 @@ async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices()
         Some("/account/password"),
         "admin pages send a mailbox user to their account"
     );
+    for uri in ["/api/audit/list", "/api/audit/export_csv"] {
+        assert_eq!(
+            panel.get(uri, Some(&laptop)).await.status,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+    }
 
     // Their own devices, this one marked.
     let listed = panel.api("account/devices", &[], Some(&laptop)).await;
@@ -2427,4 +2552,1124 @@ async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices()
     assert!(events.iter().any(
         |e| e.action == "session.sign_out_devices" && e.detail.contains("\"sessions_ended\":1")
     ));
+}
+
+impl Panel {
+    async fn delete_user(&self, cookie: &str, id: &str, email: &str) -> Reply {
+        self.api(
+            "users/delete",
+            &[("id", id), ("confirm", email)],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// Resets `user`'s password, signing out all their devices.
+    async fn reset(&self, cookie: &str, user: &str) -> Reply {
+        self.api(
+            "passwords/reset",
+            &[
+                ("user", user),
+                ("password", "quartz meadow tumble 7"),
+                ("password_confirm", "quartz meadow tumble 7"),
+                ("sign_out", "all"),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// The id of `name@council.test`.
+    async fn user_id_of(&self, name: &str) -> i64 {
+        let address = app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap();
+        self.store
+            .find_login(&address)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id
+    }
+
+    async fn try_sign_in(&self, email: &str, password: &str) -> Reply {
+        self.api(
+            "auth/login",
+            &[("email", email), ("password", password)],
+            None,
+        )
+        .await
+    }
+
+    /// Signs in from `peer`, perhaps claiming another address in `X-Forwarded-For`.
+    async fn sign_in_from(
+        &self,
+        peer: &str,
+        forwarded_for: Option<&str>,
+        email: &str,
+        password: &str,
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("email", email), ("password", password)])
+            .finish();
+        let mut req = Request::post("/api/auth/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(claimed) = forwarded_for {
+            req = req.header("x-forwarded-for", claimed);
+        }
+        let mut req = req.body(Body::from(body)).unwrap();
+        let peer: std::net::SocketAddr = format!("{peer}:50000").parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(req).await
+    }
+}
+
+#[tokio::test]
+async fn failed_sign_ins_lock_an_account_for_a_growing_time_and_an_admin_unlocks_it() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ids = panel.add_users(&owner, &["ann"]).await;
+    let ann = "ann@council.test";
+    let attempt = |password: &'static str| panel.try_sign_in(ann, password);
+    let wrong = attempt("not her password").await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    for _ in 0..4 {
+        assert_eq!(attempt("not her password").await.body, wrong.body);
+    }
+    // Five in a row: even the right password now gets the very same answer.
+    let locked = attempt(PASSWORD).await;
+    assert_eq!(locked.status, wrong.status);
+    assert_eq!(locked.body, wrong.body);
+    assert!(locked.cookie().is_none());
+    // Trying during the lock doesn't lengthen it.
+    panel.clock.advance(30);
+    assert_eq!(
+        attempt("not her password").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    panel.clock.advance(31);
+    panel.sign_in(ann, PASSWORD).await;
+
+    // The success cleared the count; five more failures lock for a minute, the sixth (after
+    // that minute) for two.
+    for _ in 0..5 {
+        attempt("not her password").await;
+    }
+    panel.clock.advance(61);
+    attempt("still not her password").await;
+    panel.clock.advance(61);
+    assert_eq!(
+        attempt(PASSWORD).await.body,
+        wrong.body,
+        "locked for two minutes"
+    );
+
+    // The admin sees the lock on the user's page, and lifts it.
+    let detail = panel
+        .api("users/get", &[("id", &ids[0].to_string())], Some(&owner))
+        .await;
+    let user: app::model::UserDetail = serde_json::from_str(&detail.body).unwrap();
+    assert_eq!(user.failed_sign_ins, 6);
+    assert_eq!(user.locked_until, Some(1_800_000_000 + 30 + 31 + 61 + 120));
+    let unlocked = panel
+        .api("users/unlock", &[("id", &ids[0].to_string())], Some(&owner))
+        .await;
+    assert_eq!(unlocked.status, StatusCode::OK, "{}", unlocked.body);
+    panel.sign_in(ann, PASSWORD).await;
+
+    let org = panel.organisation().await;
+    let events = panel.store.list_audit(org, 100).await.unwrap();
+    let reasons = |reason: &str| {
+        events
+            .iter()
+            .filter(|e| e.action == "sign_in" && e.detail.contains(reason))
+            .count()
+    };
+    assert_eq!(
+        reasons("\"locked\""),
+        3,
+        "refusals during a lock say so in the log"
+    );
+    assert_eq!(
+        reasons("locked_until"),
+        3,
+        "each failure that locked records the lock's end"
+    );
+    assert!(events.iter().any(|e| e.action == "user.unlock"
+        && e.target == ann
+        && e.detail.contains("\"was_locked\":true")));
+    assert!(events
+        .iter()
+        .all(|e| !e.detail.contains(PASSWORD) && !e.detail.contains("not her password")));
+
+    // A user admin can't lift a lock of the account admin.
+    panel.add_user_admin().await;
+    let helper = panel.sign_in("helper@council.test", PASSWORD).await;
+    let clerk_id = panel
+        .store
+        .find_login(&app::model::EmailAddress::parse("clerk@council.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    assert_eq!(
+        panel
+            .api(
+                "users/unlock",
+                &[("id", &clerk_id.to_string())],
+                Some(&helper)
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn one_address_that_fails_too_often_gets_429_whatever_it_claims_to_forward() {
+    let mut config = config();
+    config.lockout.ip_failures = 3;
+    config.lockout.ip_window = 600;
+    config.trusted_proxy = Some("192.0.2.99".parse().unwrap());
+    let panel = panel_with(config).await;
+    panel.admin_session().await;
+    let org = panel.organisation().await;
+    let logged = panel.store.list_audit(org, 100).await.unwrap().len();
+
+    // Unknown addresses: refused, and nothing written anywhere.
+    for i in 0..3 {
+        let claimed = format!("198.51.100.{i}");
+        let reply = panel
+            .sign_in_from(
+                "203.0.113.7",
+                Some(&claimed),
+                &format!("ghost{i}@council.test"),
+                "guess",
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    }
+    assert_eq!(
+        panel.store.list_audit(org, 100).await.unwrap().len(),
+        logged
+    );
+    // A forged X-Forwarded-For from an untrusted peer changes nothing: the peer is the address.
+    let throttled = panel
+        .sign_in_from(
+            "203.0.113.7",
+            Some("198.51.100.200"),
+            "clerk@council.test",
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(
+        throttled.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        throttled.body
+    );
+    assert_eq!(throttled.headers[header::RETRY_AFTER], "600");
+    assert!(throttled.cookie().is_none());
+    assert!(throttled.body.contains("RateLimited"), "{}", throttled.body);
+    // Someone else is not slowed down.
+    let other = panel
+        .sign_in_from("203.0.113.8", None, "clerk@council.test", PASSWORD)
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+
+    // Behind the trusted proxy, the address it forwards is the one that counts.
+    for _ in 0..3 {
+        panel
+            .sign_in_from(
+                "192.0.2.99",
+                Some("198.51.100.50"),
+                "clerk@council.test",
+                "guess",
+            )
+            .await;
+    }
+    let blocked = panel
+        .sign_in_from(
+            "192.0.2.99",
+            Some("198.51.100.50"),
+            "clerk@council.test",
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    let neighbour = panel
+        .sign_in_from(
+            "192.0.2.99",
+            Some("198.51.100.51"),
+            "clerk@council.test",
+            PASSWORD,
+        )
+        .await;
+    assert_eq!(neighbour.status, StatusCode::OK, "{}", neighbour.body);
+
+    // The window passes on the panel's clock.
+    panel.clock.advance(600);
+    let again = panel
+        .sign_in_from("203.0.113.7", None, "clerk@council.test", PASSWORD)
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_pages_and_downloads_without_secrets() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ids = panel.add_users(&owner, &["ann", "bob"]).await;
+    let reset = panel
+        .api(
+            "passwords/reset",
+            &[
+                ("user", &ids[0].to_string()),
+                ("password", "quartz meadow tumble 7"),
+                ("password_confirm", "quartz meadow tumble 7"),
+                ("sign_out", "all"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    // The next day: the admin signs in again, and someone guesses at bob's password.
+    panel.clock.advance(86_400);
+    let owner = panel.sign_in("clerk@council.test", PASSWORD).await;
+    let refused = panel
+        .api(
+            "auth/login",
+            &[("email", "bob@council.test"), ("password", "wrong guess")],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+
+    let page = |query: &'static str| {
+        let owner = owner.clone();
+        let panel = &panel;
+        async move {
+            let reply = panel
+                .get(&format!("/api/audit/list?{query}"), Some(&owner))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+            serde_json::from_str::<app::model::AuditPage>(&reply.body).unwrap()
+        }
+    };
+    let all = page("").await;
+    assert!(all.events.len() >= 5, "{:?}", all.events);
+    assert!(
+        all.events.windows(2).all(|w| w[0].id > w[1].id),
+        "newest first"
+    );
+    let resets = page("action=password.reset").await;
+    assert_eq!(resets.events.len(), 1);
+    assert_eq!(resets.events[0].target, "ann@council.test");
+    assert_eq!(resets.events[0].actor, "clerk@council.test");
+    assert!(resets.events[0].detail.contains("sessions_ended"));
+    let about_bob = page("target=BOB").await;
+    assert!(about_bob
+        .events
+        .iter()
+        .all(|e| e.target == "bob@council.test"));
+    assert!(about_bob.events.iter().any(|e| e.action == "user.create"));
+    let failures = page("result=failure").await;
+    assert_eq!(failures.events.len(), 1);
+    assert!(failures.events[0].detail.contains("wrong_password"));
+    // 1800000000 is 2027-01-15 08:00 UTC; the failure came a day later.
+    let next_day = page("from=2027-01-16").await;
+    assert_eq!(next_day.events.len(), 2, "{:?}", next_day.events);
+    assert!(next_day
+        .events
+        .iter()
+        .all(|e| e.at >= 1_800_000_000 + 86_400 - 8 * 3600));
+    assert!(page("until=2027-01-15")
+        .await
+        .events
+        .iter()
+        .all(|e| e.at < 1_800_000_000 + 86_400));
+    assert!(page("actor=clerk&action=sign_in")
+        .await
+        .events
+        .iter()
+        .all(|e| e.actor.contains("clerk") && e.action == "sign_in"));
+
+    // Keyset pages: `before` the last id gives what comes after it, without overlap.
+    let newest = all.events[0].id;
+    let older = page(Box::leak(format!("before={newest}").into_boxed_str())).await;
+    assert_eq!(
+        older.events.first().map(|e| e.id),
+        all.events.get(1).map(|e| e.id)
+    );
+
+    // Unreadable filters are refused on their fields.
+    let bad = panel
+        .get(
+            "/api/audit/list?from=15%2F01%2F2027&action=drop",
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("date_invalid") && bad.body.contains("choice_invalid"),
+        "{}",
+        bad.body
+    );
+
+    // The CSV holds the same selection, no secret, and its download is itself recorded.
+    let csv = panel
+        .get("/api/audit/export_csv?action=password.reset", Some(&owner))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert_eq!(
+        csv.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"audit.csv\""
+    );
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], "time,actor,action,target,result,ip,detail,id");
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[1].starts_with(
+        "2027-01-15T08:00:00Z,clerk@council.test,password.reset,ann@council.test,success,"
+    ));
+    let everything = panel.get("/api/audit/export_csv", Some(&owner)).await;
+    for secret in [PASSWORD, "quartz meadow tumble 7", "wrong guess", "argon2"] {
+        assert!(!everything.body.contains(secret), "{secret} in the CSV");
+    }
+    assert_eq!(page("action=audit.export").await.events.len(), 2);
+    assert_eq!(
+        panel.get("/api/audit/export_csv", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // An admin with the User Management role reads the log too.
+    panel.add_user_admin().await;
+    let helper = panel.sign_in("helper@council.test", PASSWORD).await;
+    assert_eq!(
+        panel.get("/api/audit/list", Some(&helper)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn sensitive_actions_ask_for_the_password_again_after_a_while() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ids = panel.add_users(&owner, &["ann", "bob", "cat"]).await;
+    let helper = panel.add_user_admin().await.to_string();
+    let (ann, bob, cat) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
+    // Sixteen minutes after signing in, the session is live but its proof is too old.
+    panel.clock.advance(16 * 60);
+    let refused = panel.delete_user(&owner, &bob, "bob@council.test").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("ReauthRequired"), "{}", refused.body);
+    let bulk = panel
+        .api(
+            "users/bulk",
+            &[
+                ("action", "delete"),
+                ("ids", cat.as_str()),
+                ("confirm", "on"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(bulk.status, StatusCode::FORBIDDEN, "{}", bulk.body);
+    assert_eq!(
+        panel.reset(&owner, &helper).await.status,
+        StatusCode::FORBIDDEN,
+        "an admin's password"
+    );
+    assert_eq!(
+        panel.reset(&owner, &ann).await.status,
+        StatusCode::OK,
+        "an ordinary user's is not sensitive"
+    );
+    let org = panel.organisation().await;
+    assert_eq!(
+        panel.store.get_user(org, ids[1]).await.unwrap().email,
+        "bob@council.test",
+        "nothing was deleted"
+    );
+
+    // A wrong password is refused on its field, audited, and counts towards the lock.
+    let wrong = panel
+        .api(
+            "account/confirm_password",
+            &[("password", "not it")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong.body.contains("current_password_wrong"),
+        "{}",
+        wrong.body
+    );
+    assert_eq!(
+        panel
+            .store
+            .get_user(org, panel.user_id_of("clerk").await)
+            .await
+            .unwrap()
+            .failed_sign_ins,
+        1
+    );
+    assert_eq!(
+        panel
+            .delete_user(&owner, &bob, "bob@council.test")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let confirmed = panel
+        .api(
+            "account/confirm_password",
+            &[("password", PASSWORD), ("next", "https://evil.test/")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(
+        panel
+            .delete_user(&owner, &bob, "bob@council.test")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(panel.reset(&owner, &helper).await.status, StatusCode::OK);
+
+    // The confirmation lasts its window, then is asked again.
+    panel.clock.advance(16 * 60);
+    let again = panel
+        .api(
+            "users/delete",
+            &[("id", ann.as_str()), ("confirm", "ann@council.test")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    let events = panel.store.list_audit(org, 100).await.unwrap();
+    let confirms: Vec<bool> = events
+        .iter()
+        .filter(|e| e.action == "password.confirm")
+        .map(|e| e.success)
+        .collect();
+    assert_eq!(confirms, [true, false], "newest first");
+    assert!(events.iter().all(|e| !e.detail.contains(PASSWORD)));
+}
+
+impl Panel {
+    /// Grants `role` (`user`, `user_admin`, `domain_admin` over `domains`) as `cookie`.
+    async fn set_role(&self, cookie: &str, id: i64, role: &str, domains: &[i64]) -> Reply {
+        let id = id.to_string();
+        let domains: Vec<(String, String)> = domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("domains[{i}]"), d.to_string()))
+            .collect();
+        let mut form: Vec<(&str, &str)> = vec![("id", &id), ("role", role)];
+        form.extend(domains.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        self.api("users/set_role", &form, Some(cookie)).await
+    }
+
+    /// Adds the domain `name` as the account admin; returns its id.
+    async fn add_domain(&self, owner: &str, name: &str) -> i64 {
+        let reply = self
+            .api("domains/add", &[("name", name)], Some(owner))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let org = self.organisation().await;
+        self.store
+            .list_domains(org)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .id
+    }
+
+    /// Adds `local@` the domain `domain_id` as `cookie`; returns the reply.
+    async fn create_in(&self, cookie: &str, domain_id: i64, local: &str) -> Reply {
+        let domain = domain_id.to_string();
+        self.api(
+            "users/create",
+            &[
+                ("domain", domain.as_str()),
+                ("username", local),
+                ("name", local),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("quota_gb", "0.5"),
+                ("account_type", "basic"),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+}
+
+/// Every call an administrator makes about one user, `id`, as (function, form).
+fn calls_about_user(id: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let id = id.to_owned();
+    let s = |v: &str| v.to_owned();
+    vec![
+        ("users/get", vec![("id", id.clone())]),
+        (
+            "users/update",
+            vec![
+                ("id", id.clone()),
+                ("name", s("Renamed")),
+                ("account_type", s("basic")),
+                ("quota_gb", s("1")),
+            ],
+        ),
+        ("users/unlock", vec![("id", id.clone())]),
+        (
+            "users/sign_out",
+            vec![("user", id.clone()), ("all", s("1"))],
+        ),
+        ("users/convert_shared", vec![("id", id.clone())]),
+        ("users/selection", vec![("ids", id.clone())]),
+        (
+            "users/bulk",
+            vec![("action", s("disable")), ("ids", id.clone())],
+        ),
+        ("aliases/list", vec![("user", id.clone())]),
+        (
+            "aliases/add",
+            vec![
+                ("user", id.clone()),
+                ("username", s("nick")),
+                ("domain", s("1")),
+            ],
+        ),
+        ("aliases/remove", vec![("user", id.clone()), ("id", s("1"))]),
+        (
+            "passwords/generate",
+            vec![
+                ("user", id.clone()),
+                ("words", s("4")),
+                ("separator", s("hyphen")),
+                ("digits", s("2")),
+            ],
+        ),
+        ("passwords/devices", vec![("user", id.clone())]),
+        ("passwords/mail", vec![("user", id.clone())]),
+        (
+            "passwords/reset",
+            vec![
+                ("user", id.clone()),
+                ("password", s("quartz meadow tumble 7")),
+                ("password_confirm", s("quartz meadow tumble 7")),
+                ("sign_out", s("all")),
+            ],
+        ),
+        ("users/delete", vec![("id", id), ("confirm", s("x"))]),
+    ]
+}
+
+/// Calls every function about user `id` as `cookie` and expects `status` from each, and that
+/// the user is still there, unchanged. A refusal by rank (403) still lets the caller read the
+/// record, as the users list does; a refusal by domain (404) hides it altogether.
+async fn expect_refused_about(panel: &Panel, cookie: &str, id: i64, status: StatusCode, who: &str) {
+    let org = panel.organisation().await;
+    let before = panel.store.get_user(org, id).await.unwrap();
+    for (path, form) in calls_about_user(&id.to_string()) {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = panel.api(path, &form, Some(cookie)).await;
+        let expected = if path == "users/get" && status == StatusCode::FORBIDDEN {
+            StatusCode::OK
+        } else {
+            status
+        };
+        assert_eq!(reply.status, expected, "{who}: {path}: {}", reply.body);
+    }
+    let uri = format!("/api/users/export?id={id}");
+    let expected = if status == StatusCode::FORBIDDEN {
+        StatusCode::OK
+    } else {
+        status
+    };
+    assert_eq!(
+        panel.get(&uri, Some(cookie)).await.status,
+        expected,
+        "{who}: export"
+    );
+    let after = panel.store.get_user(org, id).await.unwrap();
+    assert_eq!(before, after, "{who} changed nothing");
+}
+
+#[tokio::test]
+async fn the_account_admin_grants_roles_which_hold_on_the_next_request() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ids = panel.add_users(&owner, &["ann", "bob"]).await;
+    let (ann, bob) = (ids[0], ids[1]);
+    let clerk = panel.user_id_of("clerk").await;
+    let ann_cookie = panel.sign_in("ann@council.test", PASSWORD).await;
+    let panel = &panel;
+    let list = |cookie: String| async move {
+        panel
+            .api("users/list", &[("search", "")], Some(&cookie))
+            .await
+            .status
+    };
+    assert_eq!(list(ann_cookie.clone()).await, StatusCode::FORBIDDEN);
+
+    let granted = panel.set_role(&owner, ann, "user_admin", &[]).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.body);
+    assert_eq!(
+        list(ann_cookie.clone()).await,
+        StatusCode::OK,
+        "the same session, now an admin"
+    );
+    let me: app::model::Viewer =
+        serde_json::from_str(&panel.api("auth/whoami", &[], Some(&ann_cookie)).await.body).unwrap();
+    assert_eq!(me.role, app::model::Role::UserAdmin);
+    assert_eq!(me.scope, app::model::AdminScope::Organisation);
+
+    // A user admin manages mailbox users, but grants nothing and touches no other admin.
+    assert_eq!(
+        panel.reset(&ann_cookie, &bob.to_string()).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        panel
+            .set_role(&ann_cookie, bob, "user_admin", &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        panel.set_role(&owner, bob, "user_admin", &[]).await.status,
+        StatusCode::OK
+    );
+    let bob_cookie = panel
+        .sign_in("bob@council.test", "quartz meadow tumble 7")
+        .await;
+    expect_refused_about(
+        panel,
+        &ann_cookie,
+        bob,
+        StatusCode::FORBIDDEN,
+        "user admin on another",
+    )
+    .await;
+    expect_refused_about(
+        panel,
+        &ann_cookie,
+        clerk,
+        StatusCode::FORBIDDEN,
+        "user admin on the owner",
+    )
+    .await;
+    assert_eq!(
+        panel
+            .api("auth/whoami", &[], Some(&bob_cookie))
+            .await
+            .status,
+        StatusCode::OK,
+        "bob was not signed out by any of it"
+    );
+
+    // What the account admin can't grant, each refusal on its field.
+    let field_error = |reply: &Reply, field: &str| {
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        assert!(
+            reply.body.contains(&format!("\"{field}\"")),
+            "{field}: {}",
+            reply.body
+        );
+    };
+    field_error(
+        &panel.set_role(&owner, ann, "account_admin", &[]).await,
+        "role",
+    );
+    field_error(
+        &panel.set_role(&owner, ann, "domain_admin", &[]).await,
+        "domains",
+    );
+    field_error(
+        &panel
+            .set_role(&owner, ann, "domain_admin", &[987_654])
+            .await,
+        "domains",
+    );
+    field_error(&panel.set_role(&owner, clerk, "user", &[]).await, "role");
+    let org = panel.organisation().await;
+    assert_eq!(
+        panel.set_role(&owner, 987_654, "user", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Changing a role is sensitive: after a while the owner confirms the password first.
+    panel.clock.advance(16 * 60);
+    let stale = panel.set_role(&owner, ann, "user", &[]).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "{}", stale.body);
+    assert!(stale.body.contains("ReauthRequired"), "{}", stale.body);
+    let owner = panel.sign_in("clerk@council.test", PASSWORD).await;
+    let ann_cookie = panel.sign_in("ann@council.test", PASSWORD).await;
+    assert_eq!(
+        panel.set_role(&owner, ann, "user", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        list(ann_cookie).await,
+        StatusCode::FORBIDDEN,
+        "demoted at once"
+    );
+
+    let events = panel.store.list_audit(org, 50).await.unwrap();
+    let roles: Vec<_> = events.iter().filter(|e| e.action == "user.role").collect();
+    assert_eq!(
+        roles.len(),
+        3,
+        "one event per change that happened: {roles:?}"
+    );
+    assert!(roles.iter().any(|e| e.target == "ann@council.test"
+        && e.detail.contains("\"from\":\"user_admin\"")
+        && e.detail.contains("\"to\":\"user\"")));
+}
+
+#[tokio::test]
+async fn a_domain_admin_can_neither_read_nor_change_another_domain_by_id_or_address() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel.organisation().await;
+    let a = panel.store.list_domains(org).await.unwrap()[0].id;
+    let ids = panel.add_users(&owner, &["ann", "carl"]).await;
+    let b = panel.add_domain(&owner, "b.test").await;
+    let (ann, carl) = (ids[0], ids[1]);
+    let created = panel.create_in(&owner, b, "bea").await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let bea = panel
+        .store
+        .find_login(&app::model::EmailAddress::parse("bea@b.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id;
+    let list = panel
+        .api(
+            "lists/create",
+            &[
+                ("name", "Staff"),
+                ("username", "staff"),
+                ("domain", &b.to_string()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let granted = panel.set_role(&owner, ann, "domain_admin", &[a]).await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.body);
+    let admin = panel.sign_in("ann@council.test", PASSWORD).await;
+    let me: app::model::Viewer =
+        serde_json::from_str(&panel.api("auth/whoami", &[], Some(&admin)).await.body).unwrap();
+    assert!(
+        matches!(&me.scope, app::model::AdminScope::Domains(d) if d.len() == 1 && d[0].id == a)
+    );
+
+    // By id: b.test's user reads as not found, and stays as she was.
+    expect_refused_about(
+        &panel,
+        &admin,
+        bea,
+        StatusCode::NOT_FOUND,
+        "domain admin of a",
+    )
+    .await;
+
+    // By address: searches, domain filters and exports never hold her.
+    for form in [
+        vec![("search", "bea@b.test")],
+        vec![("search", "")],
+        vec![("search", ""), ("domain", &b.to_string())],
+    ] {
+        let reply = panel.api("users/list", &form, Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(!reply.body.contains("b.test"), "{form:?}: {}", reply.body);
+    }
+    let all = panel
+        .api("users/list", &[("search", "")], Some(&admin))
+        .await;
+    assert!(all.body.contains("carl@council.test"), "{}", all.body);
+    let csv = panel
+        .get("/api/users/export_csv?search=", Some(&admin))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.contains("carl@council.test") && !csv.body.contains("b.test"),
+        "{}",
+        csv.body
+    );
+    for path in ["domains/list", "domains/summaries", "lists/list"] {
+        let reply = panel.api(path, &[], Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+        assert!(!reply.body.contains("b.test"), "{path}: {}", reply.body);
+    }
+    let lists = panel.store.list_lists(org).await.unwrap();
+    let staff = lists[0].id.to_string();
+    for (path, form) in [
+        ("lists/get", vec![("id", staff.as_str())]),
+        (
+            "lists/add_member",
+            vec![("id", staff.as_str()), ("email", "carl@council.test")],
+        ),
+        (
+            "lists/remove_member",
+            vec![("id", staff.as_str()), ("user", "1")],
+        ),
+        (
+            "lists/delete",
+            vec![("id", staff.as_str()), ("confirm", "staff@b.test")],
+        ),
+    ] {
+        let reply = panel.api(path, &form, Some(&admin)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(panel.store.list_lists(org).await.unwrap().len(), 1);
+
+    // Creating in b.test, or an alias there, is refused next to the domain.
+    let refused = panel.create_in(&admin, b, "eve").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("domain_unknown"), "{}", refused.body);
+    let alias = panel
+        .api(
+            "aliases/add",
+            &[
+                ("user", &carl.to_string()),
+                ("username", "c"),
+                ("domain", &b.to_string()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert!(alias.body.contains("domain_unknown"), "{}", alias.body);
+    let import = panel
+        .api(
+            "users/import/check",
+            &[("csv", "email,name,quota_gb\neve@b.test,Eve,1\n")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(import.status, StatusCode::OK, "{}", import.body);
+    let location = import.headers[header::LOCATION].to_str().unwrap();
+    let import_id = location.rsplit('/').next().unwrap().to_owned();
+    let preview = panel
+        .api("users/import/get", &[("id", &import_id)], Some(&admin))
+        .await;
+    assert!(preview.body.contains("domain_unknown"), "{}", preview.body);
+    let confirmed = panel
+        .api("users/import/confirm", &[("id", &import_id)], Some(&admin))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert!(
+        panel
+            .store
+            .find_login(&app::model::EmailAddress::parse("eve@b.test").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "the refused line created nothing"
+    );
+
+    // Organisation-wide pages are for organisation-wide admins.
+    for path in ["organisation/overview"] {
+        assert_eq!(
+            panel.api(path, &[], Some(&admin)).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    for uri in ["/api/audit/list", "/api/audit/export_csv"] {
+        assert_eq!(
+            panel.get(uri, Some(&admin)).await.status,
+            StatusCode::FORBIDDEN,
+            "{uri}"
+        );
+    }
+
+    // Inside a.test the domain admin works as any user admin.
+    assert_eq!(
+        panel.reset(&admin, &carl.to_string()).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        panel.create_in(&admin, a, "dora").await.status,
+        StatusCode::OK
+    );
+    // With a.test taken away they manage nothing, not everything.
+    assert_eq!(
+        panel
+            .set_role(&owner, ann, "domain_admin", &[b])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    expect_refused_about(&panel, &admin, carl, StatusCode::NOT_FOUND, "moved to b").await;
+    let now_b = panel
+        .api("users/list", &[("search", "")], Some(&admin))
+        .await;
+    assert!(
+        now_b.body.contains("bea@b.test") && !now_b.body.contains("carl@"),
+        "{}",
+        now_b.body
+    );
+}
+
+#[tokio::test]
+async fn an_admin_signs_a_user_out_of_chosen_devices_or_all_and_the_cookies_get_401() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ann = panel.add_users(&owner, &["ann"]).await[0].to_string();
+    let laptop = panel.sign_in("ann@council.test", PASSWORD).await;
+    let phone = panel.sign_in("ann@council.test", PASSWORD).await;
+    let tablet = panel.sign_in("ann@council.test", PASSWORD).await;
+    let panel = &panel;
+    let status = |cookie: String| async move {
+        panel
+            .api("account/devices", &[], Some(&cookie))
+            .await
+            .status
+    };
+    let listed = panel
+        .api("passwords/devices", &[("user", &ann)], Some(&owner))
+        .await;
+    let devices: Vec<app::model::Device> = serde_json::from_str(&listed.body).unwrap();
+    assert_eq!(devices.len(), 3);
+    assert!(
+        devices.iter().all(|d| !d.current),
+        "none of them is the admin's"
+    );
+
+    // Nothing ticked: refused, nothing ends.
+    let none = panel
+        .api("users/sign_out", &[("user", &ann)], Some(&owner))
+        .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST, "{}", none.body);
+    assert!(none.body.contains("no_device_chosen"), "{}", none.body);
+
+    // The phone only (the second signed in): newest first in the list.
+    let phone_id = devices[1].id.to_string();
+    let one = panel
+        .api(
+            "users/sign_out",
+            &[("user", &ann), ("end[0]", &phone_id)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(
+        status(phone.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "the replayed phone cookie"
+    );
+    assert_eq!(status(laptop.clone()).await, StatusCode::OK);
+    assert_eq!(status(tablet.clone()).await, StatusCode::OK);
+
+    // All: every other cookie is out too; the admin's own session stays.
+    let all = panel
+        .api(
+            "users/sign_out",
+            &[("user", &ann), ("all", "1")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    for cookie in [laptop, tablet, phone] {
+        assert_eq!(status(cookie).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        panel.api("auth/whoami", &[], Some(&owner)).await.status,
+        StatusCode::OK
+    );
+
+    let org = panel.organisation().await;
+    let events = panel.store.list_audit(org, 50).await.unwrap();
+    let outs: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "user.sign_out")
+        .collect();
+    assert_eq!(outs.len(), 2, "the refused call left no event: {outs:?}");
+    assert!(
+        outs[0].detail.contains("\"all\":true") && outs[0].detail.contains("\"sessions_ended\":2")
+    );
+    assert!(
+        outs[1].detail.contains("\"all\":false") && outs[1].detail.contains("\"sessions_ended\":1")
+    );
+}
+
+#[tokio::test]
+async fn every_role_is_refused_every_server_function_above_it() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let ids = panel.add_users(&owner, &["ann", "dan", "uma"]).await;
+    let org = panel.organisation().await;
+    let domain = panel.store.list_domains(org).await.unwrap()[0].id;
+    assert_eq!(
+        panel
+            .set_role(&owner, ids[1], "domain_admin", &[domain])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        panel
+            .set_role(&owner, ids[2], "user_admin", &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let before = panel.store.organisation_usage(org).await.unwrap();
+    for (name, rank) in [
+        ("ann", Access::SignedIn),
+        ("dan", Access::Admin),
+        ("uma", Access::OrgAdmin),
+    ] {
+        let cookie = panel
+            .sign_in(&format!("{name}@council.test"), PASSWORD)
+            .await;
+        let above: Vec<_> = every_server_function()
+            .into_iter()
+            .filter(|(access, _, _)| *access > rank)
+            .collect();
+        assert!(!above.is_empty());
+        for (access, path, form) in above {
+            let reply = panel.api(path, &form, Some(&cookie)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{name} ({rank:?}) calling {path} ({access:?}): {}",
+                reply.body
+            );
+        }
+        if rank < Access::OrgAdmin {
+            for uri in ["/api/audit/list", "/api/audit/export_csv"] {
+                assert_eq!(
+                    panel.get(uri, Some(&cookie)).await.status,
+                    StatusCode::FORBIDDEN,
+                    "{name}: {uri}"
+                );
+            }
+        }
+        assert_eq!(
+            panel.api("auth/whoami", &[], Some(&cookie)).await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        panel.store.organisation_usage(org).await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    assert_eq!(panel.store.list_domains(org).await.unwrap().len(), 1);
 }

@@ -12,7 +12,7 @@ use {
         set_cookie,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{personal_words, EmailAddress},
+    crate::model::{personal_words, EmailAddress, SignOut},
     crate::security::{password, session},
     serde_json::json,
 };
@@ -166,9 +166,9 @@ pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError>
             let services = services()?;
             let ended = services
                 .store
-                .end_own_sessions(
+                .end_sessions(
                     viewer.user_id,
-                    &end.unwrap_or_default(),
+                    &SignOut::Devices(end.unwrap_or_default()),
                     &session.token_hash,
                 )
                 .await?;
@@ -187,4 +187,107 @@ pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError>
         }
         .await,
     )
+}
+
+/// Proves again that the signed-in person is at the keyboard, before a sensitive action: their
+/// password, checked as at sign-in (a wrong one counts towards the account's lock, and a locked
+/// account is refused). Then back to `next`, a page of the panel.
+#[server(endpoint = "account/confirm_password")]
+pub async fn confirm_own_password(password: String, next: Option<String>) -> Result<(), AppError> {
+    finish(
+        async move {
+            let session = current_session().ok_or(AppError::Unauthenticated)?;
+            let viewer = require_viewer()?;
+            let services = services()?;
+            let now = services.clock.now();
+            let address = EmailAddress::parse(&viewer.email).map_err(|_| AppError::Internal)?;
+            let record = services
+                .store
+                .find_login(&address)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            let locked = record.locked_until.is_some_and(|end| end > now);
+            let verified = password.chars().count() <= PasswordPolicy::MAX_CHARS as usize
+                && password::verify_password(password, Some(record.password_hash.clone())).await?;
+            if locked || !verified {
+                let reason = if locked { "locked" } else { "wrong_password" };
+                let mut detail = json!({ "reason": reason });
+                if !locked {
+                    let lockout = services.settings.lockout;
+                    if let Some(end) = services
+                        .store
+                        .record_failed_sign_in(viewer.user_id, now, lockout)
+                        .await?
+                    {
+                        detail["locked_until"] = json!(end);
+                    }
+                }
+                audit(
+                    &services,
+                    viewer.organisation_id,
+                    Some(&viewer),
+                    "password.confirm",
+                    &viewer.email,
+                    false,
+                    detail,
+                )
+                .await;
+                return Err(AppError::Invalid(FieldErrors::one(
+                    "password",
+                    ErrorCode::CurrentPasswordWrong,
+                )));
+            }
+            services
+                .store
+                .confirm_password(&session.token_hash, now)
+                .await?;
+            audit(
+                &services,
+                viewer.organisation_id,
+                Some(&viewer),
+                "password.confirm",
+                &viewer.email,
+                true,
+                json!({}),
+            )
+            .await;
+            leptos_axum::redirect(&local_path(next.as_deref().unwrap_or_default()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// `next` if it is a path of this panel, else the start page: a link can't send the person
+/// elsewhere after they typed their password.
+pub fn local_path(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(char::is_control);
+    if local {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_the_panel_are_followed() {
+        assert_eq!(local_path("/users/7?tab=x"), "/users/7?tab=x");
+        for elsewhere in [
+            "",
+            "https://evil.test/",
+            "//evil.test",
+            "/\\evil.test",
+            "users",
+            "/\n//evil",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+    }
 }

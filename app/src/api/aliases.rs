@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_admin, services, users::target_for},
+    super::{
+        domains_in_scope, finish, record_admin_action, require_admin, services, users::target_for,
+    },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::LocalPart,
     serde_json::json,
@@ -38,7 +40,7 @@ pub async fn add_alias(user: i64, username: String, domain: String) -> Result<()
             let target = target_for(&admin, user).await?;
             let mut errors = FieldErrors::default();
             let local = errors.check("username", LocalPart::parse(&username));
-            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let domains = domains_in_scope(&services, &admin).await?;
             let domain = domain
                 .trim()
                 .parse::<i64>()

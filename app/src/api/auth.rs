@@ -37,6 +37,16 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     let services = services()?;
     let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
+    let now = services.clock.now();
+    let ip = client_ip();
+    // Checked before any lookup or hashing: a flood from one address costs nothing.
+    if let Some(wait) = services.sign_in_throttle.retry_after(&ip, now) {
+        tracing::warn!(target: "signin", result = "throttled", ip = %ip, retry_after = wait);
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        return Err(AppError::RateLimited);
+    }
 
     let address = EmailAddress::parse(&email).ok();
     let record = match &address {
@@ -44,6 +54,7 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         None => None,
     };
     // Oversize input is refused before hashing; its length is the caller's own knowledge.
+    // A locked account's password is still checked, so its answer takes as long as any other.
     let verified = password.chars().count() <= PasswordPolicy::MAX_CHARS as usize
         && password::verify_password(
             password.clone(),
@@ -52,12 +63,10 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         .await?;
     let reason = match &record {
         None => "unknown_account",
+        Some(r) if r.locked_until.is_some_and(|end| end > now) => "locked",
         Some(_) if !verified => "wrong_password",
         Some(r) if r.disabled => "disabled",
-        Some(r)
-            if r.password_expires_at
-                .is_some_and(|end| end <= services.clock.now()) =>
-        {
+        Some(r) if r.password_expires_at.is_some_and(|end| end <= now) => {
             "temporary_password_expired"
         }
         Some(_) => "",
@@ -67,9 +76,22 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         .map(ToString::to_string)
         .unwrap_or_default();
     if !reason.is_empty() {
-        tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %client_ip());
+        tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %ip);
+        services.sign_in_throttle.record_failure(&ip, now);
         // Unknown addresses leave no row behind: nothing to fill the database with.
         if let Some(r) = &record {
+            let mut detail = json!({ "reason": reason });
+            // Attempts during a lock don't lengthen it: a stranger can't keep the owner out.
+            if reason == "wrong_password" {
+                let lockout = services.settings.lockout;
+                if let Some(end) = services
+                    .store
+                    .record_failed_sign_in(r.user_id, now, lockout)
+                    .await?
+                {
+                    detail["locked_until"] = json!(end);
+                }
+            }
             audit(
                 &services,
                 r.organisation_id,
@@ -77,11 +99,12 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
                 "sign_in",
                 &shown,
                 false,
-                json!({ "reason": reason }),
+                detail,
             )
             .await;
         }
-        // Said only to whoever typed the right password: it tells a stranger nothing.
+        // Said only to whoever typed the right password of an unlocked account: it tells a
+        // stranger nothing.
         if reason == "temporary_password_expired" {
             return Err(AppError::Invalid(FieldErrors::one(
                 "form",
@@ -94,7 +117,6 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     // A new token at every sign-in: no session fixation.
     let token = session::new_token();
     let device = session::device_label(&user_agent());
-    let ip = client_ip();
     services
         .store
         .create_session(NewSession {
@@ -124,7 +146,10 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         email: shown.clone(),
         name: String::new(),
         role: record.role,
+        // Only names the actor of the sign-in event; nothing is authorised with it.
+        scope: crate::model::AdminScope::Organisation,
         must_change_password: record.must_change_password,
+        password_confirmed_at: now,
     };
     audit(
         &services,

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_admin, services, users::target_for},
+    super::{
+        finish, record_admin_action, require_admin, require_recent_password, services,
+        users::target_for,
+    },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{BulkAction, Viewer},
     serde_json::json,
@@ -81,6 +84,9 @@ pub async fn bulk_update(
                     "confirm",
                     ErrorCode::ConfirmRequired,
                 )));
+            }
+            if action == BulkAction::Delete {
+                require_recent_password(&admin)?;
             }
             let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
             let org = admin.organisation_id;

@@ -1,6 +1,6 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::model::{AddressHolder, PasswordPolicy, Viewer};
+use crate::model::{AddressHolder, AdminScope, Domain, PasswordPolicy, Viewer};
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
@@ -40,6 +40,17 @@ pub fn require_viewer() -> Result<Viewer, AppError> {
     Ok(viewer)
 }
 
+/// Refuses a sensitive action (deleting users, resetting an administrator's password) when the
+/// caller's session last proved its password longer ago than the panel allows.
+pub fn require_recent_password(viewer: &Viewer) -> Result<(), AppError> {
+    let services = services()?;
+    if services.clock.now() - viewer.password_confirmed_at > services.settings.reauth_after {
+        Err(AppError::ReauthRequired)
+    } else {
+        Ok(())
+    }
+}
+
 /// The signed-in caller if they own the organisation (settings, domains, other admins).
 pub fn require_account_admin() -> Result<Viewer, AppError> {
     let viewer = require_viewer()?;
@@ -58,6 +69,29 @@ pub fn require_admin() -> Result<Viewer, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The signed-in caller if they administer the whole organisation (not a domain admin): the
+/// overview and the audit log speak of every domain.
+pub fn require_org_admin() -> Result<Viewer, AppError> {
+    let viewer = require_admin()?;
+    if viewer.scope == AdminScope::Organisation {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The organisation's domains the caller administers: all of them, or a domain admin's.
+pub async fn domains_in_scope(
+    services: &Services,
+    admin: &Viewer,
+) -> Result<Vec<Domain>, AppError> {
+    let all = services.store.list_domains(admin.organisation_id).await?;
+    Ok(all
+        .into_iter()
+        .filter(|d| admin.scope.covers_domain(d.id))
+        .collect())
 }
 
 pub fn client_ip() -> String {

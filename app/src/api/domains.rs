@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_account_admin, require_admin, services},
+    super::{
+        domains_in_scope, finish, record_admin_action, require_account_admin, require_admin,
+        services,
+    },
     crate::error::FieldErrors,
     crate::model::DomainName,
     serde_json::json,
@@ -16,10 +19,7 @@ pub async fn list_domains() -> Result<Vec<Domain>, AppError> {
     finish(
         async {
             let admin = require_admin()?;
-            Ok(services()?
-                .store
-                .list_domains(admin.organisation_id)
-                .await?)
+            domains_in_scope(&*services()?, &admin).await
         }
         .await,
     )
@@ -31,10 +31,14 @@ pub async fn domain_summaries() -> Result<Vec<DomainSummary>, AppError> {
     finish(
         async {
             let admin = require_admin()?;
-            Ok(services()?
+            let all = services()?
                 .store
                 .domain_summaries(admin.organisation_id)
-                .await?)
+                .await?;
+            Ok(all
+                .into_iter()
+                .filter(|d| admin.scope.covers_domain(d.id))
+                .collect())
         }
         .await,
     )

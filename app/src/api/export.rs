@@ -52,6 +52,7 @@ pub async fn export_users_csv(
             let query = UserQuery {
                 search: search.unwrap_or_default().trim().to_owned(),
                 domain_id: domain,
+                within: admin.scope.domain_ids(),
                 sort: UserSort::Address,
                 descending: false,
                 cursor: None,
@@ -126,7 +127,7 @@ fn csv_line(user: &UserRow) -> String {
 /// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula; a leading
 /// apostrophe keeps a display name such as "=HYPERLINK(...)" plain text.
 #[cfg(feature = "ssr")]
-fn defuse_formula(text: &str) -> String {
+pub(crate) fn defuse_formula(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

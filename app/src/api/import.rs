@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, policy_of, record_admin_action, require_admin, services},
+    super::{domains_in_scope, finish, policy_of, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
     crate::model::PasswordPolicy,
     crate::model::{
@@ -246,7 +246,7 @@ pub async fn check_import(csv: String) -> Result<(), AppError> {
             let services = services()?;
             let lines =
                 read_csv(&csv).map_err(|code| AppError::Invalid(FieldErrors::one("csv", code)))?;
-            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let domains = domains_in_scope(&services, &admin).await?;
             let policy = policy_of(&services, admin.organisation_id).await?;
             let mut seen = HashSet::new();
             let checked: Vec<Checked> = lines
@@ -358,6 +358,10 @@ pub async fn confirm_import(id: i64) -> Result<(), AppError> {
             // and nobody signs in to it until an admin sets a password.
             let unusable = password::hash_password(crate::security::session::new_token()).await?;
             let valid: Vec<&StagedRow> = rows.iter().filter(|r| r.errors.is_empty()).collect();
+            // A domain admin whose domains changed since the preview creates nothing beyond them.
+            if valid.iter().any(|r| !admin.scope.covers_domain(r.domain_id)) {
+                return Err(AppError::Forbidden);
+            }
             let mut users = Vec::with_capacity(valid.len());
             for row in &valid {
                 users.push(NewUser {

@@ -5,18 +5,38 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_admin, services},
+    super::{domains_in_scope, finish, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
-    crate::model::{DisplayName, EmailAddress, LocalPart},
+    crate::model::{DisplayName, EmailAddress, LocalPart, Viewer},
+    crate::services::Services,
     serde_json::json,
 };
+
+/// List `id` if the caller looks after its domain; another domain's reads as not found.
+#[cfg(feature = "ssr")]
+async fn list_in_scope(
+    services: &Services,
+    admin: &Viewer,
+    id: i64,
+) -> Result<ListDetail, AppError> {
+    let list = services.store.get_list(admin.organisation_id, id).await?;
+    if admin.scope.covers_address(&list.email) {
+        Ok(list)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
 
 #[server(endpoint = "lists/list")]
 pub async fn list_lists() -> Result<Vec<ListSummary>, AppError> {
     finish(
         async {
             let admin = require_admin()?;
-            Ok(services()?.store.list_lists(admin.organisation_id).await?)
+            let all = services()?.store.list_lists(admin.organisation_id).await?;
+            Ok(all
+                .into_iter()
+                .filter(|l| admin.scope.covers_address(&l.email))
+                .collect())
         }
         .await,
     )
@@ -27,10 +47,7 @@ pub async fn get_list(id: i64) -> Result<ListDetail, AppError> {
     finish(
         async move {
             let admin = require_admin()?;
-            Ok(services()?
-                .store
-                .get_list(admin.organisation_id, id)
-                .await?)
+            list_in_scope(&*services()?, &admin, id).await
         }
         .await,
     )
@@ -47,7 +64,7 @@ pub async fn create_list(name: String, username: String, domain: String) -> Resu
             let mut errors = FieldErrors::default();
             let name = errors.check("name", DisplayName::parse(&name));
             let local = errors.check("username", LocalPart::parse(&username));
-            let domains = services.store.list_domains(admin.organisation_id).await?;
+            let domains = domains_in_scope(&services, &admin).await?;
             let domain = domain
                 .trim()
                 .parse::<i64>()
@@ -94,12 +111,13 @@ pub async fn add_list_member(id: i64, email: String) -> Result<(), AppError> {
             let services = services()?;
             let address = EmailAddress::parse(&email)
                 .map_err(|code| AppError::Invalid(FieldErrors::one("email", code)))?;
-            let list = services.store.get_list(admin.organisation_id, id).await?;
+            let list = list_in_scope(&services, &admin, id).await?;
             let ours = services
                 .store
                 .find_login(&address)
                 .await?
-                .is_some_and(|m| m.organisation_id == admin.organisation_id);
+                .is_some_and(|m| m.organisation_id == admin.organisation_id)
+                && admin.scope.covers_address(&address.to_string());
             if !ours {
                 return Err(AppError::Invalid(FieldErrors::one(
                     "email",
@@ -131,7 +149,7 @@ pub async fn remove_list_member(id: i64, user: i64) -> Result<(), AppError> {
         async move {
             let admin = require_admin()?;
             let services = services()?;
-            let list = services.store.get_list(admin.organisation_id, id).await?;
+            let list = list_in_scope(&services, &admin, id).await?;
             let member = list
                 .members
                 .iter()
@@ -163,7 +181,7 @@ pub async fn delete_list(id: i64, confirm: String) -> Result<(), AppError> {
         async move {
             let admin = require_admin()?;
             let services = services()?;
-            let list = services.store.get_list(admin.organisation_id, id).await?;
+            let list = list_in_scope(&services, &admin, id).await?;
             if !confirm.trim().eq_ignore_ascii_case(&list.email) {
                 return Err(AppError::Invalid(FieldErrors::one(
                     "confirm",

@@ -2,8 +2,10 @@
 //! browser as a client stub and into the server with its body.
 pub mod account;
 pub mod aliases;
+pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod devices;
 pub mod domains;
 pub mod export;
 pub mod import;
@@ -12,6 +14,7 @@ pub mod lists;
 pub mod organisation;
 pub mod passwords;
 pub mod prefs;
+pub mod roles;
 pub mod shared;
 pub mod users;
 

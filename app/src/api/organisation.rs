@@ -5,10 +5,13 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_account_admin, require_admin, services},
+    super::{
+        finish, record_admin_action, require_account_admin, require_admin, require_org_admin,
+        services,
+    },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{
-        parse_gb_as_mb, AuditLine, CharacterClasses, PasswordPolicy, PolicyPreset, STALE_AFTER_DAYS,
+        parse_gb_as_mb, CharacterClasses, PasswordPolicy, PolicyPreset, STALE_AFTER_DAYS,
     },
     crate::store::StoreError,
     serde_json::json,
@@ -36,7 +39,7 @@ pub async fn usage() -> Result<OrganisationUsage, AppError> {
 pub async fn load_overview() -> Result<Overview, AppError> {
     finish(
         async {
-            let admin = require_admin()?;
+            let admin = require_org_admin()?;
             let services = services()?;
             let org = admin.organisation_id;
             let stale_before = services.clock.now() - STALE_AFTER_DAYS * 86_400;
@@ -44,23 +47,13 @@ pub async fn load_overview() -> Result<Overview, AppError> {
                 .store
                 .accounts_to_review(org, stale_before, 20)
                 .await?;
-            let recent = services.store.list_audit(org, 10).await?;
             Ok(Overview {
                 usage: services.store.organisation_usage(org).await?,
                 stale: review.stale,
                 stale_count: review.stale_count,
                 disabled: review.disabled,
                 disabled_count: review.disabled_count,
-                recent_actions: recent
-                    .into_iter()
-                    .map(|e| AuditLine {
-                        at: e.at,
-                        actor: e.actor,
-                        action: e.action,
-                        target: e.target,
-                        success: e.success,
-                    })
-                    .collect(),
+                recent_actions: services.store.list_audit(org, 10).await?,
             })
         }
         .await,

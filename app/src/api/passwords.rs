@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use {
     super::{
         check_new_password, current_session, finish, policy_of, record_admin_action, require_admin,
-        require_viewer, services, users::target_for,
+        require_recent_password, require_viewer, services, users::target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::messages::{self, Message},
@@ -132,6 +132,10 @@ pub async fn reset_password(
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;
+            // Another administrator's password opens the panel itself.
+            if target.role.is_admin() {
+                require_recent_password(&admin)?;
+            }
             let must_change = must_change.is_some();
             let mut errors = FieldErrors::default();
             let send = match send.as_deref() {

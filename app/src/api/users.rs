@@ -7,7 +7,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{check_new_password, finish, policy_of, record_admin_action, require_admin, services},
+    super::{
+        check_new_password, domains_in_scope, finish, policy_of, record_admin_action,
+        require_admin, require_recent_password, services,
+    },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Viewer,
     crate::model::{
@@ -46,6 +49,7 @@ pub async fn list_users(
             let query = UserQuery {
                 search,
                 domain_id: domain,
+                within: admin.scope.domain_ids(),
                 sort: UserSort::parse(sort.as_deref().unwrap_or_default()),
                 descending: dir.as_deref() == Some("desc"),
                 cursor,
@@ -79,8 +83,8 @@ pub async fn create_user(
             let services = services()?;
             let mut errors = FieldErrors::default();
 
-            let domains = services.store.list_domains(admin.organisation_id).await?;
-            // Only the organisation's own domains: an id from elsewhere reads as unknown.
+            let domains = domains_in_scope(&services, &admin).await?;
+            // Only the domains the admin looks after: an id from elsewhere reads as unknown.
             let domain = domain
                 .trim()
                 .parse::<i64>()
@@ -176,10 +180,40 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
     finish(
         async move {
             let admin = require_admin()?;
-            Ok(services()?
+            let services = services()?;
+            let mut user = visible_user(&admin, id).await?;
+            // A lock that has run out is no lock: the page shows only one in force.
+            let now = services.clock.now();
+            user.locked_until = user.locked_until.filter(|end| *end > now);
+            Ok(user)
+        }
+        .await,
+    )
+}
+
+/// Lifts a lock earned by failed sign-ins and clears their count, so the user can try again
+/// at once. Never unlocks a disabled account: that stays a separate choice.
+#[server(endpoint = "users/unlock")]
+pub async fn unlock_user(id: i64) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, id).await?;
+            services
                 .store
-                .get_user(admin.organisation_id, id)
-                .await?)
+                .unlock_user(admin.organisation_id, target.id)
+                .await?;
+            let was_locked = target
+                .locked_until
+                .is_some_and(|end| end > services.clock.now());
+            let detail = json!({
+                "failed_sign_ins": target.failed_sign_ins,
+                "was_locked": was_locked,
+            });
+            record_admin_action(&services, &admin, "user.unlock", &target.email, detail).await;
+            leptos_axum::redirect(&format!("/users/{id}/security?unlocked=1"));
+            Ok(())
         }
         .await,
     )
@@ -192,10 +226,7 @@ pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
     finish(
         async move {
             let admin = require_admin()?;
-            let user = services()?
-                .store
-                .get_user(admin.organisation_id, id)
-                .await?;
+            let user = visible_user(&admin, id).await?;
             let disposition = format!("attachment; filename=\"{}.json\"", user.email);
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
@@ -208,17 +239,31 @@ pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
     )
 }
 
-/// The target if the caller may change it: only the account admin acts on an account admin.
+/// A user the caller may see. Outside a domain admin's domains, as in another organisation,
+/// the user reads as not found: an id or an address tells nothing of what lies beyond.
 #[cfg(feature = "ssr")]
-pub(crate) async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
-    let target = services()?
+pub(crate) async fn visible_user(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+    let user = services()?
         .store
         .get_user(admin.organisation_id, id)
         .await?;
-    if target.role == Role::AccountAdmin && admin.role != Role::AccountAdmin {
-        return Err(AppError::Forbidden);
+    if admin.may_see(&user) {
+        Ok(user)
+    } else {
+        Err(AppError::NotFound)
     }
-    Ok(target)
+}
+
+/// The target if the caller may change it (`Viewer::may_manage`): a lower admin reads a higher
+/// one's record but changes, resets, signs out or deletes nothing of it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+    let target = visible_user(admin, id).await?;
+    if admin.may_manage(&target) {
+        Ok(target)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Saves the profile form. Checkboxes arrive only when ticked. Passwords change only through
@@ -321,6 +366,7 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
                     ErrorCode::ConfirmMismatch,
                 )));
             }
+            require_recent_password(&admin)?;
             services
                 .store
                 .delete_users(admin.organisation_id, &[id])

@@ -5,11 +5,17 @@ use leptos::prelude::*;
 
 /// One signed-in device as a checkbox `end[index]` (its session id) to sign it out: the label
 /// names the device and IP, the hint when it signed in and was last seen. The device asking
-/// can't be ticked: it is said to be this one instead.
+/// can't be ticked: it is said to be this one instead. `form` keeps the element ids apart
+/// when two forms on one page list the same devices.
 #[component]
-pub fn DeviceChoice(index: usize, device: Device, checked: bool) -> impl IntoView {
+pub fn DeviceChoice(
+    form: &'static str,
+    index: usize,
+    device: Device,
+    checked: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("end-{}", device.id);
+    let id = format!("{form}-end-{}", device.id);
     let (first, last) = (
         utc_minutes(device.first_seen),
         utc_minutes(device.last_seen),

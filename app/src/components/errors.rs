@@ -33,6 +33,10 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::SignInFailed => t_string!(i18n, err_sign_in_failed).to_string(),
         ErrorCode::ConfirmMismatch => t_string!(i18n, err_confirm_mismatch).to_string(),
         ErrorCode::SelfAction => t_string!(i18n, err_self_action).to_string(),
+        ErrorCode::OwnRole => t_string!(i18n, err_own_role).to_string(),
+        ErrorCode::SharedHasNoRole => t_string!(i18n, err_shared_has_no_role).to_string(),
+        ErrorCode::NoDomainChosen => t_string!(i18n, err_no_domain_chosen).to_string(),
+        ErrorCode::NoDeviceChosen => t_string!(i18n, err_no_device_chosen).to_string(),
         ErrorCode::ResetOwnPassword => t_string!(i18n, err_reset_own_password).to_string(),
         ErrorCode::CurrentPasswordWrong => t_string!(i18n, err_current_password_wrong).to_string(),
         ErrorCode::PasswordUnchanged => t_string!(i18n, err_password_unchanged).to_string(),
@@ -48,6 +52,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::NothingSelected => t_string!(i18n, err_nothing_selected).to_string(),
         ErrorCode::TooManySelected(n) => t_string!(i18n, err_too_many_selected, n).to_string(),
         ErrorCode::ConfirmRequired => t_string!(i18n, err_confirm_required).to_string(),
+        ErrorCode::DateInvalid => t_string!(i18n, err_date_invalid).to_string(),
         ErrorCode::ChoiceInvalid => t_string!(i18n, err_choice_invalid).to_string(),
         ErrorCode::DuplicateInFile => t_string!(i18n, err_duplicate_in_file).to_string(),
         ErrorCode::CsvInvalid => t_string!(i18n, err_csv_invalid).to_string(),
@@ -103,6 +108,7 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
         AppError::RateLimited => t_string!(i18n, err_rate_limited).to_string(),
         AppError::PasswordChangeRequired => t_string!(i18n, must_change_notice).to_string(),
+        AppError::ReauthRequired => t_string!(i18n, err_reauth_required).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
         AppError::Request(_) => t_string!(i18n, err_request).to_string(),
     })
@@ -123,10 +129,19 @@ where
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
     move || {
-        error
-            .get()
-            .and_then(|e| summary_text(i18n, &e))
-            .map(|text| view! { <p class="alert alert-error" role="alert">{text}</p> })
+        let error = error.get()?;
+        let text = summary_text(i18n, &error)?;
+        // A sensitive action asked for the password again: the way there, and back to this page.
+        let confirm = matches!(error, AppError::ReauthRequired).then(|| {
+            let here = format!("{}{}", location.pathname.get(), location.search.get());
+            let href = format!(
+                "/account/confirm?{}",
+                super::query_string([("next", here.as_str())])
+            );
+            view! { " " <a href=href>{t!(i18n, confirm_password_link)}</a> }
+        });
+        Some(view! { <p class="alert alert-error" role="alert">{text}{confirm}</p> })
     }
 }

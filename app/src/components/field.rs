@@ -4,7 +4,10 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The translated refusal of `name` in the form's last error.
-fn field_message(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+pub fn field_message(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> Signal<Option<String>> {
     let i18n = use_i18n();
     Signal::derive(move || {
         error

@@ -1,4 +1,5 @@
 //! Domain-free building blocks: form fields with their errors, notices, the language switch.
+mod audit_table;
 mod debounce;
 mod device_choice;
 mod errors;
@@ -8,10 +9,11 @@ mod language;
 mod password_fields;
 mod strength_meter;
 
+pub use audit_table::{action_text, AuditTable};
 pub use debounce::submit_after_pause;
 pub use device_choice::DeviceChoice;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
-pub use field::{CheckboxField, Field, SelectField};
+pub use field::{field_message, CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
 pub use password_fields::NewPasswordFields;

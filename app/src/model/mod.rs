@@ -1,6 +1,7 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
 mod addresses;
+mod audit;
 mod devices;
 mod import;
 mod mail;
@@ -11,15 +12,17 @@ mod password_policy;
 mod prefs;
 mod quota;
 mod role;
+mod scope;
 mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
 pub use addresses::{AddressHolder, Alias, ListDetail, ListMember, ListSummary};
+pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE};
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
 pub use name::DisplayName;
-pub use organisation::{AuditLine, DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
+pub use organisation::{DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
 pub use password_policy::{
     Assessment, CharacterClasses, PasswordPolicy, PolicyPreset, Suggestion, Warning,
@@ -27,6 +30,7 @@ pub use password_policy::{
 pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
+pub use scope::{AdminScope, Grant};
 pub use users::{
     personal_words, AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor,
     UserDetail, UserPage, UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,

@@ -1,3 +1,4 @@
+use super::AuditLine;
 use super::UserRow;
 use serde::{Deserialize, Serialize};
 
@@ -41,14 +42,4 @@ pub struct Overview {
     pub disabled: Vec<UserRow>,
     pub disabled_count: i64,
     pub recent_actions: Vec<AuditLine>,
-}
-
-/// One line of the audit trail as pages show it; never a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditLine {
-    pub at: i64,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub success: bool,
 }

@@ -1,4 +1,4 @@
-use super::{Preferences, Role};
+use super::{AdminScope, Preferences, Role};
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the users list.
@@ -12,8 +12,12 @@ pub struct Viewer {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// For a user admin, the mailboxes they look after: all, or those of some domains.
+    pub scope: AdminScope,
     /// Set by an administrator's reset: only the password change is open until it is done.
     pub must_change_password: bool,
+    /// When this session last proved the password (sign-in or a confirmation), Unix seconds.
+    pub password_confirmed_at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +202,10 @@ impl UserSort {
 pub struct UserQuery {
     pub search: String,
     pub domain_id: Option<i64>,
+    /// The domains a domain admin may see: the list never leaves them. Set by the server from
+    /// the caller's scope, never read from the URL.
+    #[serde(skip)]
+    pub within: Option<Vec<i64>>,
     pub sort: UserSort,
     pub descending: bool,
     pub cursor: Option<UserCursor>,
@@ -219,6 +227,8 @@ pub struct UserDetail {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// A user admin's domains, when they are a domain admin.
+    pub scope: AdminScope,
     pub account_type: AccountType,
     pub quota_mb: i64,
     pub status: AccountStatus,
@@ -234,6 +244,10 @@ pub struct UserDetail {
     pub used_mb: i64,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
+    /// Failed sign-ins since the last success.
+    pub failed_sign_ins: i64,
+    /// The end of a lock earned by failed sign-ins; it may lie in the past.
+    pub locked_until: Option<i64>,
 }
 
 impl UserDetail {

@@ -73,7 +73,7 @@ fn OwnDevices(devices: Vec<Device>) -> impl IntoView {
                     {devices
                         .into_iter()
                         .enumerate()
-                        .map(|(i, d)| view! { <DeviceChoice index=i device=d checked=false /> })
+                        .map(|(i, d)| view! { <DeviceChoice form="own" index=i device=d checked=false /> })
                         .collect_view()}
                 </ul>
                 {if others == 0 {

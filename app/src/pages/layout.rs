@@ -3,7 +3,7 @@ use crate::api::organisation::usage;
 use crate::components::LanguageSwitch;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{format_mb, Role};
+use crate::model::{format_mb, AdminScope, Role};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
@@ -33,6 +33,8 @@ pub fn AdminLayout() -> impl IntoView {
                         let email = me.email.clone();
                         let owner = me.role == Role::AccountAdmin;
                         let admin = me.role.is_admin();
+                        // The overview and the audit log speak of every domain.
+                        let org_wide = admin && me.scope == AdminScope::Organisation;
                         // A mailbox user's panel is their own account; the rest is for admins.
                         let elsewhere = !admin
                             && !location.pathname.get_untracked().starts_with("/account/");
@@ -43,11 +45,12 @@ pub fn AdminLayout() -> impl IntoView {
                                 </a>
                                 {admin.then(|| view! {
                                     <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
-                                        <A href="/overview">{t!(i18n, nav_overview)}</A>
+                                        {org_wide.then(|| view! { <A href="/overview">{t!(i18n, nav_overview)}</A> })}
                                         <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
                                         <A href="/users/new">{t!(i18n, nav_new_user)}</A>
                                         <A href="/lists">{t!(i18n, nav_lists)}</A>
                                         <A href="/domains">{t!(i18n, nav_domains)}</A>
+                                        {org_wide.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
                                         {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
                                     </nav>
                                 })}

@@ -1,6 +1,8 @@
 //! One module per route.
 mod account;
 mod address_fields;
+mod audit;
+mod confirm;
 mod domains;
 mod layout;
 mod lists;
@@ -12,6 +14,8 @@ mod setup;
 pub mod users;
 
 pub use account::AccountPasswordPage;
+pub use audit::AuditLogPage;
+pub use confirm::ConfirmPasswordPage;
 pub use domains::DomainsPage;
 pub use layout::AdminLayout;
 pub use lists::{ListPage, ListsPage};

@@ -1,7 +1,7 @@
 use crate::api::organisation::load_overview;
-use crate::components::{utc_minutes, LastSignIn};
+use crate::components::{AuditTable, LastSignIn};
 use crate::i18n::*;
-use crate::model::{format_mb, AuditLine, UserRow};
+use crate::model::{format_mb, UserRow};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -33,7 +33,10 @@ pub fn OverviewPage() -> impl IntoView {
                     <h2>{t!(i18n, disabled_heading, n = disabled_n)}</h2>
                     <AccountList users=o.disabled caption=|i| t_string!(i, disabled_caption).to_string() />
                     <h2>{t!(i18n, recent_heading)}</h2>
-                    <RecentActions lines=o.recent_actions />
+                    <AuditTable
+                        lines=o.recent_actions
+                        caption=Signal::derive(move || t_string!(i18n, recent_caption).to_string())
+                    />
                 }
                     .into_any()
             })}
@@ -69,74 +72,6 @@ fn AccountList(users: Vec<UserRow>, caption: fn(I18nContext<Locale>) -> String) 
                                 <td data-label=move || t_string!(i18n, col_address).to_string()>{u.email}</td>
                                 <td data-label=move || t_string!(i18n, col_last_login).to_string()>
                                     <LastSignIn at=u.last_login_at />
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
-}
-
-/// The reader's wording of an audit action code.
-fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
-    match action {
-        "sign_in" => t_string!(i18n, action_sign_in).to_string(),
-        "sign_out" => t_string!(i18n, action_sign_out).to_string(),
-        "setup" => t_string!(i18n, action_setup).to_string(),
-        "user.create" => t_string!(i18n, action_user_create).to_string(),
-        "user.update" => t_string!(i18n, action_user_update).to_string(),
-        "user.delete" => t_string!(i18n, action_user_delete).to_string(),
-        "alias.add" => t_string!(i18n, action_alias_add).to_string(),
-        "alias.remove" => t_string!(i18n, action_alias_remove).to_string(),
-        "list.create" => t_string!(i18n, action_list_create).to_string(),
-        "list.delete" => t_string!(i18n, action_list_delete).to_string(),
-        "list.add_member" => t_string!(i18n, action_list_add_member).to_string(),
-        "list.remove_member" => t_string!(i18n, action_list_remove_member).to_string(),
-        "user.convert_shared" => t_string!(i18n, action_user_convert_shared).to_string(),
-        "user.disable" => t_string!(i18n, action_user_disable).to_string(),
-        "user.enable" => t_string!(i18n, action_user_enable).to_string(),
-        "domain.add" => t_string!(i18n, action_domain_add).to_string(),
-        "domain.remove" => t_string!(i18n, action_domain_remove).to_string(),
-        "organisation.limits" => t_string!(i18n, action_organisation_limits).to_string(),
-        other => other.to_owned(),
-    }
-}
-
-#[component]
-fn RecentActions(lines: Vec<AuditLine>) -> impl IntoView {
-    let i18n = use_i18n();
-    if lines.is_empty() {
-        return view! { <p class="empty">{t!(i18n, none_to_show)}</p> }.into_any();
-    }
-    view! {
-        <table class="data-table">
-            <caption class="visually-hidden">{t!(i18n, recent_caption)}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{t!(i18n, col_when)}</th>
-                    <th scope="col">{t!(i18n, col_who)}</th>
-                    <th scope="col">{t!(i18n, col_action)}</th>
-                    <th scope="col">{t!(i18n, col_target)}</th>
-                    <th scope="col">{t!(i18n, col_result)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {lines
-                    .into_iter()
-                    .map(|l| {
-                        let action = l.action.clone();
-                        let ok = l.success;
-                        view! {
-                            <tr>
-                                <td data-label=move || t_string!(i18n, col_when).to_string()>{utc_minutes(l.at)}</td>
-                                <td data-label=move || t_string!(i18n, col_who).to_string()>{l.actor}</td>
-                                <td data-label=move || t_string!(i18n, col_action).to_string()>{move || action_text(i18n, &action)}</td>
-                                <td data-label=move || t_string!(i18n, col_target).to_string()>{l.target}</td>
-                                <td data-label=move || t_string!(i18n, col_result).to_string()>
-                                    {move || if ok { t_string!(i18n, result_ok).to_string() } else { t_string!(i18n, result_refused).to_string() }}
                                 </td>
                             </tr>
                         }

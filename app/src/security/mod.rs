@@ -1,5 +1,7 @@
 //! Pure security rules and primitives: no I/O here, time comes from a `Clock`.
 pub mod clock;
+pub mod csp;
+pub mod lockout;
 pub mod passphrase;
 pub mod password;
 pub mod seal;

@@ -56,6 +56,14 @@ where
         sql.push(format!(" AND {unindexed}domain_id = "))
             .push_bind(domain_id);
     }
+    if let Some(domains) = &query.within {
+        // A domain admin's list: an empty scope matches nothing rather than everything.
+        sql.push(format!(" AND {unindexed}domain_id IN (NULL"));
+        for domain_id in domains {
+            sql.push(", ").push_bind(*domain_id);
+        }
+        sql.push(")");
+    }
     if !query.search.is_empty() {
         // The trigram table narrows the rows; the LIKE below keeps the answer identical on both
         // back ends. Under three characters there is no trigram, and the scan stays.

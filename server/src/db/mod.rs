@@ -1,5 +1,6 @@
 //! Storage: one `Store` trait, a SQLite and a PostgreSQL implementation, chosen by the scheme of
 //! `DATABASE_URL`.
+mod audit;
 mod error;
 mod list;
 pub mod postgres;
@@ -77,5 +78,6 @@ fn login_record(row: LoginRow) -> Result<LoginRecord, StoreError> {
         disabled: row.status != "active" || row.shared,
         must_change_password: row.must_change_password,
         password_expires_at: row.password_expires_at,
+        locked_until: row.locked_until,
     })
 }

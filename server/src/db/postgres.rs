@@ -1,4 +1,5 @@
 //! The PostgreSQL back end, for scale. Method order matches `postgres.rs`, so a diff shows dialect only.
+use super::audit;
 use super::error::{backend, store_error, touched};
 use super::list::{self, SearchIndex};
 use super::rows::{
@@ -6,14 +7,16 @@ use super::rows::{
     UserRecord,
 };
 use app::model::{
-    mb_rounded_up, AddressHolder, Alias, Device, Domain, DomainName, DomainSummary, EmailAddress,
-    ListDetail, ListMember, ListSummary, LocalPart, MailRecord, OrganisationUsage, PasswordPolicy,
-    Role, SignOut, UserDetail, UserPage, UserQuery, UserRow, Viewer,
+    mb_rounded_up, AddressHolder, AdminScope, Alias, AuditLine, AuditQuery, Device, Domain,
+    DomainName, DomainSummary, EmailAddress, ListDetail, ListMember, ListSummary, LocalPart,
+    MailRecord, OrganisationUsage, PasswordPolicy, Role, SignOut, UserDetail, UserPage, UserQuery,
+    UserRow, Viewer,
 };
+use app::security::lockout::LockoutRules;
 use app::store::{
-    AccountsToReview, AuditEntry, AuditRecord, Delivery, DueMail, LinkOwner, LoginRecord,
-    NewImport, NewOrganisation, NewSession, NewUser, PasswordReset, SessionLimits, Store,
-    StoreError, StoredImport, UserUpdate,
+    AccountsToReview, AuditEntry, Delivery, DueMail, LinkOwner, LoginRecord, NewImport,
+    NewOrganisation, NewSession, NewUser, PasswordReset, SessionLimits, Store, StoreError,
+    StoredImport, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
@@ -39,6 +42,24 @@ impl PgStore {
     pub async fn from_pool(pool: PgPool) -> Result<Self, sqlx::Error> {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// Fills a domain admin's scope with their domains, by name; any other scope stays.
+    async fn read_domains(&self, user_id: i64, scope: &mut AdminScope) -> Result<(), StoreError> {
+        if let AdminScope::Domains(domains) = scope {
+            *domains = sqlx::query_as::<_, (i64, String)>(
+                "SELECT d.id, d.name FROM admin_domains a JOIN domains d ON d.id = a.domain_id \
+                 WHERE a.user_id = $1 ORDER BY d.name",
+            )
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+            .into_iter()
+            .map(|(id, name)| Domain { id, name })
+            .collect();
+        }
+        Ok(())
     }
 }
 
@@ -105,14 +126,16 @@ impl Store for PgStore {
             email,
             name: new.admin_name,
             role: Role::AccountAdmin,
+            scope: AdminScope::Organisation,
             must_change_password: false,
+            password_confirmed_at: new.now,
         })
     }
 
     async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
         let row: Option<LoginRow> = sqlx::query_as(
             "SELECT id, organisation_id, password_hash, role, status, shared, must_change_password, \
-             password_expires_at FROM users WHERE email = $1",
+             password_expires_at, locked_until FROM users WHERE email = $1",
         )
         .bind(email.to_string())
         .fetch_optional(&self.pool)
@@ -160,7 +183,8 @@ impl Store for PgStore {
         .map_err(backend)?;
         touched(done.rows_affected())?;
         let moved = sqlx::query(
-            "UPDATE sessions SET token_hash = $1, last_seen_at = $2 WHERE token_hash = $3 AND user_id = $4",
+            "UPDATE sessions SET token_hash = $1, last_seen_at = $2, password_confirmed_at = $2 \
+             WHERE token_hash = $3 AND user_id = $4",
         )
         .bind(rotated)
         .bind(now)
@@ -188,8 +212,8 @@ impl Store for PgStore {
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         sqlx::query(
-            "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
+             password_confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(session.user_id)
         .bind(&session.token_hash)
@@ -197,16 +221,65 @@ impl Store for PgStore {
         .bind(&session.ip)
         .bind(session.now)
         .bind(session.now)
+        .bind(session.now)
         .execute(&mut *tx)
         .await
         .map_err(backend)?;
-        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        sqlx::query(
+            "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2",
+        )
             .bind(session.now)
             .bind(session.user_id)
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
         tx.commit().await.map_err(backend)
+    }
+
+    async fn record_failed_sign_in(
+        &self,
+        user_id: i64,
+        now: i64,
+        rules: LockoutRules,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // The row lock taken by the UPDATE orders concurrent failures of one account.
+        let (failures, locked_until): (i64, Option<i64>) = sqlx::query_as(
+            "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
+             RETURNING failed_sign_ins, locked_until",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        let locked_until = match rules.lock_seconds(failures) {
+            Some(seconds) => {
+                let end = locked_until.unwrap_or_default().max(now + seconds);
+                sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+                    .bind(end)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                Some(end)
+            }
+            None => locked_until.filter(|end| *end > now),
+        };
+        tx.commit().await.map_err(backend)?;
+        Ok(locked_until)
+    }
+
+    async fn unlock_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET failed_sign_ins = 0, locked_until = NULL \
+             WHERE id = $1 AND organisation_id = $2",
+        )
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        touched(done.rows_affected())
     }
 
     async fn session_viewer(
@@ -217,8 +290,8 @@ impl Store for PgStore {
     ) -> Result<Option<Viewer>, StoreError> {
         let row: Option<SessionRecord> = sqlx::query_as(
             "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
-             u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+             u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password, \
+             s.password_confirmed_at, u.admin_scope FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -241,7 +314,9 @@ impl Store for PgStore {
                 .await
                 .map_err(backend)?;
         }
-        row.viewer().map(Some)
+        let mut viewer = row.viewer()?;
+        self.read_domains(viewer.user_id, &mut viewer.scope).await?;
+        Ok(Some(viewer))
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
@@ -251,6 +326,17 @@ impl Store for PgStore {
             .await
             .map_err(backend)?;
         Ok(())
+    }
+
+    async fn confirm_password(&self, token_hash: &[u8], now: i64) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE sessions SET password_confirmed_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        touched(done.rows_affected())
     }
 
     async fn list_devices(
@@ -279,12 +365,24 @@ impl Store for PgStore {
         .map_err(backend)
     }
 
-    async fn end_own_sessions(
+    async fn end_sessions(
         &self,
         user_id: i64,
-        ids: &[i64],
+        which: &SignOut,
         keep: &[u8],
     ) -> Result<u64, StoreError> {
+        let ids = match which {
+            SignOut::All => {
+                return sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&self.pool)
+                    .await
+                    .map(|done| done.rows_affected())
+                    .map_err(backend);
+            }
+            SignOut::Devices(ids) => ids,
+        };
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let mut ended = 0;
         for id in ids {
@@ -303,6 +401,51 @@ impl Store for PgStore {
         Ok(ended)
     }
 
+    async fn set_role(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        role: Role,
+        scope: &AdminScope,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let done = sqlx::query(
+            "UPDATE users SET role = $1, admin_scope = $2 WHERE id = $3 AND organisation_id = $4",
+        )
+        .bind(role.as_str())
+        .bind(super::rows::scope_column(scope))
+        .bind(user_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM admin_domains WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if let AdminScope::Domains(domains) = scope {
+            for domain in domains {
+                // Only the organisation's own domains: another's id inserts nothing.
+                sqlx::query(
+                    "INSERT INTO admin_domains (user_id, domain_id) \
+                     SELECT $1, id FROM domains WHERE id = $2 AND organisation_id = $3",
+                )
+                .bind(user_id)
+                .bind(domain.id)
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            }
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(())
+    }
+
     async fn reset_password(
         &self,
         organisation_id: i64,
@@ -312,6 +455,7 @@ impl Store for PgStore {
         let mut tx = self.pool.begin().await.map_err(backend)?;
         let updated = sqlx::query(
             "UPDATE users SET password_hash = $1, must_change_password = $2, password_expires_at = $3, \
+             failed_sign_ins = 0, locked_until = NULL, \
              updated_at = $4 \
              WHERE id = $5 AND organisation_id = $6",
         )
@@ -636,14 +780,16 @@ impl Store for PgStore {
 "SELECT id, name, email, role, account_type, quota_mb, status, only_local_smtp, shared, \
              must_change_password, recovery_email, language, time_zone, date_format, \
              COALESCE((SELECT m.bytes FROM mailbox_usage m WHERE m.username = users.email), 0) \
-             AS used_bytes, last_login_at, created_at FROM users WHERE id = $1 AND organisation_id = $2",
+             AS used_bytes, last_login_at, created_at, failed_sign_ins, locked_until, admin_scope FROM users WHERE id = $1 AND organisation_id = $2",
         )
         .bind(user_id)
         .bind(organisation_id)
         .fetch_one(&self.pool)
         .await
         .map_err(backend)?;
-        row.try_into()
+        let mut user: UserDetail = row.try_into()?;
+        self.read_domains(user.id, &mut user.scope).await?;
+        Ok(user)
     }
 
     async fn accounts_to_review(
@@ -1245,8 +1391,8 @@ impl Store for PgStore {
         .await
         .map_err(backend)?;
         let row: LinkOwnerRow = sqlx::query_as(
-            "UPDATE users SET password_hash = $1, must_change_password = FALSE, password_expires_at = NULL, updated_at = $2 \
-             WHERE id = $3 RETURNING organisation_id, id AS user_id, email, name",
+            "UPDATE users SET password_hash = $1, must_change_password = FALSE, password_expires_at = NULL, \
+             failed_sign_ins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3 RETURNING organisation_id, id AS user_id, email, name",
         )
         .bind(password_hash)
         .bind(now)
@@ -1292,20 +1438,17 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn list_audit(
+    async fn search_audit(
         &self,
         organisation_id: i64,
+        query: &AuditQuery,
         limit: i64,
-    ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT actor, action, target, success, detail, ip, at FROM audit_events \
-             WHERE organisation_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        )
-        .bind(organisation_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend)?;
+    ) -> Result<Vec<AuditLine>, StoreError> {
+        let rows: Vec<AuditRow> = audit::audit_query::<Postgres>(organisation_id, query, limit)
+            .build_query_as()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 }

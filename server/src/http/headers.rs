@@ -1,7 +1,8 @@
-//! Response headers for every answer: no framing, no sniffing, a same-origin referrer (form
+//! Response headers for every answer: a Content-Security-Policy, no framing, no sniffing, a same-origin referrer (form
 //! posts without WASM return to their page through it), no caching of personal data, and HSTS
 //! when the panel is served over TLS.
 use crate::AppState;
+use app::security::csp::NON_PAGE_POLICY;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -12,12 +13,13 @@ pub async fn security(State(state): State<Arc<AppState>>, req: Request, next: Ne
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-        ),
-    );
+    // Pages carry their own policy, with the nonce of their scripts (see `app::security::csp`).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NON_PAGE_POLICY),
+        );
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -1,11 +1,14 @@
 use super::aliases::{AliasesData, AliasesSection};
+use super::role::{role_text, RoleSection};
+use crate::api::auth::whoami;
+use crate::api::domains::list_domains;
 use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
 use crate::components::{
     use_form_error, utc_minutes, CheckboxField, Field, FormAlert, SelectField,
 };
 use crate::i18n::*;
-use crate::model::{format_mb, AccountStatus, Quota, UserDetail};
+use crate::model::{format_mb, AccountStatus, Domain, Grant, Quota, Role, UserDetail, Viewer};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,10 +22,14 @@ pub fn EditUserPage() -> impl IntoView {
     let id = use_route_id();
     let saved = move || query.read().get("saved").is_some();
     let converted = move || query.read().get("converted").is_some();
+    let role_changed = move || query.read().get("role_changed").is_some();
     let user = Resource::new(
         move || (id.get(), query.read().clone()),
         |(id, _)| get_user(id),
     );
+    // Who looks decides what the page offers; the server functions decide it again.
+    let viewer = Resource::new(|| (), |_| whoami());
+    let domains = Resource::new(|| (), |_| list_domains());
     // Made here, outside the Suspend that shows it (see `DomainsResource`).
     let aliases = AliasesData::new(id);
     view! {
@@ -33,28 +40,46 @@ pub fn EditUserPage() -> impl IntoView {
         <Show when=converted>
             <p class="alert alert-success" role="status">{t!(i18n, converted_to_shared)}</p>
         </Show>
+        <Show when=role_changed>
+            <p class="alert alert-success" role="status">{t!(i18n, role_changed)}</p>
+        </Show>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(u) => view! { <UserForms user=u /> }.into_any(),
-                    Err(_) => view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
+                match (user.await, viewer.await) {
+                    (Ok(u), Ok(me)) => {
+                        let domains = domains.await.unwrap_or_default();
+                        view! { <UserForms user=u viewer=me domains /> }.into_any()
+                    }
+                    _ => view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
                 }
             })}
         </Transition>
         <Transition>
             {move || Suspend::new(async move {
-                user.await.ok().map(|u| view! {
-                    <AliasesSection data=aliases />
-                    <DangerZone user=u />
-                })
+                match (user.await, viewer.await) {
+                    (Ok(u), Ok(me)) if me.may_manage(&u) => Some(view! {
+                        <AliasesSection data=aliases />
+                        <DangerZone user=u />
+                    }),
+                    _ => None,
+                }
             })}
         </Transition>
     }
 }
 
 #[component]
-fn UserForms(user: UserDetail) -> impl IntoView {
+fn UserForms(user: UserDetail, viewer: Viewer, domains: Vec<Domain>) -> impl IntoView {
     let i18n = use_i18n();
+    let manage = viewer.may_manage(&user);
+    let role = role_text(i18n, user.role, &user.scope);
+    // The account admin grants roles to others; the account admin's own is not granted.
+    let grant = (viewer.role == Role::AccountAdmin && user.id != viewer.user_id && !user.shared)
+        .then(|| Grant::of(user.role, &user.scope))
+        .flatten()
+        .map(|current| {
+            view! { <RoleSection user=user.id current scope=user.scope.clone() domains /> }
+        });
     let update = ServerAction::<UpdateUser>::new();
     let shared = user.shared;
     let update_error = use_form_error(update);
@@ -74,6 +99,8 @@ fn UserForms(user: UserDetail) -> impl IntoView {
             <dd>{user.email.clone()}</dd>
             <dt>{t!(i18n, created)}</dt>
             <dd>{created}</dd>
+            <dt>{t!(i18n, role_fact)}</dt>
+            <dd>{role}</dd>
             <dt>{t!(i18n, storage_used)}</dt>
             <dd>{t!(i18n, storage_used_of, used = move || format_mb(used_mb), quota = move || format_mb(quota_mb))}</dd>
             {shared.then(|| view! {
@@ -82,6 +109,8 @@ fn UserForms(user: UserDetail) -> impl IntoView {
             })}
         </dl>
         <p class="field-hint">{t!(i18n, username_fixed)}</p>
+        {(!manage).then(|| view! { <p class="alert" role="status">{t!(i18n, manage_refused)}</p> })}
+        {manage.then(|| view! {
         <h2>{t!(i18n, profile)}</h2>
         <FormAlert error=update_error />
         <ActionForm action=update>
@@ -140,6 +169,8 @@ fn UserForms(user: UserDetail) -> impl IntoView {
             <super::PreferenceFields current=user.preferences.clone() error=update_error />
             <button type="submit" class="button-primary">{t!(i18n, save_changes)}</button>
         </ActionForm>
+        })}
+        {grant}
     }
 }
 

@@ -1,12 +1,15 @@
 mod aliases;
 mod bulk;
 mod credentials_mail;
+mod devices;
 mod edit;
 mod generator;
 mod import;
 mod list;
 mod new;
+mod role;
 mod security;
+mod sign_in_lock;
 
 pub use bulk::BulkPage;
 pub use edit::EditUserPage;

@@ -1,6 +1,9 @@
 use super::credentials_mail::{EmailChoice, MailHistory};
+use super::devices::DevicesSection;
 use super::generator::PasswordGenerator;
+use super::sign_in_lock::SignInLock;
 use super::UserTabs;
+use crate::api::auth::whoami;
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
 use crate::api::users::get_user;
 use crate::components::{
@@ -34,12 +37,20 @@ pub fn UserSecurityPage() -> impl IntoView {
         |(id, _)| user_mail(id),
     );
     let policy = Resource::new(|| (), |_| current_policy());
+    let viewer = Resource::new(|| (), |_| whoami());
     let outcome = move || {
         let query = query.read();
         let ended = query.get("reset")?.parse::<u64>().ok()?;
         let must_change = query.get("must_change").is_some();
         let emailed = query.get("emailed").is_some();
         Some((ended, must_change, emailed))
+    };
+    let unlocked = move || query.read().get("unlocked").is_some();
+    let signed_out = move || {
+        query
+            .read()
+            .get("signed_out")
+            .and_then(|n| n.parse::<u64>().ok())
     };
     view! {
         <Title text=move || t_string!(i18n, security_title).to_string() />
@@ -50,15 +61,34 @@ pub fn UserSecurityPage() -> impl IntoView {
                 {emailed.then(|| view! { " " {t!(i18n, reset_emailed)} })}
             </p>
         })}
+        <Show when=unlocked>
+            <p class="alert alert-success" role="status">{t!(i18n, account_unlocked)}</p>
+        </Show>
+        {move || signed_out().map(|n| view! {
+            <p class="alert alert-success" role="status">{t!(i18n, user_devices_signed_out, n = move || n)}</p>
+        })}
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                match (user.await, devices.await, policy.await, mail.await) {
-                    (Ok(u), Ok(d), Ok(p), Ok(m)) => view! {
-                        <ResetForm user=u devices=d policy=p />
+                let not_found = move || view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any();
+                let (Ok(u), Ok(me)) = (user.await, viewer.await) else {
+                    return not_found();
+                };
+                if !me.may_manage(&u) {
+                    return view! {
+                        <h1>{u.name.clone()}</h1>
+                        <UserTabs id=u.id current="security" />
+                        <p class="alert" role="status">{t!(i18n, manage_refused)}</p>
+                    }
+                    .into_any();
+                }
+                match (devices.await, policy.await, mail.await) {
+                    (Ok(d), Ok(p), Ok(m)) => view! {
+                        <ResetForm user=u.clone() devices=d.clone() policy=p />
+                        <DevicesSection user=u.id devices=d />
                         <MailHistory mail=m />
                     }
                     .into_any(),
-                    _ => view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any(),
+                    _ => not_found(),
                 }
             })}
         </Transition>
@@ -92,6 +122,7 @@ fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> 
     view! {
         <h1>{user.name.clone()}</h1>
         <UserTabs id=user.id current="security" />
+        <SignInLock user=user.clone() />
         <section aria-labelledby="reset-heading">
             <h2 id="reset-heading">{t!(i18n, reset_password)}</h2>
             <Show when=move || pending>
@@ -154,7 +185,7 @@ fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl 
             } else {
                 view! {
                     <ul class="devices">
-                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice index=i device=d checked=true /> }).collect_view()}
+                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice form="reset" index=i device=d checked=true /> }).collect_view()}
                     </ul>
                 }
                 .into_any()

@@ -1,0 +1,52 @@
+//! A user's signed-in devices, as their administrator sees and ends them.
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{
+        current_session, finish, record_admin_action, require_admin, services, users::target_for,
+    },
+    crate::error::{ErrorCode, FieldErrors},
+    crate::model::SignOut,
+    serde_json::json,
+};
+
+/// Signs user `user` out of the devices ticked in `end`, or of every device when `all` is
+/// sent. Each ended device gets 401 on its next request. The admin's own session is never
+/// ended here (they sign out on My account).
+#[server(endpoint = "users/sign_out")]
+pub async fn sign_out_devices(
+    user: i64,
+    all: Option<String>,
+    end: Option<Vec<i64>>,
+) -> Result<(), AppError> {
+    finish(
+        async move {
+            let admin = require_admin()?;
+            let services = services()?;
+            let target = target_for(&admin, user).await?;
+            let asking = current_session().map(|s| s.token_hash).unwrap_or_default();
+            let choice = match (all, end) {
+                (Some(_), _) => SignOut::All,
+                (None, Some(ids)) if !ids.is_empty() => SignOut::Devices(ids),
+                _ => {
+                    return Err(AppError::Invalid(FieldErrors::one(
+                        "form",
+                        ErrorCode::NoDeviceChosen,
+                    )))
+                }
+            };
+            let ended = services
+                .store
+                .end_sessions(target.id, &choice, &asking)
+                .await?;
+            let everything = choice == SignOut::All;
+            let detail = json!({ "all": everything, "sessions_ended": ended });
+            record_admin_action(&services, &admin, "user.sign_out", &target.email, detail).await;
+            leptos_axum::redirect(&format!("/users/{user}/security?signed_out={ended}"));
+            Ok(())
+        }
+        .await,
+    )
+}
