@@ -66,7 +66,7 @@ test("an administrator signs a user out of one device, then of all, on the Secur
   const username = await openSecurityTab(page, info, "devices");
   const email = `${username}@council.test`;
   const devices = page.getByRole("region", { name: "Signed-in devices" });
-  await expect(devices).toContainText("The user is not signed in on any device.");
+  await expect(devices).toContainText("Not signed in on any device right now.");
 
   // The user signs in on two devices of their own.
   const contexts = [];
@@ -100,7 +100,7 @@ test("an administrator signs a user out of one device, then of all, on the Secur
 
   await devices.getByRole("button", { name: "Sign out all devices now" }).click();
   await expect(page.getByRole("status").first()).toHaveText("Devices signed out: 1.");
-  await expect(devices).toContainText("The user is not signed in on any device.");
+  await expect(devices).toContainText("Not signed in on any device right now.");
   await laptop.page.reload();
   await expect(laptop.page).toHaveURL(/\/login/);
   for (const { context } of contexts) await context.close();

@@ -7,7 +7,7 @@ use server_fn::codec::{GetUrl, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_org_admin, services},
+    super::{export::csv_download, finish, record_admin_action, require_org_admin, services},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{day_start, AuditLine, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE},
     crate::store::Store,
@@ -152,17 +152,7 @@ pub async fn export_audit_csv(
             };
             let query = filters.query()?;
             let services = services()?;
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                use axum::http::{header, HeaderValue};
-                response.insert_header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                );
-                response.insert_header(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"audit.csv\""),
-                );
-            }
+            csv_download("attachment; filename=\"audit.csv\"");
             let detail = json!({
                 "target": query.target,
                 "actor": query.actor,

@@ -38,17 +38,7 @@ pub async fn export_users_csv(
         async move {
             let admin = require_admin()?;
             let store = services()?.store.clone();
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                use axum::http::{header, HeaderValue};
-                response.insert_header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                );
-                response.insert_header(
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"users.csv\""),
-                );
-            }
+            csv_download("attachment; filename=\"users.csv\"");
             let query = UserQuery {
                 search: search.unwrap_or_default().trim().to_owned(),
                 domain_id: domain,
@@ -70,6 +60,22 @@ pub async fn export_users_csv(
         }
         .await,
     )
+}
+
+/// Marks the response as a CSV file to save, under the name in `disposition`.
+#[cfg(feature = "ssr")]
+pub(crate) fn csv_download(disposition: &'static str) {
+    use axum::http::{header, HeaderValue};
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        response.insert_header(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static(disposition),
+        );
+    }
 }
 
 #[cfg(feature = "ssr")]

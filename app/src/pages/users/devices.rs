@@ -5,25 +5,27 @@ use crate::model::Device;
 use leptos::prelude::*;
 
 /// Where the user is signed in, with a sign-out of the ticked devices or of all of them, apart
-/// from any password reset: for a lost phone, a shared computer, a departure.
+/// from any password reset: for a lost phone, a shared computer, a departure. Both forms share
+/// `sign_out`, which the page watches to read the devices again.
 #[component]
-pub fn DevicesSection(user: i64, devices: Vec<Device>) -> impl IntoView {
+pub fn DevicesSection(
+    user: i64,
+    devices: Vec<Device>,
+    sign_out: ServerAction<SignOutDevices>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let chosen = ServerAction::<SignOutDevices>::new();
-    let everything = ServerAction::<SignOutDevices>::new();
-    let chosen_error = use_form_error(chosen);
-    let all_error = use_form_error(everything);
+    let error = use_form_error(sign_out);
     let none = devices.is_empty();
     view! {
         <section aria-labelledby="devices-heading">
             <h2 id="devices-heading">{t!(i18n, devices_heading)}</h2>
             {if none {
-                view! { <p class="field-hint">{t!(i18n, no_devices)}</p> }.into_any()
+                view! { <p class="field-hint">{t!(i18n, devices_none)}</p> }.into_any()
             } else {
                 view! {
                     <p>{t!(i18n, devices_intro)}</p>
-                    <FormAlert error=chosen_error />
-                    <ActionForm action=chosen>
+                    <FormAlert error />
+                    <ActionForm action=sign_out>
                         <input type="hidden" name="user" value=user />
                         <ul class="devices">
                             {devices
@@ -34,8 +36,7 @@ pub fn DevicesSection(user: i64, devices: Vec<Device>) -> impl IntoView {
                         </ul>
                         <button type="submit" class="button">{t!(i18n, sign_out_ticked)}</button>
                     </ActionForm>
-                    <FormAlert error=all_error />
-                    <ActionForm action=everything>
+                    <ActionForm action=sign_out>
                         <input type="hidden" name="user" value=user />
                         <input type="hidden" name="all" value="1" />
                         <button type="submit" class="button-danger">{t!(i18n, sign_out_all_now)}</button>

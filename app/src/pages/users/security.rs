@@ -4,6 +4,7 @@ use super::generator::PasswordGenerator;
 use super::sign_in_lock::SignInLock;
 use super::UserTabs;
 use crate::api::auth::whoami;
+use crate::api::devices::SignOutDevices;
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
 use crate::api::users::get_user;
 use crate::components::{
@@ -28,9 +29,12 @@ pub fn UserSecurityPage() -> impl IntoView {
         move || (id.get(), query.read().clone()),
         |(id, _)| get_user(id),
     );
+    // A sign-out in the devices section may land on the very URL it left: its version, too,
+    // makes the list read again.
+    let sign_out = ServerAction::<SignOutDevices>::new();
     let devices = Resource::new(
-        move || (id.get(), query.read().clone()),
-        |(id, _)| list_devices(id),
+        move || (id.get(), query.read().clone(), sign_out.version().get()),
+        |(id, _, _)| list_devices(id),
     );
     let mail = Resource::new(
         move || (id.get(), query.read().clone()),
@@ -84,7 +88,7 @@ pub fn UserSecurityPage() -> impl IntoView {
                 match (devices.await, policy.await, mail.await) {
                     (Ok(d), Ok(p), Ok(m)) => view! {
                         <ResetForm user=u.clone() devices=d.clone() policy=p />
-                        <DevicesSection user=u.id devices=d />
+                        <DevicesSection user=u.id devices=d sign_out />
                         <MailHistory mail=m />
                     }
                     .into_any(),
