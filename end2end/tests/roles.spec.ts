@@ -46,6 +46,12 @@ test("the account admin makes a user a domain admin, who then manages that domai
   await expect(nav.getByRole("link", { name: "Audit log" })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Overview" })).toHaveCount(0);
   await expect(nav.getByRole("link", { name: "Settings" })).toHaveCount(0);
+  await nav.getByRole("link", { name: "Domains" }).click();
+  await expect(page.getByRole("heading", { name: "Domains", level: 1 })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "council.test" })).toHaveCount(1);
+  await expect(page.getByRole("row").filter({ hasText: elsewhere })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Add domain" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Remove / })).toHaveCount(0);
   const users = new UsersPage(page, info);
   await users.open();
   await users.search(outsider);

@@ -1,10 +1,13 @@
+use crate::api::auth::whoami;
 use crate::api::domains::{domain_summaries, AddDomain, RemoveDomain};
 use crate::components::{use_form_error, Field, FormAlert};
 use crate::i18n::*;
+use crate::model::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The organisation's domains with their mailbox counts; add one, or remove an empty one.
+/// The organisation's domains with their mailbox counts (a domain admin's only); the account
+/// admin adds one, or removes an empty one.
 #[component]
 pub fn DomainsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -16,6 +19,7 @@ pub fn DomainsPage() -> impl IntoView {
         move || (add.version().get(), remove.version().get()),
         |_| domain_summaries(),
     );
+    let viewer = Resource::new(|| (), |_| whoami());
     let added = move || matches!(add.value().get(), Some(Ok(())));
     let removed = move || matches!(remove.value().get(), Some(Ok(())));
     view! {
@@ -30,6 +34,7 @@ pub fn DomainsPage() -> impl IntoView {
         <FormAlert error=remove_error />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
+                let owner = viewer.await.is_ok_and(|me| me.role == Role::AccountAdmin);
                 let rows = domains.await.unwrap_or_default();
                 view! {
                     <table class="data-table">
@@ -38,7 +43,7 @@ pub fn DomainsPage() -> impl IntoView {
                             <tr>
                                 <th scope="col">{t!(i18n, col_domain)}</th>
                                 <th scope="col">{t!(i18n, col_mailboxes)}</th>
-                                <th scope="col">{t!(i18n, col_actions)}</th>
+                                {owner.then(|| view! { <th scope="col">{t!(i18n, col_actions)}</th> })}
                             </tr>
                         </thead>
                         <tbody>
@@ -50,14 +55,16 @@ pub fn DomainsPage() -> impl IntoView {
                                         <tr>
                                             <th scope="row" data-label=move || t_string!(i18n, col_domain).to_string()>{d.name}</th>
                                             <td data-label=move || t_string!(i18n, col_mailboxes).to_string()>{d.mailboxes}</td>
-                                            <td>
-                                                <ActionForm action=remove>
-                                                    <input type="hidden" name="id" value=d.id />
-                                                    <button type="submit" class="button-quiet">
-                                                        {t!(i18n, remove_domain, name = move || name.clone())}
-                                                    </button>
-                                                </ActionForm>
-                                            </td>
+                                            {owner.then(|| view! {
+                                                <td>
+                                                    <ActionForm action=remove>
+                                                        <input type="hidden" name="id" value=d.id />
+                                                        <button type="submit" class="button-quiet">
+                                                            {t!(i18n, remove_domain, name = move || name.clone())}
+                                                        </button>
+                                                    </ActionForm>
+                                                </td>
+                                            })}
                                         </tr>
                                     }
                                 })
@@ -67,13 +74,20 @@ pub fn DomainsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <h2>{t!(i18n, add_domain)}</h2>
-        <FormAlert error=add_error />
-        <ActionForm action=add>
-            <Field name="name" autocomplete="off" required=true error=add_error>
-                {t!(i18n, domain_name)}
-            </Field>
-            <button type="submit" class="button-primary">{t!(i18n, add_domain)}</button>
-        </ActionForm>
+        <Transition>
+            {move || Suspend::new(async move {
+                let owner = viewer.await.is_ok_and(|me| me.role == Role::AccountAdmin);
+                owner.then(|| view! {
+                    <h2>{t!(i18n, add_domain)}</h2>
+                    <FormAlert error=add_error />
+                    <ActionForm action=add>
+                        <Field name="name" autocomplete="off" required=true error=add_error>
+                            {t!(i18n, domain_name)}
+                        </Field>
+                        <button type="submit" class="button-primary">{t!(i18n, add_domain)}</button>
+                    </ActionForm>
+                })
+            })}
+        </Transition>
     }
 }
