@@ -18,6 +18,8 @@ const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
 
 export default defineConfig({
   testDir: "./tests",
+  // One results folder per database, so the PostgreSQL run keeps the SQLite run's traces.
+  outputDir: `test-results/${process.env.E2E_LABEL ?? "local"}`,
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,

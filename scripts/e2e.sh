@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite against the release server, started fresh on the database URL given.
-#   scripts/e2e.sh LABEL DATABASE_URL
+#   scripts/e2e.sh LABEL DATABASE_URL [PLAYWRIGHT ARGUMENTS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 label=$1
 db_url=$2
+shift 2
 port=${E2E_PORT:-3100}
 work=$(mktemp -d)
 log="$work/server.log"
@@ -43,7 +44,7 @@ done
 
 echo "==> Playwright on $label"
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_SERVER_LOG="$log" E2E_LABEL="$label"
-if ! (cd end2end && npx playwright test); then
+if ! (cd end2end && npx playwright test "$@"); then
   echo "--- server log ($label) ---" >&2
   tail -n 50 "$log" >&2
   exit 1

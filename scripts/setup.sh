@@ -14,6 +14,13 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || fail "$1 is missing: $2"; }
 
+# Compiled code is kept in one place per machine, outside the checkout, so a fresh clone (CI's)
+# compiles only this workspace's crates instead of every dependency again.
+if [ -z "${CARGO_TARGET_DIR:-}" ] && [ ! -e target ]; then
+  build_cache=${POSTMASTER_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/postmaster/target}
+  mkdir -p "$build_cache" && ln -s "$build_cache" target
+fi
+
 need cargo "install Rust with rustup (https://rustup.rs) first"
 need rustup "install Rust with rustup (https://rustup.rs) first"
 
@@ -59,6 +66,20 @@ fi
 if ! /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
   say "Installing aiosmtpd (the SMTP sink the mail tests read messages from)"
   apt_install python3-aiosmtpd
+fi
+
+# The mail server tests run their own Dovecot on loopback and query Postfix's lookup tables
+# with postmap; the packages' system services play no part.
+if ! command -v dovecot >/dev/null 2>&1 || [ ! -e /usr/lib/dovecot/modules/auth/libdriver_sqlite.so ] \
+  || [ ! -e /usr/lib/dovecot/modules/auth/libdriver_pgsql.so ]; then
+  say "Installing Dovecot (IMAP, with its SQLite and PostgreSQL drivers) for the mail server tests"
+  apt_install dovecot-core dovecot-imapd dovecot-sqlite dovecot-pgsql
+fi
+
+if ! command -v postmap >/dev/null 2>&1 || ! postconf -m 2>/dev/null | grep -qx sqlite \
+  || ! postconf -m 2>/dev/null | grep -qx pgsql; then
+  say "Installing Postfix (with its SQLite and PostgreSQL lookup tables) for the mail server tests"
+  apt_install postfix postfix-sqlite postfix-pgsql
 fi
 
 if ! command -v chromium >/dev/null 2>&1; then

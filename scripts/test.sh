@@ -42,11 +42,13 @@ rust_tests() {
 e2e() {
   say "Release build"
   cargo leptos build --release --split
+  # One database after the other: the runs are bound by the browser's CPU, and side by side
+  # on two cores each took twice as long.
   local dir
   dir=$(mktemp -d)
-  scripts/e2e.sh sqlite "sqlite://$dir/e2e.db?mode=rwc"
+  E2E_PORT=3100 scripts/e2e.sh sqlite "sqlite://$dir/e2e.db?mode=rwc"
   rm -rf "$dir"
-  with_postgres 'scripts/e2e.sh postgres "$POSTMASTER_TEST_PG"'
+  E2E_PORT=3100 with_postgres 'scripts/e2e.sh postgres "$POSTMASTER_TEST_PG"'
 }
 
 case "$stage" in

@@ -12,6 +12,8 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod mail_server;
+#[cfg(feature = "ssr")]
 pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod security;

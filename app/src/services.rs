@@ -1,4 +1,5 @@
 //! What the server crate hands to server functions through Leptos context.
+use crate::mail_server::MailServer;
 use crate::model::Viewer;
 use crate::security::lockout::{IpThrottle, LockoutRules};
 use crate::security::{clock::Clock, seal::Sealer, setup::SetupGate};
@@ -17,6 +18,15 @@ pub struct Services {
     pub mail_queued: Arc<tokio::sync::Notify>,
     /// Failed sign-ins per client address.
     pub sign_in_throttle: Arc<IpThrottle>,
+    /// Closes connections and flushes caches on the mail server; `None` when not configured.
+    pub mail_server: Option<Arc<dyn MailServer>>,
+}
+
+/// The pause before the next try after `attempts` failed ones, for mail and mail-server
+/// commands alike: 30 s, doubling, at most 4 h.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let doublings = attempts.clamp(1, 10) - 1;
+    (30_i64 << doublings).min(4 * 3600)
 }
 
 #[derive(Debug, Clone)]
@@ -46,3 +56,17 @@ pub struct RequestSession {
 /// The caller's address as the server decided it (the socket peer, or the trusted proxy's word).
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_four_hours() {
+        assert_eq!(retry_delay(1), 30);
+        assert_eq!(retry_delay(2), 60);
+        assert_eq!(retry_delay(5), 480);
+        assert_eq!(retry_delay(10), 4 * 3600);
+        assert_eq!(retry_delay(50), 4 * 3600);
+    }
+}

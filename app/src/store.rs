@@ -1,5 +1,6 @@
 //! The persistence port. The server crate implements it for SQLite and PostgreSQL; server
 //! functions only ever see `&dyn Store`.
+use crate::mail_server::MailServerAction;
 use crate::model::{
     AccountType, AddressHolder, AdminScope, Alias, AuditLine, AuditQuery, Device, Domain,
     DomainName, DomainSummary, EmailAddress, ListDetail, ListSummary, LocalPart, MailKind,
@@ -167,6 +168,27 @@ pub enum Delivery {
     GaveUp {
         error: String,
     },
+}
+
+/// A mail-server command that could not be delivered, to retry.
+#[derive(Debug, Clone)]
+pub struct NewMailServerTask {
+    pub address: String,
+    pub action: MailServerAction,
+    /// Why the first try failed.
+    pub error: String,
+    pub next_attempt_at: i64,
+    pub now: i64,
+}
+
+/// A waiting mail-server command whose time to try has come.
+#[derive(Debug, Clone)]
+pub struct MailServerTask {
+    pub id: i64,
+    pub address: String,
+    pub action: MailServerAction,
+    /// Tries so far.
+    pub attempts: i64,
 }
 
 /// Who a live set-password link belongs to.
@@ -448,6 +470,20 @@ pub trait Store: Send + Sync {
         mail_id: i64,
         delivery: Delivery,
         now: i64,
+    ) -> Result<(), StoreError>;
+    /// Keeps a mail-server command for the retry worker.
+    async fn queue_mail_server_task(&self, task: NewMailServerTask) -> Result<(), StoreError>;
+    /// Waiting mail-server commands due at `now`, oldest first.
+    async fn due_mail_server_tasks(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<MailServerTask>, StoreError>;
+    /// Records one retry: `Sent` and `GaveUp` remove the command, `Retry` puts it off.
+    async fn record_mail_server_try(
+        &self,
+        task_id: i64,
+        outcome: Delivery,
     ) -> Result<(), StoreError>;
     /// The newest messages about a user, for the admin.
     async fn user_mail(

@@ -125,7 +125,7 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
         })
         .await
         .expect("session");
-    let state = Arc::new(AppState::new(config(), store, Arc::new(SystemClock)));
+    let state = Arc::new(AppState::new(config(), store, Arc::new(SystemClock)).expect("state"));
     let options = leptos::config::LeptosOptions::builder()
         .output_name("postmaster")
         .site_root("target/site")
@@ -212,5 +212,6 @@ fn config() -> Config {
         lockout: app::security::lockout::LockoutRules::default(),
         reauth_minutes: 15,
         mail: server::config::MailConfig::without_relay(),
+        doveadm: None,
     }
 }

@@ -22,6 +22,76 @@ pub struct Config {
     /// Sensitive actions ask for the password again after this long.
     pub reauth_minutes: i64,
     pub mail: MailConfig,
+    /// Dovecot's doveadm HTTP API, to close connections and flush caches; optional.
+    pub doveadm: Option<DoveadmConfig>,
+}
+
+/// Where Dovecot's doveadm HTTP API listens, and its key (`doveadm_api_key`).
+#[derive(Debug, Clone)]
+pub struct DoveadmConfig {
+    /// `http://127.0.0.1:8080/doveadm/v1`; plain HTTP only to loopback, the key travels with it.
+    pub url: Url,
+    pub api_key: ApiKey,
+}
+
+#[derive(Clone)]
+pub struct ApiKey(pub String);
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(redacted)")
+    }
+}
+
+impl DoveadmConfig {
+    /// `None` without a URL. With one, the key comes from `key`, or else from the file
+    /// `key_file` (trailing newline ignored).
+    pub fn parse(
+        url: Option<String>,
+        key: Option<String>,
+        key_file: Option<String>,
+    ) -> Result<Option<Self>, ConfigError> {
+        let Some(url) = url else {
+            return Ok(None);
+        };
+        let err = |name, reason: String| ConfigError { name, reason };
+        let url = Url::parse(&url).map_err(|e| err("POSTMASTER_DOVEADM_URL", e.to_string()))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => {
+                return Err(err(
+                    "POSTMASTER_DOVEADM_URL",
+                    "plain HTTP goes only to loopback (the API key travels with it); use https://"
+                        .into(),
+                ))
+            }
+            other => {
+                return Err(err(
+                    "POSTMASTER_DOVEADM_URL",
+                    format!("unknown scheme {other}: use https or http"),
+                ))
+            }
+        }
+        let api_key = match (key, key_file) {
+            (Some(key), _) => key,
+            (None, Some(path)) => std::fs::read_to_string(&path)
+                .map_err(|e| err("POSTMASTER_DOVEADM_API_KEY_FILE", format!("{path}: {e}")))?
+                .trim_end()
+                .to_owned(),
+            (None, None) => {
+                return Err(err(
+                    "POSTMASTER_DOVEADM_API_KEY",
+                    "set it (or POSTMASTER_DOVEADM_API_KEY_FILE) to Dovecot's doveadm_api_key"
+                        .into(),
+                ))
+            }
+        };
+        Ok(Some(Self {
+            url,
+            api_key: ApiKey(api_key),
+        }))
+    }
 }
 
 /// How mail leaves the panel.
@@ -240,6 +310,11 @@ impl Config {
             lockout: lockout_rules()?,
             reauth_minutes: parse("POSTMASTER_REAUTH_MINUTES", 15)?,
             mail,
+            doveadm: DoveadmConfig::parse(
+                var("POSTMASTER_DOVEADM_URL"),
+                var("POSTMASTER_DOVEADM_API_KEY"),
+                var("POSTMASTER_DOVEADM_API_KEY_FILE"),
+            )?,
         })
     }
 
@@ -275,7 +350,39 @@ mod tests {
             lockout: LockoutRules::default(),
             reauth_minutes: 15,
             mail: MailConfig::without_relay(),
+            doveadm: None,
         }
+    }
+
+    #[test]
+    fn the_doveadm_key_is_required_redacted_and_never_sent_in_clear_off_loopback() {
+        let url = |u: &str| Some(u.to_owned());
+        let key = Some("s3cret-key".to_owned());
+        assert!(DoveadmConfig::parse(None, None, None).unwrap().is_none());
+        let local =
+            DoveadmConfig::parse(url("http://127.0.0.1:8080/doveadm/v1"), key.clone(), None)
+                .unwrap()
+                .unwrap();
+        assert!(!format!("{local:?}").contains("s3cret"));
+        assert!(DoveadmConfig::parse(url("http://127.0.0.1:8080/doveadm/v1"), None, None).is_err());
+        assert!(
+            DoveadmConfig::parse(url("http://mail.example.org/doveadm/v1"), key.clone(), None)
+                .is_err()
+        );
+        assert!(
+            DoveadmConfig::parse(url("https://mail.example.org/doveadm/v1"), key, None).is_ok()
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doveadm.key");
+        std::fs::write(&file, "from-a-file\n").unwrap();
+        let from_file = DoveadmConfig::parse(
+            url("http://[::1]:8080/doveadm/v1"),
+            None,
+            Some(file.display().to_string()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(from_file.api_key.0, "from-a-file");
     }
 
     #[test]

@@ -3,10 +3,12 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod mailserver;
 pub mod outbox;
 pub mod seed;
 
 use app::app::{shell, App};
+use app::mail_server::MailServer;
 use app::security::lockout::IpThrottle;
 use app::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use app::services::{Services, Settings};
@@ -29,7 +31,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+    /// Fails only when the mail server's client can't be built (bad TLS setup).
+    pub fn new(
+        config: Config,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, String> {
+        let mail_server = match &config.doveadm {
+            Some(doveadm) => {
+                Some(Arc::new(mailserver::Doveadm::new(doveadm)?) as Arc<dyn MailServer>)
+            }
+            None => None,
+        };
         let settings = Settings {
             secure_cookies: config.secure_cookies(),
             session_limits: SessionLimits {
@@ -50,13 +63,14 @@ impl AppState {
             sealer: Arc::new(Sealer::new(&config.mail.key.0)),
             mail_queued: Arc::new(tokio::sync::Notify::new()),
             sign_in_throttle: Arc::new(IpThrottle::new(config.lockout)),
+            mail_server,
         });
         let origin = config.origin();
-        Self {
+        Ok(Self {
             services,
             config,
             origin,
-        }
+        })
     }
 }
 

@@ -84,7 +84,7 @@ async fn serve(
     let mut options = leptos_options()?;
     options.site_addr = config.bind;
     let needs_setup = !store.admin_exists().await.map_err(|e| e.to_string())?;
-    let state = Arc::new(AppState::new(config.clone(), store, clock));
+    let state = Arc::new(AppState::new(config.clone(), store, clock)?);
     match server::outbox::Mailer::from_config(&config.mail)? {
         Some(mailer) => server::outbox::spawn(
             state.services.clone(),
@@ -93,6 +93,16 @@ async fn serve(
         ),
         None => tracing::warn!(
             "no mail relay: mail waits in the outbox until POSTMASTER_SMTP_URL is set"
+        ),
+    }
+    let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
+    match &state.services.mail_server {
+        Some(mail_server) => {
+            server::mailserver::spawn_retries(state.services.clone(), mail_server.clone(), poll)
+        }
+        None => tracing::warn!(
+            "no doveadm API: open IMAP connections stay open after a sign-out from all devices \
+             until POSTMASTER_DOVEADM_URL is set"
         ),
     }
     if needs_setup {

@@ -2,7 +2,7 @@
 //! growing pauses while the relay is down, so a reset's mail is never lost. A message leaves
 //! its sealed body behind once sent or given up on.
 use crate::config::MailConfig;
-use app::services::Services;
+use app::services::{retry_delay, Services};
 use app::store::{Delivery, DueMail};
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::transport::smtp::AsyncSmtpTransport;
@@ -36,12 +36,6 @@ impl Mailer {
             .map_err(|e| format!("POSTMASTER_MAIL_FROM: {e}"))?;
         Ok(Some(Self { transport, from }))
     }
-}
-
-/// The pause before the next try after `attempts` failed ones: 30 s, doubling, at most 4 h.
-pub fn retry_delay(attempts: i64) -> i64 {
-    let doublings = attempts.clamp(1, 10) - 1;
-    (30_i64 << doublings).min(4 * 3600)
 }
 
 /// Sends every message due now; returns how many went.
@@ -124,18 +118,4 @@ pub fn spawn(services: Arc<Services>, mailer: Mailer, poll: Duration) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_wait_longer_each_time_up_to_four_hours() {
-        assert_eq!(retry_delay(1), 30);
-        assert_eq!(retry_delay(2), 60);
-        assert_eq!(retry_delay(5), 480);
-        assert_eq!(retry_delay(10), 4 * 3600);
-        assert_eq!(retry_delay(50), 4 * 3600);
-    }
 }

@@ -2,177 +2,10 @@
 mod support;
 
 use app::model::PolicyPreset;
-use app::store::Store;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use server::config::{Config, MailConfig, SmtpUrl};
-use server::{router, AppState};
-use std::sync::Arc;
-use support::TestClock;
-use tower::ServiceExt;
-
-const PASSWORD: &str = "lantern orchard velvet 42";
-
-struct Panel {
-    router: axum::Router,
-    state: Arc<AppState>,
-    clock: Arc<TestClock>,
-    store: Arc<dyn Store>,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn cookie(&self) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("__Host-postmaster_session="))
-            .map(str::to_owned)
-    }
-}
-
-fn config() -> Config {
-    Config {
-        database_url: String::new(),
-        bind: "127.0.0.1:3000".parse().unwrap(),
-        base_url: url::Url::parse("http://127.0.0.1:3000").unwrap(),
-        trusted_proxy: None,
-        session_idle_minutes: 60,
-        session_absolute_hours: 12,
-        temporary_password_days: 7,
-        lockout: app::security::lockout::LockoutRules::default(),
-        reauth_minutes: 15,
-        mail: MailConfig::without_relay(),
-    }
-}
-
-async fn panel() -> Panel {
-    panel_with(config()).await
-}
-
-async fn panel_with(config: Config) -> Panel {
-    let (store, dir) = support::sqlite_store().await;
-    let clock = TestClock::new(1_800_000_000);
-    let state = Arc::new(AppState::new(config, store.clone(), clock.clone()));
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("postmaster")
-        .site_root("target/site")
-        .build();
-    Panel {
-        router: router(state.clone(), options),
-        state,
-        clock,
-        store,
-        _dir: dir,
-    }
-}
-
-impl Panel {
-    async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    /// Calls a server function as the WASM client does.
-    async fn api(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let mut req = Request::post(format!("/api/{path}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .header("sec-fetch-site", "same-origin");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::from(body)).unwrap()).await
-    }
-
-    /// Runs the one-time setup and signs in; returns the `name=value` cookie pair.
-    async fn admin_session(&self) -> String {
-        let token = self.state.services.setup.arm();
-        let setup = self
-            .api(
-                "auth/setup",
-                &[
-                    ("token", &token),
-                    ("organisation", "Parish Council"),
-                    ("name", "Clerk"),
-                    ("email", "clerk@council.test"),
-                    ("password", PASSWORD),
-                    ("password_confirm", PASSWORD),
-                ],
-                None,
-            )
-            .await;
-        assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
-        self.sign_in("clerk@council.test", PASSWORD).await
-    }
-
-    /// The organisation of the account admin created by `admin_session`.
-    async fn organisation(&self) -> i64 {
-        let clerk = app::model::EmailAddress::parse("clerk@council.test").unwrap();
-        self.store
-            .find_login(&clerk)
-            .await
-            .unwrap()
-            .unwrap()
-            .organisation_id
-    }
-
-    /// Adds `helper@council.test`, an admin with the User Management role, and returns its id.
-    async fn add_user_admin(&self) -> i64 {
-        let org = self.organisation().await;
-        let domain = self.store.list_domains(org).await.unwrap()[0].id;
-        let hash = app::security::password::hash_password(PASSWORD.into())
-            .await
-            .unwrap();
-        self.store
-            .create_user(app::store::NewUser {
-                organisation_id: org,
-                domain_id: domain,
-                local_part: app::model::LocalPart::parse("helper").unwrap(),
-                name: "Helper".into(),
-                password_hash: hash,
-                account_type: app::model::AccountType::Basic,
-                role: app::model::Role::UserAdmin,
-                quota: app::model::Quota::from_mb(500).unwrap(),
-                preferences: app::model::Preferences::default(),
-                now: 1_800_000_000,
-            })
-            .await
-            .unwrap()
-            .id
-    }
-
-    async fn sign_in(&self, email: &str, password: &str) -> String {
-        let reply = self
-            .api(
-                "auth/login",
-                &[("email", email), ("password", password)],
-                None,
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let cookie = reply.cookie().expect("a session cookie");
-        cookie.split(';').next().unwrap().to_owned()
-    }
-}
+use server::config::{Config, SmtpUrl};
+use support::panel::{config, panel, panel_with, Panel, Reply, PASSWORD};
 
 #[tokio::test]
 async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
@@ -979,56 +812,6 @@ async fn an_account_record_downloads_as_json_without_its_hash() {
     assert_eq!(panel.send(get(None)).await.status, StatusCode::UNAUTHORIZED);
 }
 
-impl Panel {
-    /// Adds plain mailbox users through the API, as the form does; returns their ids.
-    async fn add_users(&self, cookie: &str, names: &[&str]) -> Vec<i64> {
-        let domain = self
-            .store
-            .list_domains(self.organisation().await)
-            .await
-            .unwrap()[0]
-            .id;
-        let domain = domain.to_string();
-        let mut ids = Vec::new();
-        for name in names {
-            let reply = self
-                .api(
-                    "users/create",
-                    &[
-                        ("domain", domain.as_str()),
-                        ("username", name),
-                        ("name", name),
-                        ("password", PASSWORD),
-                        ("password_confirm", PASSWORD),
-                        ("quota_gb", "0.5"),
-                        ("account_type", "basic"),
-                    ],
-                    Some(cookie),
-                )
-                .await;
-            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-            let user = self
-                .store
-                .find_login(
-                    &app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap(),
-                )
-                .await
-                .unwrap()
-                .unwrap();
-            ids.push(user.user_id);
-        }
-        ids
-    }
-
-    async fn get(&self, uri: &str, cookie: Option<&str>) -> Reply {
-        let mut req = Request::get(uri);
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        self.send(req.body(Body::empty()).unwrap()).await
-    }
-}
-
 #[tokio::test]
 async fn bulk_actions_take_one_confirmation_and_respect_roles() {
     let panel = panel().await;
@@ -1529,7 +1312,7 @@ async fn a_quota_below_what_the_mailbox_holds_is_refused_on_its_field() {
     let owner = panel.admin_session().await;
     let id = panel.add_user_admin().await.to_string();
     support::execute_as_mail_server(
-        &support::sqlite_url(&panel._dir),
+        &panel.database_url,
         "INSERT INTO mailbox_usage (username, bytes, messages) \
          VALUES ('helper@council.test', 1200000001, 42)",
     )
@@ -2555,15 +2338,6 @@ async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices()
 }
 
 impl Panel {
-    async fn delete_user(&self, cookie: &str, id: &str, email: &str) -> Reply {
-        self.api(
-            "users/delete",
-            &[("id", id), ("confirm", email)],
-            Some(cookie),
-        )
-        .await
-    }
-
     /// Resets `user`'s password, signing out all their devices.
     async fn reset(&self, cookie: &str, user: &str) -> Reply {
         self.api(

@@ -12,6 +12,7 @@ use {
         set_cookie,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction},
     crate::model::{personal_words, EmailAddress, SignOut},
     crate::security::{password, session},
     serde_json::json,
@@ -112,6 +113,11 @@ pub async fn change_own_password(
                 Some(&token),
                 services.settings.secure_cookies,
             ))?;
+            let action = match sign_out_others {
+                Some(_) => MailServerAction::EndConnections,
+                None => MailServerAction::ForgetLogins,
+            };
+            let _ = tell_mail_server(&services, std::slice::from_ref(&viewer.email), action).await;
             audit(
                 &services,
                 viewer.organisation_id,

@@ -11,6 +11,7 @@ use {
         users::target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
     crate::model::{BulkAction, Viewer},
     serde_json::json,
 };
@@ -97,6 +98,12 @@ pub async fn bulk_update(
                 BulkAction::Enable => store.set_users_disabled(org, &ids, false, now).await?,
                 BulkAction::Delete => store.delete_users(org, &ids).await?,
             };
+            let mail_server = match action {
+                BulkAction::Enable => Reached::Yes,
+                BulkAction::Disable | BulkAction::Delete => {
+                    tell_mail_server(&services, &done, MailServerAction::EndConnections).await
+                }
+            };
             for target in &targets {
                 let detail = json!({ "bulk": true, "of": done.len(), "quota_mb": target.quota_mb });
                 record_admin_action(
@@ -109,9 +116,10 @@ pub async fn bulk_update(
                 .await;
             }
             leptos_axum::redirect(&format!(
-                "/users?done={}&count={}",
+                "/users?done={}&count={}{}",
                 action.as_str(),
-                done.len()
+                done.len(),
+                mail_server.query()
             ));
             Ok(())
         }

@@ -8,6 +8,7 @@ use {
         current_session, finish, record_admin_action, require_admin, services, users::target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
     crate::model::SignOut,
     serde_json::json,
 };
@@ -42,9 +43,20 @@ pub async fn sign_out_devices(
                 .end_sessions(target.id, &choice, &asking)
                 .await?;
             let everything = choice == SignOut::All;
+            // Mail apps too: their IMAP connections close with the web sessions.
+            let mail_server = match everything {
+                true => {
+                    let address = std::slice::from_ref(&target.email);
+                    tell_mail_server(&services, address, MailServerAction::EndConnections).await
+                }
+                false => Reached::Yes,
+            };
             let detail = json!({ "all": everything, "sessions_ended": ended });
             record_admin_action(&services, &admin, "user.sign_out", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users/{user}/security?signed_out={ended}"));
+            leptos_axum::redirect(&format!(
+                "/users/{user}/security?signed_out={ended}{}",
+                mail_server.query()
+            ));
             Ok(())
         }
         .await,

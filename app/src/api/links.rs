@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use {
     super::{audit, check_new_password, finish, policy_of, services},
     crate::error::FieldErrors,
+    crate::mail_server::{tell_mail_server, MailServerAction},
     crate::model::personal_words,
     crate::security::{password, session},
     crate::store::StoreError,
@@ -72,6 +73,10 @@ pub async fn set_password_by_link(
                 .set_password_by_link(&token_hash, &hash, services.clock.now())
                 .await
                 .map_err(link_error)?;
+            // Every session ended, so the mail apps' connections too. The user isn't told
+            // when the mail server lags: the retry queue sees to it.
+            let address = std::slice::from_ref(&owner.email);
+            let _ = tell_mail_server(&services, address, MailServerAction::EndConnections).await;
             audit(
                 &services,
                 owner.organisation_id,

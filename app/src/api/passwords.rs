@@ -10,6 +10,7 @@ use {
         require_recent_password, require_viewer, services, users::target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction},
     crate::messages::{self, Message},
     crate::model::{CredentialsByEmail, PassphraseOptions, Separator, SignOut, UserDetail},
     crate::security::{passphrase, password, session},
@@ -203,6 +204,12 @@ pub async fn reset_password(
                 .reset_password(admin.organisation_id, user, reset)
                 .await?;
             services.mail_queued.notify_one();
+            let action = match sign_out {
+                SignOut::All => MailServerAction::EndConnections,
+                SignOut::Devices(_) => MailServerAction::ForgetLogins,
+            };
+            let mail_server =
+                tell_mail_server(&services, std::slice::from_ref(&target.email), action).await;
             let detail = json!({
                 "must_change": must_change,
                 "sign_out": sign_out.as_str(),
@@ -217,7 +224,8 @@ pub async fn reset_password(
                 "&emailed=1"
             };
             leptos_axum::redirect(&format!(
-                "/users/{user}/security?reset={ended}{flag}{emailed}"
+                "/users/{user}/security?reset={ended}{flag}{emailed}{}",
+                mail_server.query()
             ));
             Ok(())
         }

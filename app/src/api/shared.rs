@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use {
     super::{finish, record_admin_action, require_admin, services, users::target_for},
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction},
     serde_json::json,
 };
 
@@ -28,6 +29,9 @@ pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
                 .store
                 .convert_to_shared(admin.organisation_id, id, services.clock.now())
                 .await?;
+            let address = std::slice::from_ref(&target.email);
+            let mail_server =
+                tell_mail_server(&services, address, MailServerAction::EndConnections).await;
             record_admin_action(
                 &services,
                 &admin,
@@ -36,7 +40,7 @@ pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
                 json!({ "quota_mb": target.quota_mb }),
             )
             .await;
-            leptos_axum::redirect(&format!("/users/{id}?converted=1"));
+            leptos_axum::redirect(&format!("/users/{id}?converted=1{}", mail_server.query()));
             Ok(())
         }
         .await,

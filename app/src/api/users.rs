@@ -12,10 +12,11 @@ use {
         require_admin, require_recent_password, services,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
     crate::model::Viewer,
     crate::model::{
-        AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart, Preferences,
-        Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
+        AccountStatus, AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart,
+        Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
     },
     crate::security::password,
     crate::store::{NewUser, UserUpdate},
@@ -328,6 +329,12 @@ pub async fn update_user(
                 .store
                 .update_user(admin.organisation_id, id, update)
                 .await?;
+            let mail_server = if disabled && target.status == AccountStatus::Active {
+                let address = std::slice::from_ref(&target.email);
+                tell_mail_server(&services, address, MailServerAction::EndConnections).await
+            } else {
+                Reached::Yes
+            };
             let detail = json!({
                 "disabled": disabled,
                 "only_local_smtp": only_local_smtp.is_some(),
@@ -339,7 +346,7 @@ pub async fn update_user(
                 "recovery_email": recovery_email.is_some(),
             });
             record_admin_action(&services, &admin, "user.update", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users/{id}?saved=1"));
+            leptos_axum::redirect(&format!("/users/{id}?saved=1{}", mail_server.query()));
             Ok(())
         }
         .await,
@@ -367,13 +374,15 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
                 )));
             }
             require_recent_password(&admin)?;
-            services
+            let deleted = services
                 .store
                 .delete_users(admin.organisation_id, &[id])
                 .await?;
+            let mail_server =
+                tell_mail_server(&services, &deleted, MailServerAction::EndConnections).await;
             let detail = json!({ "quota_mb": target.quota_mb });
             record_admin_action(&services, &admin, "user.delete", &target.email, detail).await;
-            leptos_axum::redirect("/users?deleted=1");
+            leptos_axum::redirect(&format!("/users?deleted=1{}", mail_server.query()));
             Ok(())
         }
         .await,

@@ -6,7 +6,7 @@ use crate::i18n::*;
 use crate::model::{format_mb, AdminScope, Role};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The frame of every signed-in page: header, navigation, and the guard that sends anyone
 /// without a live session to the sign-in page, and anyone who must first choose a new password
@@ -91,6 +91,7 @@ pub fn AdminLayout() -> impl IntoView {
         // and resources created in each pass would not line up with the browser's single pass.
         <UsageStrip />
         <main id="main">
+            <MailServerNotice />
             <Outlet />
         </main>
     }
@@ -121,5 +122,19 @@ fn UsageStrip() -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// Shown after a change the mail server has not heard of (it could not be reached): the change
+/// holds in the panel, and closing the user's mail connections is retried until it answers.
+#[component]
+fn MailServerNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let pending = move || query.read().get("mail_server").as_deref() == Some("pending");
+    view! {
+        <Show when=pending>
+            <p class="alert alert-warning" role="alert">{t!(i18n, mail_server_pending)}</p>
+        </Show>
     }
 }

@@ -1,10 +1,11 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
+use app::mail_server::MailServerAction;
 use app::model::{
     mb_rounded_up, AccountStatus, AccountType, AdminScope, AuditLine, CharacterClasses, DateFormat,
     Language, MailKind, MailRecord, MailStatus, PasswordPolicy, Preferences, Role, TimeZone,
     UserDetail, UserRow, Viewer,
 };
-use app::store::{LinkOwner, StoreError};
+use app::store::{LinkOwner, MailServerTask, StoreError};
 
 #[derive(sqlx::FromRow)]
 pub struct UserRecord {
@@ -262,4 +263,20 @@ impl From<LinkOwnerRow> for LinkOwner {
             name: r.name,
         }
     }
+}
+
+/// `(id, address, action, attempts)` rows of `mail_server_tasks`.
+pub fn mail_server_tasks(
+    rows: Vec<(i64, String, String, i64)>,
+) -> Result<Vec<MailServerTask>, StoreError> {
+    rows.into_iter()
+        .map(|(id, address, action, attempts)| {
+            Ok(MailServerTask {
+                id,
+                address,
+                action: MailServerAction::parse(&action).ok_or_else(|| corrupt("action"))?,
+                attempts,
+            })
+        })
+        .collect()
 }

@@ -3,8 +3,8 @@ use super::audit;
 use super::error::{backend, store_error, touched};
 use super::list::{self, SearchIndex};
 use super::rows::{
-    AuditRow, LinkOwnerRow, LoginRow, MailRecordRow, PolicyRow, SessionRecord, UserDetailRecord,
-    UserRecord,
+    mail_server_tasks, AuditRow, LinkOwnerRow, LoginRow, MailRecordRow, PolicyRow, SessionRecord,
+    UserDetailRecord, UserRecord,
 };
 use app::model::{
     mb_rounded_up, AddressHolder, AdminScope, Alias, AuditLine, AuditQuery, Device, Domain,
@@ -14,9 +14,9 @@ use app::model::{
 };
 use app::security::lockout::LockoutRules;
 use app::store::{
-    AccountsToReview, AuditEntry, Delivery, DueMail, LinkOwner, LoginRecord, NewImport,
-    NewOrganisation, NewSession, NewUser, PasswordReset, SessionLimits, Store, StoreError,
-    StoredImport, UserUpdate,
+    AccountsToReview, AuditEntry, Delivery, DueMail, LinkOwner, LoginRecord, MailServerTask,
+    NewImport, NewMailServerTask, NewOrganisation, NewSession, NewUser, PasswordReset,
+    SessionLimits, Store, StoreError, StoredImport, UserUpdate,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -1393,6 +1393,64 @@ impl Store for SqliteStore {
         };
         let done = query
             .bind(mail_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        touched(done.rows_affected())
+    }
+
+    async fn queue_mail_server_task(&self, task: NewMailServerTask) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO mail_server_tasks \
+             (address, action, attempts, next_attempt_at, last_error, created_at) \
+             VALUES (?, ?, 1, ?, ?, ?)",
+        )
+        .bind(&task.address)
+        .bind(task.action.as_str())
+        .bind(task.next_attempt_at)
+        .bind(&task.error)
+        .bind(task.now)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn due_mail_server_tasks(
+        &self,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<MailServerTask>, StoreError> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, address, action, attempts FROM mail_server_tasks \
+             WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        mail_server_tasks(rows)
+    }
+
+    async fn record_mail_server_try(
+        &self,
+        task_id: i64,
+        outcome: Delivery,
+    ) -> Result<(), StoreError> {
+        let query = match &outcome {
+            Delivery::Sent | Delivery::GaveUp { .. } => {
+                sqlx::query("DELETE FROM mail_server_tasks WHERE id = ?")
+            }
+            Delivery::Retry { at, error } => sqlx::query(
+                "UPDATE mail_server_tasks SET attempts = attempts + 1, next_attempt_at = ?, \
+                 last_error = ? WHERE id = ?",
+            )
+            .bind(*at)
+            .bind(error),
+        };
+        let done = query
+            .bind(task_id)
             .execute(&self.pool)
             .await
             .map_err(backend)?;

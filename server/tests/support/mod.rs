@@ -1,6 +1,8 @@
 //! Shared by the integration tests: fresh stores on both back ends, a controllable clock and
 //! an SMTP sink.
 #![allow(dead_code)]
+pub mod dovecot;
+pub mod panel;
 pub mod smtp_sink;
 use app::security::clock::Clock;
 use app::store::Store;
@@ -81,6 +83,32 @@ pub async fn execute_as_mail_server(url: &str, sql: &str) {
             .await
             .expect("open the PostgreSQL test database");
         sqlx::query(sql).execute(&mut conn).await.expect(sql);
+    }
+}
+
+/// Reads rows as the mail server does, straight from the database: each row's columns joined
+/// by `|`, NULL as `-`.
+pub async fn query_as_mail_server(url: &str, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    fn join<R: Row>(row: &R) -> String
+    where
+        usize: sqlx::ColumnIndex<R>,
+        for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        (0..row.len())
+            .map(|i| row.try_get::<Option<String>, _>(i).expect("a text column"))
+            .map(|v| v.unwrap_or_else(|| "-".into()))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("SQLite");
+        let rows = sqlx::query(sql).fetch_all(&mut conn).await.expect(sql);
+        rows.iter().map(join).collect()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
+        let rows = sqlx::query(sql).fetch_all(&mut conn).await.expect(sql);
+        rows.iter().map(join).collect()
     }
 }
 

@@ -1,0 +1,257 @@
+//! The panel's HTTP surface in-process, with a fresh database, as the HTTP and mail-server
+//! tests drive it: requests as a browser sends them, sign-in, setup.
+use super::TestClock;
+use app::store::Store;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use server::config::{Config, MailConfig};
+use server::{router, AppState};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "lantern orchard velvet 42";
+
+pub struct Panel {
+    pub router: axum::Router,
+    pub state: Arc<AppState>,
+    pub clock: Arc<TestClock>,
+    pub store: Arc<dyn Store>,
+    /// The SQLite database's folder; with PostgreSQL, an empty folder for the test's files.
+    pub dir: tempfile::TempDir,
+    /// The database's URL, as the mail server would be given it.
+    pub database_url: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("__Host-postmaster_session="))
+            .map(str::to_owned)
+    }
+}
+
+pub fn config() -> Config {
+    Config {
+        database_url: String::new(),
+        bind: "127.0.0.1:3000".parse().unwrap(),
+        base_url: url::Url::parse("http://127.0.0.1:3000").unwrap(),
+        trusted_proxy: None,
+        session_idle_minutes: 60,
+        session_absolute_hours: 12,
+        temporary_password_days: 7,
+        lockout: app::security::lockout::LockoutRules::default(),
+        reauth_minutes: 15,
+        mail: MailConfig::without_relay(),
+        doveadm: None,
+    }
+}
+
+pub async fn panel() -> Panel {
+    panel_with(config()).await
+}
+
+pub async fn panel_with(config: Config) -> Panel {
+    let (store, dir) = super::sqlite_store().await;
+    let url = super::sqlite_url(&dir);
+    Panel::on(store, dir, url, config)
+}
+
+/// A panel on a fresh PostgreSQL database of the test cluster.
+pub async fn panel_on_postgres(config: Config) -> Panel {
+    let (store, url) = super::postgres_store().await;
+    Panel::on(store, tempfile::tempdir().expect("temp dir"), url, config)
+}
+
+impl Panel {
+    fn on(
+        store: Arc<dyn Store>,
+        dir: tempfile::TempDir,
+        database_url: String,
+        config: Config,
+    ) -> Self {
+        let clock = TestClock::new(1_800_000_000);
+        let state = Arc::new(AppState::new(config, store.clone(), clock.clone()).unwrap());
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("postmaster")
+            .site_root("target/site")
+            .build();
+        Panel {
+            router: router(state.clone(), options),
+            state,
+            clock,
+            store,
+            dir,
+            database_url,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Calls a server function as the WASM client does.
+    pub async fn api(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut req = Request::post(format!("/api/{path}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Runs the one-time setup and signs in; returns the `name=value` cookie pair.
+    pub async fn admin_session(&self) -> String {
+        let token = self.state.services.setup.arm();
+        let setup = self
+            .api(
+                "auth/setup",
+                &[
+                    ("token", &token),
+                    ("organisation", "Parish Council"),
+                    ("name", "Clerk"),
+                    ("email", "clerk@council.test"),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+        self.sign_in("clerk@council.test", PASSWORD).await
+    }
+
+    /// The organisation of the account admin created by `admin_session`.
+    pub async fn organisation(&self) -> i64 {
+        let clerk = app::model::EmailAddress::parse("clerk@council.test").unwrap();
+        self.store
+            .find_login(&clerk)
+            .await
+            .unwrap()
+            .unwrap()
+            .organisation_id
+    }
+
+    /// Adds `helper@council.test`, an admin with the User Management role, and returns its id.
+    pub async fn add_user_admin(&self) -> i64 {
+        let org = self.organisation().await;
+        let domain = self.store.list_domains(org).await.unwrap()[0].id;
+        let hash = app::security::password::hash_password(PASSWORD.into())
+            .await
+            .unwrap();
+        self.store
+            .create_user(app::store::NewUser {
+                organisation_id: org,
+                domain_id: domain,
+                local_part: app::model::LocalPart::parse("helper").unwrap(),
+                name: "Helper".into(),
+                password_hash: hash,
+                account_type: app::model::AccountType::Basic,
+                role: app::model::Role::UserAdmin,
+                quota: app::model::Quota::from_mb(500).unwrap(),
+                preferences: app::model::Preferences::default(),
+                now: 1_800_000_000,
+            })
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let reply = self
+            .api(
+                "auth/login",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let cookie = reply.cookie().expect("a session cookie");
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(uri);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Adds plain mailbox users `name@council.test` through the API, as the form does;
+    /// returns their ids.
+    pub async fn add_users(&self, cookie: &str, names: &[&str]) -> Vec<i64> {
+        let domain = self
+            .store
+            .list_domains(self.organisation().await)
+            .await
+            .unwrap()[0]
+            .id;
+        let domain = domain.to_string();
+        let mut ids = Vec::new();
+        for name in names {
+            let reply = self
+                .api(
+                    "users/create",
+                    &[
+                        ("domain", domain.as_str()),
+                        ("username", name),
+                        ("name", name),
+                        ("password", PASSWORD),
+                        ("password_confirm", PASSWORD),
+                        ("quota_gb", "0.5"),
+                        ("account_type", "basic"),
+                    ],
+                    Some(cookie),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let user = self
+                .store
+                .find_login(
+                    &app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap(),
+                )
+                .await
+                .unwrap()
+                .unwrap();
+            ids.push(user.user_id);
+        }
+        ids
+    }
+
+    pub async fn delete_user(&self, cookie: &str, id: &str, email: &str) -> Reply {
+        self.api(
+            "users/delete",
+            &[("id", id), ("confirm", email)],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// The same database and files, served with another configuration.
+    pub fn reconfigured(self, config: Config) -> Self {
+        Self::on(self.store, self.dir, self.database_url, config)
+    }
+}
