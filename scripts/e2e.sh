@@ -23,11 +23,23 @@ export POSTMASTER_SMTP_URL="smtp://127.0.0.1:$smtp_port" POSTMASTER_OUTBOX_POLL_
 export POSTMASTER_SECRET_KEY_FILE="$work/secret.key" E2E_MAILDIR="$work/maildir"
 
 cleanup() {
-  kill "$pid" "$sink" 2>/dev/null || true
-  wait "$pid" "$sink" 2>/dev/null || true
+  scripts/dovecot.sh stop "$work/dovecot" 2>/dev/null || true
+  kill "${pid:-}" "$sink" 2>/dev/null || true
+  wait "${pid:-}" "$sink" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# A real Dovecot on the same database: the specs sign in over IMAP, and the panel closes
+# connections through its doveadm HTTP API.
+imap_port=$((port + 43)) doveadm_port=$((port + 80))
+doveadm_key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+scripts/dovecot.sh configure "$work/dovecot" "$db_url" "$imap_port" "$doveadm_port" "$doveadm_key"
+scripts/dovecot.sh start "$work/dovecot"
+export POSTMASTER_DOVEADM_URL="http://127.0.0.1:$doveadm_port/doveadm/v1"
+export POSTMASTER_DOVEADM_API_KEY="$doveadm_key"
+export E2E_IMAP_PORT=$imap_port E2E_DOVECOT_DIR="$work/dovecot"
+
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then break; fi
   sleep 0.1

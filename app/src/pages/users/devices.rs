@@ -4,8 +4,9 @@ use crate::i18n::*;
 use crate::model::Device;
 use leptos::prelude::*;
 
-/// Where the user is signed in, with a sign-out of the ticked devices or of all of them, apart
-/// from any password reset: for a lost phone, a shared computer, a departure. Both forms share
+/// Where the user is signed in, with a sign-out of the ticked devices or of all of them (mail
+/// apps' connections included), apart from any password reset: for a lost phone, a shared
+/// computer, a departure. Both forms share
 /// `sign_out`, which the page watches to read the devices again.
 #[component]
 pub fn DevicesSection(
@@ -36,14 +37,16 @@ pub fn DevicesSection(
                         </ul>
                         <button type="submit" class="button">{t!(i18n, sign_out_ticked)}</button>
                     </ActionForm>
-                    <ActionForm action=sign_out>
-                        <input type="hidden" name="user" value=user />
-                        <input type="hidden" name="all" value="1" />
-                        <button type="submit" class="button-danger">{t!(i18n, sign_out_all_now)}</button>
-                    </ActionForm>
                 }
                 .into_any()
             }}
+            // Even with no panel session left, mail apps may still hold IMAP connections.
+            <p class="field-hint">{t!(i18n, sign_out_all_hint)}</p>
+            <ActionForm action=sign_out>
+                <input type="hidden" name="user" value=user />
+                <input type="hidden" name="all" value="1" />
+                <button type="submit" class="button-danger">{t!(i18n, sign_out_all_now)}</button>
+            </ActionForm>
         </section>
     }
 }
