@@ -125,7 +125,8 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
         })
         .await
         .expect("session");
-    let state = Arc::new(AppState::new(config(), store, Arc::new(SystemClock)).expect("state"));
+    let state =
+        Arc::new(AppState::new(Config::local(), store, Arc::new(SystemClock)).expect("state"));
     let options = leptos::config::LeptosOptions::builder()
         .output_name("postmaster")
         .site_root("target/site")
@@ -197,21 +198,5 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
             at(0.99),
             at(1.0)
         );
-    }
-}
-
-fn config() -> Config {
-    Config {
-        database_url: String::new(),
-        bind: "127.0.0.1:3000".parse().expect("address"),
-        base_url: url::Url::parse("http://127.0.0.1:3000").expect("URL"),
-        trusted_proxy: None,
-        session_idle_minutes: 60,
-        session_absolute_hours: 12,
-        temporary_password_days: 7,
-        lockout: app::security::lockout::LockoutRules::default(),
-        reauth_minutes: 15,
-        mail: server::config::MailConfig::without_relay(),
-        doveadm: None,
     }
 }

@@ -260,7 +260,27 @@ fn lockout_rules() -> Result<LockoutRules, ConfigError> {
 }
 
 impl Config {
+    /// The defaults the README lists: serving `http://127.0.0.1:3000` on the default SQLite
+    /// file, with no relay (and a key that lives as long as the process) and no mail server.
+    /// `from_env` starts from these; tests and benchmarks use them as they are.
+    pub fn local() -> Self {
+        Self {
+            database_url: "sqlite://data/postmaster.db?mode=rwc".to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            base_url: Url::parse("http://127.0.0.1:3000").expect("a valid URL"),
+            trusted_proxy: None,
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            temporary_password_days: 7,
+            lockout: LockoutRules::default(),
+            reauth_minutes: 15,
+            mail: MailConfig::without_relay(),
+            doveadm: None,
+        }
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
+        let d = Self::local();
         let bind: SocketAddr = match var("POSTMASTER_BIND").or_else(|| var("LEPTOS_SITE_ADDR")) {
             Some(v) => v
                 .parse()
@@ -268,7 +288,7 @@ impl Config {
                     name: "POSTMASTER_BIND",
                     reason: e.to_string(),
                 })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            None => d.bind,
         };
         let base = var("POSTMASTER_BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
         let base_url = Url::parse(&base).map_err(|e| ConfigError {
@@ -299,16 +319,21 @@ impl Config {
             link_hours: parse("POSTMASTER_LINK_HOURS", 24)?,
         };
         Ok(Self {
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/postmaster.db?mode=rwc".to_owned()),
+            database_url: var("DATABASE_URL").unwrap_or(d.database_url),
             bind,
             base_url,
             trusted_proxy,
-            session_idle_minutes: parse("POSTMASTER_SESSION_IDLE_MINUTES", 60)?,
-            session_absolute_hours: parse("POSTMASTER_SESSION_ABSOLUTE_HOURS", 12)?,
-            temporary_password_days: parse("POSTMASTER_TEMPORARY_PASSWORD_DAYS", 7)?,
+            session_idle_minutes: parse("POSTMASTER_SESSION_IDLE_MINUTES", d.session_idle_minutes)?,
+            session_absolute_hours: parse(
+                "POSTMASTER_SESSION_ABSOLUTE_HOURS",
+                d.session_absolute_hours,
+            )?,
+            temporary_password_days: parse(
+                "POSTMASTER_TEMPORARY_PASSWORD_DAYS",
+                d.temporary_password_days,
+            )?,
             lockout: lockout_rules()?,
-            reauth_minutes: parse("POSTMASTER_REAUTH_MINUTES", 15)?,
+            reauth_minutes: parse("POSTMASTER_REAUTH_MINUTES", d.reauth_minutes)?,
             mail,
             doveadm: DoveadmConfig::parse(
                 var("POSTMASTER_DOVEADM_URL"),
@@ -341,16 +366,8 @@ mod tests {
     fn config(base: &str) -> Config {
         Config {
             database_url: "postgres://pm:secret@db/pm".into(),
-            bind: "127.0.0.1:3000".parse().unwrap(),
             base_url: Url::parse(base).unwrap(),
-            trusted_proxy: None,
-            session_idle_minutes: 60,
-            session_absolute_hours: 12,
-            temporary_password_days: 7,
-            lockout: LockoutRules::default(),
-            reauth_minutes: 15,
-            mail: MailConfig::without_relay(),
-            doveadm: None,
+            ..Config::local()
         }
     }
 

@@ -44,12 +44,11 @@ pub async fn sign_out_devices(
                 .await?;
             let everything = choice == SignOut::All;
             // Mail apps too: their IMAP connections close with the web sessions.
-            let mail_server = match everything {
-                true => {
-                    let address = std::slice::from_ref(&target.email);
-                    tell_mail_server(&services, address, MailServerAction::EndConnections).await
-                }
-                false => Reached::Yes,
+            let mail_server = if everything {
+                let address = std::slice::from_ref(&target.email);
+                tell_mail_server(&services, address, MailServerAction::EndConnections).await
+            } else {
+                Reached::Yes
             };
             let detail = json!({ "all": everything, "sessions_ended": ended });
             record_admin_action(&services, &admin, "user.sign_out", &target.email, detail).await;

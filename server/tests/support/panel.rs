@@ -5,7 +5,7 @@ use app::store::Store;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
-use server::config::{Config, MailConfig};
+use server::config::Config;
 use server::{router, AppState};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -40,20 +40,9 @@ impl Reply {
     }
 }
 
+/// The defaults; each panel gets its own database whatever `database_url` says.
 pub fn config() -> Config {
-    Config {
-        database_url: String::new(),
-        bind: "127.0.0.1:3000".parse().unwrap(),
-        base_url: url::Url::parse("http://127.0.0.1:3000").unwrap(),
-        trusted_proxy: None,
-        session_idle_minutes: 60,
-        session_absolute_hours: 12,
-        temporary_password_days: 7,
-        lockout: app::security::lockout::LockoutRules::default(),
-        reauth_minutes: 15,
-        mail: MailConfig::without_relay(),
-        doveadm: None,
-    }
+    Config::local()
 }
 
 pub async fn panel() -> Panel {
