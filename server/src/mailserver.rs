@@ -3,7 +3,8 @@
 //! the mail server missed wait in the store; `spawn_retries` sends them again with growing
 //! pauses.
 use crate::config::DoveadmConfig;
-use app::mail_server::{MailServer, MailServerAction};
+use app::mail_server::MailServer;
+use app::model::MailServerAction;
 use app::services::{retry_delay, Services};
 use app::store::Delivery;
 use async_trait::async_trait;

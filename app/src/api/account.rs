@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::tell_mail_server,
     super::{
-        audit, check_new_password, current_session, finish, policy_of, require_viewer, services,
-        set_cookie,
+        audit, check_new_password, current_session, finish,
+        password_check::{check_password, PasswordCheck},
+        policy_of, require_viewer, services, set_cookie,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction},
+    crate::model::MailServerAction,
     crate::model::{personal_words, EmailAddress, SignOut},
     crate::security::{password, session},
     serde_json::json,
@@ -46,7 +48,7 @@ pub async fn own_password_context() -> Result<OwnPasswordRules, AppError> {
 /// Changes the caller's own password: the current one (or the temporary one an administrator
 /// set) confirms it is them; the new one passes the policy and differs from it. This session
 /// goes on under a new token (a new cookie), and optionally every other session of theirs ends.
-/// A wrong current password is audited.
+/// A wrong current password is audited and counts towards the account's lock.
 #[server(endpoint = "account/change_password")]
 pub async fn change_own_password(
     current: String,
@@ -60,18 +62,10 @@ pub async fn change_own_password(
             let viewer = session.viewer.clone();
             let services = services()?;
             let policy = policy_of(&services, viewer.organisation_id).await?;
-            let address = EmailAddress::parse(&viewer.email).map_err(|_| AppError::Internal)?;
-            let stored = services
-                .store
-                .find_login(&address)
-                .await?
-                .ok_or(AppError::Unauthenticated)?
-                .password_hash;
+            let account = own_login(&services, &viewer).await?;
             let mut errors = FieldErrors::default();
-            // Oversize input is refused before hashing, as at sign-in.
-            let verified = current.chars().count() <= policy.max_chars as usize
-                && password::verify_password(current.clone(), Some(stored)).await?;
-            if !verified {
+            let check = check_password(&services, Some(&account), &current).await?;
+            if check != PasswordCheck::Right {
                 errors.add("current", ErrorCode::CurrentPasswordWrong);
                 audit(
                     &services,
@@ -80,7 +74,7 @@ pub async fn change_own_password(
                     "password.change",
                     &viewer.email,
                     false,
-                    json!({ "reason": "wrong_current_password" }),
+                    check.detail(),
                 )
                 .await;
             } else if password == current {
@@ -206,28 +200,9 @@ pub async fn confirm_own_password(password: String, next: Option<String>) -> Res
             let viewer = require_viewer()?;
             let services = services()?;
             let now = services.clock.now();
-            let address = EmailAddress::parse(&viewer.email).map_err(|_| AppError::Internal)?;
-            let record = services
-                .store
-                .find_login(&address)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            let locked = record.locked_until.is_some_and(|end| end > now);
-            let verified = password.chars().count() <= PasswordPolicy::MAX_CHARS as usize
-                && password::verify_password(password, Some(record.password_hash.clone())).await?;
-            if locked || !verified {
-                let reason = if locked { "locked" } else { "wrong_password" };
-                let mut detail = json!({ "reason": reason });
-                if !locked {
-                    let lockout = services.settings.lockout;
-                    if let Some(end) = services
-                        .store
-                        .record_failed_sign_in(viewer.user_id, now, lockout)
-                        .await?
-                    {
-                        detail["locked_until"] = json!(end);
-                    }
-                }
+            let account = own_login(&services, &viewer).await?;
+            let check = check_password(&services, Some(&account), &password).await?;
+            if check != PasswordCheck::Right {
                 audit(
                     &services,
                     viewer.organisation_id,
@@ -235,7 +210,7 @@ pub async fn confirm_own_password(password: String, next: Option<String>) -> Res
                     "password.confirm",
                     &viewer.email,
                     false,
-                    detail,
+                    check.detail(),
                 )
                 .await;
                 return Err(AppError::Invalid(FieldErrors::one(
@@ -262,6 +237,20 @@ pub async fn confirm_own_password(password: String, next: Option<String>) -> Res
         }
         .await,
     )
+}
+
+/// The signed-in person's own sign-in record, to check a password they typed.
+#[cfg(feature = "ssr")]
+async fn own_login(
+    services: &crate::services::Services,
+    viewer: &crate::model::Viewer,
+) -> Result<crate::store::LoginRecord, AppError> {
+    let address = EmailAddress::parse(&viewer.email).map_err(|_| AppError::Internal)?;
+    services
+        .store
+        .find_login(&address)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// `next` if it is a path of this panel, else the start page: a link can't send the person

@@ -5,9 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{
-        domains_in_scope, finish, record_admin_action, require_admin, services, users::target_for,
-    },
+    super::{domains_in_scope, finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::LocalPart,
     serde_json::json,

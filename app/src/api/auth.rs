@@ -6,8 +6,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        audit, check_new_password, client_ip, current_session, finish, require_viewer, services,
-        set_cookie, user_agent,
+        audit, check_new_password, client_ip, current_session, finish,
+        password_check::{check_password, PasswordCheck},
+        require_viewer, services, set_cookie, user_agent,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{DisplayName, EmailAddress, PasswordPolicy},
@@ -53,23 +54,14 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         Some(a) => services.store.find_login(a).await?,
         None => None,
     };
-    // Oversize input is refused before hashing; its length is the caller's own knowledge.
-    // A locked account's password is still checked, so its answer takes as long as any other.
-    let verified = password.chars().count() <= PasswordPolicy::MAX_CHARS as usize
-        && password::verify_password(
-            password.clone(),
-            record.as_ref().map(|r| r.password_hash.clone()),
-        )
-        .await?;
-    let reason = match &record {
-        None => "unknown_account",
-        Some(r) if r.locked_until.is_some_and(|end| end > now) => "locked",
-        Some(_) if !verified => "wrong_password",
-        Some(r) if r.disabled => "disabled",
-        Some(r) if r.password_expires_at.is_some_and(|end| end <= now) => {
+    let check = check_password(&services, record.as_ref(), &password).await?;
+    let reason = match (&check, &record) {
+        (PasswordCheck::Refused { reason, .. }, _) => *reason,
+        (PasswordCheck::Right, Some(r)) if r.disabled => "disabled",
+        (PasswordCheck::Right, Some(r)) if r.password_expires_at.is_some_and(|end| end <= now) => {
             "temporary_password_expired"
         }
-        Some(_) => "",
+        _ => "",
     };
     let shown = address
         .as_ref()
@@ -80,18 +72,8 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         services.sign_in_throttle.record_failure(&ip, now);
         // Unknown addresses leave no row behind: nothing to fill the database with.
         if let Some(r) = &record {
-            let mut detail = json!({ "reason": reason });
-            // Attempts during a lock don't lengthen it: a stranger can't keep the owner out.
-            if reason == "wrong_password" {
-                let lockout = services.settings.lockout;
-                if let Some(end) = services
-                    .store
-                    .record_failed_sign_in(r.user_id, now, lockout)
-                    .await?
-                {
-                    detail["locked_until"] = json!(end);
-                }
-            }
+            let mut detail = check.detail();
+            detail["reason"] = json!(reason);
             audit(
                 &services,
                 r.organisation_id,

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::{tell_mail_server, Reached},
     super::{
-        finish, record_admin_action, require_admin, require_recent_password, services,
-        users::target_for,
+        finish, record_admin_action, require_admin, require_recent_password, services, target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
+    crate::model::MailServerAction,
     crate::model::{BulkAction, Viewer},
     serde_json::json,
 };

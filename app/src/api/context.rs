@@ -1,6 +1,6 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::model::{AddressHolder, AdminScope, Domain, PasswordPolicy, Viewer};
+use crate::model::{AddressHolder, AdminScope, Domain, PasswordPolicy, UserDetail, Viewer};
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
@@ -77,6 +77,31 @@ pub fn require_org_admin() -> Result<Viewer, AppError> {
     let viewer = require_admin()?;
     if viewer.scope == AdminScope::Organisation {
         Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A user the caller may see. Outside a domain admin's domains, as in another organisation,
+/// the user reads as not found: an id or an address tells nothing of what lies beyond.
+pub async fn visible_user(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+    let user = services()?
+        .store
+        .get_user(admin.organisation_id, id)
+        .await?;
+    if admin.may_see(&user) {
+        Ok(user)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The target if the caller may change it (`Viewer::may_manage`): a lower admin reads a higher
+/// one's record but changes, resets, signs out or deletes nothing of it.
+pub async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
+    let target = visible_user(admin, id).await?;
+    if admin.may_manage(&target) {
+        Ok(target)
     } else {
         Err(AppError::Forbidden)
     }

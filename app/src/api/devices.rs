@@ -4,11 +4,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{
-        current_session, finish, record_admin_action, require_admin, services, users::target_for,
-    },
+    super::mail_server::{tell_mail_server, Reached},
+    super::{current_session, finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
+    crate::model::MailServerAction,
     crate::model::SignOut,
     serde_json::json,
 };

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::tell_mail_server,
     super::{audit, check_new_password, finish, policy_of, services},
     crate::error::FieldErrors,
-    crate::mail_server::{tell_mail_server, MailServerAction},
     crate::model::personal_words,
+    crate::model::MailServerAction,
     crate::security::{password, session},
     crate::store::StoreError,
     serde_json::json,

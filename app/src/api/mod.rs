@@ -21,4 +21,8 @@ pub mod users;
 #[cfg(feature = "ssr")]
 mod context;
 #[cfg(feature = "ssr")]
+pub mod mail_server;
+#[cfg(feature = "ssr")]
+pub mod password_check;
+#[cfg(feature = "ssr")]
 pub use context::*;

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::tell_mail_server,
     super::{
         check_new_password, current_session, finish, policy_of, record_admin_action, require_admin,
-        require_recent_password, require_viewer, services, users::target_for,
+        require_recent_password, require_viewer, services, target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction},
     crate::messages::{self, Message},
+    crate::model::MailServerAction,
     crate::model::{CredentialsByEmail, PassphraseOptions, Separator, SignOut, UserDetail},
     crate::security::{passphrase, password, session},
     crate::services::Services,

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{finish, record_admin_action, require_admin, services, users::target_for},
+    super::mail_server::tell_mail_server,
+    super::{finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction},
+    crate::model::MailServerAction,
     serde_json::json,
 };
 

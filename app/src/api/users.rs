@@ -7,13 +7,13 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::{tell_mail_server, Reached},
     super::{
         check_new_password, domains_in_scope, finish, policy_of, record_admin_action,
-        require_admin, require_recent_password, services,
+        require_admin, require_recent_password, services, target_for, visible_user,
     },
     crate::error::{ErrorCode, FieldErrors},
-    crate::mail_server::{tell_mail_server, MailServerAction, Reached},
-    crate::model::Viewer,
+    crate::model::MailServerAction,
     crate::model::{
         AccountStatus, AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart,
         Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
@@ -238,33 +238,6 @@ pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
         }
         .await,
     )
-}
-
-/// A user the caller may see. Outside a domain admin's domains, as in another organisation,
-/// the user reads as not found: an id or an address tells nothing of what lies beyond.
-#[cfg(feature = "ssr")]
-pub(crate) async fn visible_user(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
-    let user = services()?
-        .store
-        .get_user(admin.organisation_id, id)
-        .await?;
-    if admin.may_see(&user) {
-        Ok(user)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The target if the caller may change it (`Viewer::may_manage`): a lower admin reads a higher
-/// one's record but changes, resets, signs out or deletes nothing of it.
-#[cfg(feature = "ssr")]
-pub(crate) async fn target_for(admin: &Viewer, id: i64) -> Result<UserDetail, AppError> {
-    let target = visible_user(admin, id).await?;
-    if admin.may_manage(&target) {
-        Ok(target)
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Saves the profile form. Checkboxes arrive only when ticked. Passwords change only through

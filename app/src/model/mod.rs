@@ -5,6 +5,7 @@ mod audit;
 mod devices;
 mod import;
 mod mail;
+mod mail_server;
 mod name;
 mod organisation;
 mod passphrase;
@@ -21,6 +22,7 @@ pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDI
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
+pub use mail_server::MailServerAction;
 pub use name::DisplayName;
 pub use organisation::{DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};

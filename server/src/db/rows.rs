@@ -1,11 +1,12 @@
 //! Row shapes shared by both back ends, and their conversion to the app's types.
-use app::mail_server::MailServerAction;
+use app::model::Device;
+use app::model::MailServerAction;
 use app::model::{
     mb_rounded_up, AccountStatus, AccountType, AdminScope, AuditLine, CharacterClasses, DateFormat,
     Language, MailKind, MailRecord, MailStatus, PasswordPolicy, Preferences, Role, TimeZone,
     UserDetail, UserRow, Viewer,
 };
-use app::store::{LinkOwner, MailServerTask, StoreError};
+use app::store::{LinkOwner, LoginRecord, MailServerTask, SessionLimits, StoreError};
 
 #[derive(sqlx::FromRow)]
 pub struct UserRecord {
@@ -279,4 +280,47 @@ pub fn mail_server_tasks(
             })
         })
         .collect()
+}
+
+/// Seconds between two writes of a session's last-seen time: enough for idle expiry,
+/// without a write on every request.
+const TOUCH_EVERY: i64 = 60;
+
+pub fn session_is_live(row: &SessionRecord, now: i64, limits: SessionLimits) -> bool {
+    row.status == "active"
+        && now - row.last_seen_at < limits.idle
+        && now - row.created_at < limits.absolute
+}
+
+/// A session row as the device list shows it.
+pub fn device(
+    (id, label, ip, first_seen, last_seen, current): (i64, String, String, i64, i64, bool),
+) -> Device {
+    Device {
+        id,
+        label,
+        ip,
+        first_seen,
+        last_seen,
+        current,
+    }
+}
+
+pub fn needs_touch(row: &SessionRecord, now: i64) -> bool {
+    now - row.last_seen_at >= TOUCH_EVERY
+}
+
+pub fn login_record(row: LoginRow) -> Result<LoginRecord, StoreError> {
+    Ok(LoginRecord {
+        user_id: row.id,
+        organisation_id: row.organisation_id,
+        password_hash: row.password_hash,
+        role: Role::parse(&row.role)
+            .ok_or_else(|| StoreError::Backend("unexpected role".into()))?,
+        // Nobody signs in to a shared mailbox.
+        disabled: row.status != "active" || row.shared,
+        must_change_password: row.must_change_password,
+        password_expires_at: row.password_expires_at,
+        locked_until: row.locked_until,
+    })
 }

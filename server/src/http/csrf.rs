@@ -7,7 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub fn allowed(
     method: &Method,

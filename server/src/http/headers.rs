@@ -1,7 +1,7 @@
 //! Response headers for every answer: a Content-Security-Policy, no framing, no sniffing, a same-origin referrer (form
 //! posts without WASM return to their page through it), no caching of personal data, and HSTS
 //! when the panel is served over TLS.
-use crate::AppState;
+use crate::state::AppState;
 use app::security::csp::NON_PAGE_POLICY;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};

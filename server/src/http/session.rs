@@ -1,6 +1,6 @@
 //! Resolves the session cookie once per request, against the database every time, so a revoked
 //! device is out on its very next request. Also settles the caller's IP address.
-use crate::AppState;
+use crate::state::AppState;
 use app::security::session::{token_from_cookies, token_hash};
 use app::services::{ClientIp, RequestSession};
 use axum::extract::{ConnectInfo, Request, State};

@@ -2,6 +2,7 @@
 //! an SMTP sink.
 #![allow(dead_code)]
 pub mod dovecot;
+pub mod fixtures;
 pub mod panel;
 pub mod smtp_sink;
 use app::security::clock::Clock;

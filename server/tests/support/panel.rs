@@ -189,6 +189,15 @@ impl Panel {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// A page as a browser asks for it (`Accept: text/html`).
+    pub async fn page(&self, uri: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(uri).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
     /// Adds plain mailbox users `name@council.test` through the API, as the form does;
     /// returns their ids.
     pub async fn add_users(&self, cookie: &str, names: &[&str]) -> Vec<i64> {
@@ -242,5 +251,118 @@ impl Panel {
     /// The same database and files, served with another configuration.
     pub fn reconfigured(self, config: Config) -> Self {
         Self::on(self.store, self.dir, self.database_url, config)
+    }
+}
+
+impl Panel {
+    /// Resets `user`'s password, signing out all their devices.
+    pub async fn reset(&self, cookie: &str, user: &str) -> Reply {
+        self.api(
+            "passwords/reset",
+            &[
+                ("user", user),
+                ("password", "quartz meadow tumble 7"),
+                ("password_confirm", "quartz meadow tumble 7"),
+                ("sign_out", "all"),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// The id of `name@council.test`.
+    pub async fn user_id_of(&self, name: &str) -> i64 {
+        let address = app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap();
+        self.store
+            .find_login(&address)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id
+    }
+
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Reply {
+        self.api(
+            "auth/login",
+            &[("email", email), ("password", password)],
+            None,
+        )
+        .await
+    }
+
+    /// Signs in from `peer`, perhaps claiming another address in `X-Forwarded-For`.
+    pub async fn sign_in_from(
+        &self,
+        peer: &str,
+        forwarded_for: Option<&str>,
+        email: &str,
+        password: &str,
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("email", email), ("password", password)])
+            .finish();
+        let mut req = Request::post("/api/auth/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(claimed) = forwarded_for {
+            req = req.header("x-forwarded-for", claimed);
+        }
+        let mut req = req.body(Body::from(body)).unwrap();
+        let peer: std::net::SocketAddr = format!("{peer}:50000").parse().unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(req).await
+    }
+}
+
+impl Panel {
+    /// Grants `role` (`user`, `user_admin`, `domain_admin` over `domains`) as `cookie`.
+    pub async fn set_role(&self, cookie: &str, id: i64, role: &str, domains: &[i64]) -> Reply {
+        let id = id.to_string();
+        let domains: Vec<(String, String)> = domains
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("domains[{i}]"), d.to_string()))
+            .collect();
+        let mut form: Vec<(&str, &str)> = vec![("id", &id), ("role", role)];
+        form.extend(domains.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        self.api("users/set_role", &form, Some(cookie)).await
+    }
+
+    /// Adds the domain `name` as the account admin; returns its id.
+    pub async fn add_domain(&self, owner: &str, name: &str) -> i64 {
+        let reply = self
+            .api("domains/add", &[("name", name)], Some(owner))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let org = self.organisation().await;
+        self.store
+            .list_domains(org)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .id
+    }
+
+    /// Adds `local@` the domain `domain_id` as `cookie`; returns the reply.
+    pub async fn create_in(&self, cookie: &str, domain_id: i64, local: &str) -> Reply {
+        let domain = domain_id.to_string();
+        self.api(
+            "users/create",
+            &[
+                ("domain", domain.as_str()),
+                ("username", local),
+                ("name", local),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+                ("quota_gb", "0.5"),
+                ("account_type", "basic"),
+            ],
+            Some(cookie),
+        )
+        .await
     }
 }

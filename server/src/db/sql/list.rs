@@ -1,7 +1,7 @@
 //! The users list query, written once: the SQL is the same on both back ends, only the
 //! placeholders differ, and `QueryBuilder` writes those.
-use super::error::{contains_pattern, paginate};
-use super::rows::UserRecord;
+use crate::db::error::{contains_pattern, paginate};
+use crate::db::rows::UserRecord;
 use app::model::{SortKey, UserCursor, UserPage, UserQuery, UserRow, UserSort};
 use app::store::StoreError;
 use sqlx::{Database, Encode, QueryBuilder, Type};

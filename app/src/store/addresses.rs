@@ -1,0 +1,51 @@
+//! The addresses beside mailboxes: aliases and distribution lists. One address belongs to one
+//! mailbox, alias or list.
+use super::StoreError;
+use crate::model::{AddressHolder, Alias, EmailAddress, ListDetail, ListSummary, LocalPart};
+use async_trait::async_trait;
+
+#[async_trait]
+pub trait AddressStore: Send + Sync {
+    /// What holds `email` now, if anything: a mailbox, an alias or a list.
+    async fn address_holder(&self, email: &str) -> Result<Option<AddressHolder>, StoreError>;
+    async fn list_aliases(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+    ) -> Result<Vec<Alias>, StoreError>;
+    /// Gives the mailbox another address; `AddressHeld` names who has it already.
+    async fn add_alias(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        now: i64,
+    ) -> Result<Alias, StoreError>;
+    async fn remove_alias(&self, organisation_id: i64, alias_id: i64) -> Result<(), StoreError>;
+    async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError>;
+    /// A new, empty distribution list; `AddressHeld` names who has the address already.
+    async fn create_list(
+        &self,
+        organisation_id: i64,
+        domain_id: i64,
+        local_part: &LocalPart,
+        name: &str,
+        now: i64,
+    ) -> Result<ListSummary, StoreError>;
+    async fn get_list(&self, organisation_id: i64, list_id: i64) -> Result<ListDetail, StoreError>;
+    /// Adds the organisation's mailbox with this address (`NotFound` if it has none).
+    async fn add_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        email: &EmailAddress,
+    ) -> Result<(), StoreError>;
+    async fn remove_list_member(
+        &self,
+        organisation_id: i64,
+        list_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError>;
+    async fn delete_list(&self, organisation_id: i64, list_id: i64) -> Result<(), StoreError>;
+}

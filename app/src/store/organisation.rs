@@ -1,0 +1,58 @@
+//! The organisation: its first administrator, domains, licences, storage and password policy.
+use super::StoreError;
+use crate::model::{
+    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, PasswordPolicy, Viewer,
+};
+use async_trait::async_trait;
+
+/// The first account admin, with the organisation and domain they start.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    pub organisation_name: String,
+    pub admin_name: String,
+    pub admin_email: EmailAddress,
+    pub password_hash: String,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+#[async_trait]
+pub trait OrganisationStore: Send + Sync {
+    /// Whether any account admin exists (if not, the panel offers its one-time setup).
+    async fn admin_exists(&self) -> Result<bool, StoreError>;
+    /// Creates organisation, domain and account admin in one transaction.
+    async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError>;
+    async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError>;
+    async fn add_domain(
+        &self,
+        organisation_id: i64,
+        name: &DomainName,
+        now: i64,
+    ) -> Result<Domain, StoreError>;
+    /// Domains with the number of mailboxes on each.
+    async fn domain_summaries(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<DomainSummary>, StoreError>;
+    /// Removes a domain without mailboxes; `InUse` says how many it still has.
+    async fn remove_domain(&self, organisation_id: i64, domain_id: i64) -> Result<(), StoreError>;
+    async fn organisation_usage(
+        &self,
+        organisation_id: i64,
+    ) -> Result<OrganisationUsage, StoreError>;
+    /// The organisation's password policy.
+    async fn password_policy(&self, organisation_id: i64) -> Result<PasswordPolicy, StoreError>;
+    async fn set_password_policy(
+        &self,
+        organisation_id: i64,
+        policy: &PasswordPolicy,
+    ) -> Result<(), StoreError>;
+    /// Sets the licence count and storage pool; never below what is in use (`InUse`,
+    /// `StoragePoolExceeded`).
+    async fn set_organisation_limits(
+        &self,
+        organisation_id: i64,
+        mailbox_licences: i64,
+        storage_pool_mb: i64,
+    ) -> Result<(), StoreError>;
+}

@@ -1,0 +1,150 @@
+//! The mail outbox and the mail server's commands waiting for a retry.
+//! Written once: `stamp_store!` (in `mod.rs`) expands it for each back end.
+
+/// Implements `MailStore` for a back end.
+macro_rules! mail {
+    ($store:ty) => {
+        const _: () = {
+            use app::model::MailRecord;
+            use app::store::{Delivery, DueMail, MailServerTask, NewMailServerTask, StoreError};
+            use $crate::db::dialect::Dialect;
+            use $crate::db::error::{backend, touched};
+            use $crate::db::rows::{mail_server_tasks, MailRecordRow};
+
+            #[async_trait::async_trait]
+            impl app::store::MailStore for $store {
+                async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError> {
+                    let rows: Vec<(i64, String, String, Option<Vec<u8>>, i64)> = sqlx::query_as(
+                        "SELECT id, recipient, subject, sealed_body, attempts FROM outbox \
+                         WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                    )
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(id, recipient, subject, body, attempts)| DueMail {
+                            id,
+                            recipient,
+                            subject,
+                            sealed_body: body.unwrap_or_default(),
+                            attempts,
+                        })
+                        .collect())
+                }
+
+                async fn record_delivery(
+                    &self,
+                    mail_id: i64,
+                    delivery: Delivery,
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let query = match &delivery {
+                        Delivery::Sent => sqlx::query(
+                            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $1, \
+                             sealed_body = NULL, last_error = NULL WHERE id = $2",
+                        )
+                        .bind(now),
+                        Delivery::Retry { at, error } => sqlx::query(
+                            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, \
+                             last_error = $2 WHERE id = $3",
+                        )
+                        .bind(*at)
+                        .bind(error),
+                        Delivery::GaveUp { error } => sqlx::query(
+                            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, \
+                             sealed_body = NULL, last_error = $1 WHERE id = $2",
+                        )
+                        .bind(error),
+                    };
+                    let done = query
+                        .bind(mail_id)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+
+                async fn user_mail(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    limit: i64,
+                ) -> Result<Vec<MailRecord>, StoreError> {
+                    let rows: Vec<MailRecordRow> = sqlx::query_as(
+                        "SELECT id, kind, recipient, status, attempts, last_error, created_at, sent_at \
+                         FROM outbox WHERE user_id = $1 AND organisation_id = $2 ORDER BY id DESC LIMIT $3",
+                    )
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    rows.into_iter().map(TryInto::try_into).collect()
+                }
+
+                async fn queue_mail_server_task(&self, task: NewMailServerTask) -> Result<(), StoreError> {
+                    sqlx::query(
+                        "INSERT INTO mail_server_tasks \
+                         (address, action, attempts, next_attempt_at, last_error, created_at) \
+                         VALUES ($1, $2, 1, $3, $4, $5)",
+                    )
+                    .bind(&task.address)
+                    .bind(task.action.as_str())
+                    .bind(task.next_attempt_at)
+                    .bind(&task.error)
+                    .bind(task.now)
+                    .execute(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn due_mail_server_tasks(
+                    &self,
+                    now: i64,
+                    limit: i64,
+                ) -> Result<Vec<MailServerTask>, StoreError> {
+                    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+                        "SELECT id, address, action, attempts FROM mail_server_tasks \
+                         WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+                    )
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    mail_server_tasks(rows)
+                }
+
+                async fn record_mail_server_try(
+                    &self,
+                    task_id: i64,
+                    outcome: Delivery,
+                ) -> Result<(), StoreError> {
+                    let query = match &outcome {
+                        Delivery::Sent | Delivery::GaveUp { .. } => {
+                            sqlx::query("DELETE FROM mail_server_tasks WHERE id = $1")
+                        }
+                        Delivery::Retry { at, error } => sqlx::query(
+                            "UPDATE mail_server_tasks SET attempts = attempts + 1, next_attempt_at = $1, \
+                             last_error = $2 WHERE id = $3",
+                        )
+                        .bind(*at)
+                        .bind(error),
+                    };
+                    let done = query
+                        .bind(task_id)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+            }
+        };
+    };
+}
+pub(crate) use mail;

@@ -1,0 +1,29 @@
+//! The SQL of every `Store` method, written once by feature. Each module is a macro that
+//! implements its feature trait for a back end; `stamp_store!` expands them all for the store
+//! type it is given, so the bodies compile against that back end's concrete sqlx types (generic
+//! bounds over `sqlx::Database` for every executor, bind and row type would drown the SQL).
+//! What differs between the back ends comes from their `Dialect` impl, nothing else.
+pub mod addresses;
+pub mod audit;
+pub mod imports;
+pub mod list;
+pub mod mail;
+pub mod organisation;
+pub mod sessions;
+pub mod shared;
+pub mod users;
+
+/// Implements every store trait for `$store`, a type that implements `Dialect`.
+macro_rules! stamp_store {
+    ($store:ty) => {
+        $crate::db::sql::shared::helpers!($store);
+        $crate::db::sql::sessions::sessions!($store);
+        $crate::db::sql::organisation::organisation!($store);
+        $crate::db::sql::users::users!($store);
+        $crate::db::sql::addresses::addresses!($store);
+        $crate::db::sql::imports::imports!($store);
+        $crate::db::sql::mail::mail!($store);
+        $crate::db::sql::audit::audit!($store);
+    };
+}
+pub(crate) use stamp_store;

@@ -1,0 +1,354 @@
+//! Sign-in, sessions and devices, and set-password links.
+//! Written once: `stamp_store!` (in `mod.rs`) expands it for each back end.
+
+/// Implements `SessionStore` for a back end.
+macro_rules! sessions {
+    ($store:ty) => {
+        const _: () = {
+            use app::model::{Device, EmailAddress, SignOut, Viewer};
+            use app::security::lockout::LockoutRules;
+            use app::store::{LinkOwner, LoginRecord, NewSession, SessionLimits, StoreError};
+            use $crate::db::dialect::Dialect;
+            use $crate::db::error::{backend, touched};
+            use $crate::db::rows::{self, LinkOwnerRow, LoginRow, SessionRecord};
+
+            #[async_trait::async_trait]
+            impl app::store::SessionStore for $store {
+                async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
+                    let row: Option<LoginRow> = sqlx::query_as(
+                        "SELECT id, organisation_id, password_hash, role, status, shared, must_change_password, \
+                         password_expires_at, locked_until FROM users WHERE email = $1",
+                    )
+                    .bind(email.to_string())
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    row.map(rows::login_record).transpose()
+                }
+
+                async fn update_password_hash(
+                    &self,
+                    user_id: i64,
+                    password_hash: &str,
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let done =
+                        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                            .bind(password_hash)
+                            .bind(now)
+                            .bind(user_id)
+                            .execute(self.pool())
+                            .await
+                            .map_err(backend)?;
+                    touched(done.rows_affected())?;
+                    Ok(())
+                }
+
+                async fn change_own_password(
+                    &self,
+                    user_id: i64,
+                    password_hash: &str,
+                    (current, rotated): (&[u8], &[u8]),
+                    sign_out_others: bool,
+                    now: i64,
+                ) -> Result<u64, StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE users SET password_hash = $1, must_change_password = FALSE, password_expires_at = NULL, updated_at = $2 \
+                         WHERE id = $3",
+                    )
+                    .bind(password_hash)
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())?;
+                    let moved = sqlx::query(
+                        "UPDATE sessions SET token_hash = $1, last_seen_at = $2, password_confirmed_at = $2 \
+                         WHERE token_hash = $3 AND user_id = $4",
+                    )
+                    .bind(rotated)
+                    .bind(now)
+                    .bind(current)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    touched(moved.rows_affected())?;
+                    let ended = if sign_out_others {
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                            .bind(user_id)
+                            .bind(rotated)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?
+                            .rows_affected()
+                    } else {
+                        0
+                    };
+                    tx.commit().await.map_err(backend)?;
+                    Ok(ended)
+                }
+
+                async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query(
+                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
+                         password_confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(session.user_id)
+                    .bind(&session.token_hash)
+                    .bind(&session.device)
+                    .bind(&session.ip)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    sqlx::query(
+                        "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2",
+                    )
+                        .bind(session.now)
+                        .bind(session.user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn record_failed_sign_in(
+                    &self,
+                    user_id: i64,
+                    now: i64,
+                    rules: LockoutRules,
+                ) -> Result<Option<i64>, StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    // The write lock (the row's on PostgreSQL, the database's on SQLite) orders concurrent
+                    // failures of one account.
+                    let (failures, locked_until): (i64, Option<i64>) = sqlx::query_as(
+                        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 \
+                         RETURNING failed_sign_ins, locked_until",
+                    )
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let locked_until = match rules.lock_seconds(failures) {
+                        Some(seconds) => {
+                            let end = locked_until.unwrap_or_default().max(now + seconds);
+                            sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+                                .bind(end)
+                                .bind(user_id)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(backend)?;
+                            Some(end)
+                        }
+                        None => locked_until.filter(|end| *end > now),
+                    };
+                    tx.commit().await.map_err(backend)?;
+                    Ok(locked_until)
+                }
+
+                async fn unlock_user(&self, organisation_id: i64, user_id: i64) -> Result<(), StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE users SET failed_sign_ins = 0, locked_until = NULL \
+                         WHERE id = $1 AND organisation_id = $2",
+                    )
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .execute(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+
+                async fn session_viewer(
+                    &self,
+                    token_hash: &[u8],
+                    now: i64,
+                    limits: SessionLimits,
+                ) -> Result<Option<Viewer>, StoreError> {
+                    let row: Option<SessionRecord> = sqlx::query_as(
+                        "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
+                         u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password, \
+                         s.password_confirmed_at, u.admin_scope FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    let Some(row) = row else { return Ok(None) };
+                    if !rows::session_is_live(&row, now, limits) {
+                        sqlx::query("DELETE FROM sessions WHERE id = $1")
+                            .bind(row.session_id)
+                            .execute(self.pool())
+                            .await
+                            .map_err(backend)?;
+                        return Ok(None);
+                    }
+                    if rows::needs_touch(&row, now) {
+                        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                            .bind(now)
+                            .bind(row.session_id)
+                            .execute(self.pool())
+                            .await
+                            .map_err(backend)?;
+                    }
+                    let mut viewer = row.viewer()?;
+                    self.read_domains(viewer.user_id, &mut viewer.scope).await?;
+                    Ok(Some(viewer))
+                }
+
+                async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StoreError> {
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn confirm_password(&self, token_hash: &[u8], now: i64) -> Result<(), StoreError> {
+                    let done =
+                        sqlx::query("UPDATE sessions SET password_confirmed_at = $1 WHERE token_hash = $2")
+                            .bind(now)
+                            .bind(token_hash)
+                            .execute(self.pool())
+                            .await
+                            .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+
+                async fn list_devices(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    asking: &[u8],
+                    now: i64,
+                    limits: SessionLimits,
+                ) -> Result<Vec<Device>, StoreError> {
+                    sqlx::query_as::<_, (i64, String, String, i64, i64, bool)>(
+                        "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at, s.token_hash = $1 \
+                         FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.user_id = $2 AND u.organisation_id = $3 \
+                         AND s.last_seen_at > $4 AND s.created_at > $5 \
+                         ORDER BY s.last_seen_at DESC, s.id DESC",
+                    )
+                    .bind(asking)
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .bind(now - limits.idle)
+                    .bind(now - limits.absolute)
+                    .fetch_all(self.pool())
+                    .await
+                    .map(|rows| rows.into_iter().map(rows::device).collect())
+                    .map_err(backend)
+                }
+
+                async fn end_sessions(
+                    &self,
+                    user_id: i64,
+                    which: &SignOut,
+                    keep: &[u8],
+                ) -> Result<u64, StoreError> {
+                    let ids = match which {
+                        SignOut::All => {
+                            return sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                                .bind(user_id)
+                                .bind(keep)
+                                .execute(self.pool())
+                                .await
+                                .map(|done| done.rows_affected())
+                                .map_err(backend);
+                        }
+                        SignOut::Devices(ids) => ids,
+                    };
+                    let mut tx = self.begin_write().await?;
+                    let mut ended = 0;
+                    for id in ids {
+                        ended += sqlx::query(
+                            "DELETE FROM sessions WHERE id = $1 AND user_id = $2 AND token_hash <> $3",
+                        )
+                        .bind(id)
+                        .bind(user_id)
+                        .bind(keep)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected();
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(ended)
+                }
+
+                async fn password_link_owner(
+                    &self,
+                    token_hash: &[u8],
+                    now: i64,
+                ) -> Result<LinkOwner, StoreError> {
+                    let row: LinkOwnerRow = sqlx::query_as(
+                        "SELECT u.organisation_id, u.id AS user_id, u.email, u.name FROM password_links l \
+                         JOIN users u ON u.id = l.user_id \
+                         WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
+                    )
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    Ok(row.into())
+                }
+
+                async fn set_password_by_link(
+                    &self,
+                    token_hash: &[u8],
+                    password_hash: &str,
+                    now: i64,
+                ) -> Result<LinkOwner, StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    // Spending the link first makes a second, racing use find nothing to spend.
+                    let user_id: i64 = sqlx::query_scalar(
+                        "UPDATE password_links SET used_at = $1 \
+                         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
+                    )
+                    .bind(now)
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let row: LinkOwnerRow = sqlx::query_as(
+                        "UPDATE users SET password_hash = $1, must_change_password = FALSE, password_expires_at = NULL, \
+                         failed_sign_ins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3 RETURNING organisation_id, id AS user_id, email, name",
+                    )
+                    .bind(password_hash)
+                    .bind(now)
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    // The user's other links are spent too: the newest password wins.
+                    sqlx::query(
+                        "UPDATE password_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(row.into())
+                }
+            }
+        };
+    };
+}
+pub(crate) use sessions;

@@ -1,0 +1,207 @@
+//! What the mail server reads (the views) and the commands waiting for it.
+use crate::support::fixtures::{new_user, organisation, NOW};
+use crate::support::query_as_mail_server;
+use app::model::{LocalPart, MailServerAction, Quota, SignOut};
+use app::store::{Delivery, NewMailServerTask, PasswordReset, Store, StoreError, UserUpdate};
+
+async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dyn Store) {
+    let queue = |address: &str, action, at| NewMailServerTask {
+        address: address.into(),
+        action,
+        error: "doveadm unreachable".into(),
+        next_attempt_at: at,
+        now: NOW,
+    };
+    store
+        .queue_mail_server_task(queue(
+            "ann@council.test",
+            MailServerAction::EndConnections,
+            NOW + 30,
+        ))
+        .await
+        .unwrap();
+    store
+        .queue_mail_server_task(queue(
+            "bob@council.test",
+            MailServerAction::ForgetLogins,
+            NOW + 60,
+        ))
+        .await
+        .unwrap();
+    assert!(store
+        .due_mail_server_tasks(NOW + 29, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let due = store.due_mail_server_tasks(NOW + 60, 10).await.unwrap();
+    let seen: Vec<_> = due
+        .iter()
+        .map(|t| (t.address.as_str(), t.action, t.attempts))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ann@council.test", MailServerAction::EndConnections, 1),
+            ("bob@council.test", MailServerAction::ForgetLogins, 1)
+        ]
+    );
+    // Ann's still fails: later, one more try counted. Bob's went through: gone.
+    let retry = Delivery::Retry {
+        at: NOW + 120,
+        error: "still down".into(),
+    };
+    store
+        .record_mail_server_try(due[0].id, retry)
+        .await
+        .unwrap();
+    store
+        .record_mail_server_try(due[1].id, Delivery::Sent)
+        .await
+        .unwrap();
+    assert!(store
+        .due_mail_server_tasks(NOW + 119, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let due = store.due_mail_server_tasks(NOW + 120, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].attempts, 2);
+    let gave_up = Delivery::GaveUp {
+        error: "for good".into(),
+    };
+    store
+        .record_mail_server_try(due[0].id, gave_up)
+        .await
+        .unwrap();
+    assert!(store
+        .due_mail_server_tasks(i64::MAX, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        store
+            .record_mail_server_try(due[0].id, Delivery::Sent)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// What Dovecot and Postfix read, through the views, after the changes an admin makes.
+async fn the_mail_server_views_follow_the_panel(store: &dyn Store, url: &str) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let domain = store.list_domains(org).await.unwrap()[0].id;
+    let mut ids = Vec::new();
+    for local in ["ann", "bob", "cat", "dan"] {
+        let user = store
+            .create_user(new_user(org, domain, local, local))
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    let [ann, bob, cat, dan] = ids[..] else {
+        unreachable!()
+    };
+    let reset = PasswordReset {
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA".into(),
+        must_change: true,
+        expires_at: Some(NOW + 86_400),
+        sign_out: SignOut::All,
+        link: None,
+        mail: Vec::new(),
+        now: NOW,
+    };
+    store.reset_password(org, bob, reset).await.unwrap();
+    store
+        .set_users_disabled(org, &[cat], true, NOW)
+        .await
+        .unwrap();
+    store.convert_to_shared(org, dan, NOW).await.unwrap();
+    let mut ann_detail = store.get_user(org, ann).await.unwrap();
+    let update = UserUpdate {
+        name: ann_detail.name.clone(),
+        account_type: ann_detail.account_type,
+        quota: Quota::from_mb(2048).unwrap(),
+        disabled: false,
+        only_local_smtp: true,
+        recovery_email: None,
+        preferences: std::mem::take(&mut ann_detail.preferences),
+        now: NOW,
+    };
+    store.update_user(org, ann, update).await.unwrap();
+    store
+        .add_alias(org, ann, domain, &LocalPart::parse("office").unwrap(), NOW)
+        .await
+        .unwrap();
+
+    // Dovecot: Ann and the clerk sign in; Bob only to hear why not; Cat and Dan not at all.
+    let passdb = query_as_mail_server(
+        url,
+        "SELECT username, nologin, reason FROM mail_passdb ORDER BY username",
+    )
+    .await;
+    assert_eq!(
+        passdb,
+        [
+            "ann@council.test|-|-",
+            "bob@council.test|Y|Password change required: use the web panel",
+            "clerk@council.test|-|-",
+        ]
+    );
+    let hash = query_as_mail_server(
+        url,
+        "SELECT password FROM mail_passdb WHERE username = 'bob@council.test'",
+    )
+    .await;
+    assert_eq!(hash, ["$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA"]);
+    let userdb = query_as_mail_server(
+        url,
+        "SELECT quota_rule FROM mail_userdb WHERE username = 'ann@council.test'",
+    )
+    .await;
+    assert_eq!(userdb, ["*:storage=2048M"]);
+    let mailboxes = query_as_mail_server(url, "SELECT username FROM mail_userdb").await;
+    assert_eq!(
+        mailboxes.len(),
+        5,
+        "disabled and shared mailboxes still take mail"
+    );
+
+    // Postfix: who sends as what, who is kept local, which domains are local.
+    let senders = query_as_mail_server(
+        url,
+        "SELECT address, login FROM mail_sender_logins \
+         WHERE address IN ('ann@council.test', 'office@council.test', 'dan@council.test') \
+         ORDER BY address",
+    )
+    .await;
+    assert_eq!(
+        senders,
+        [
+            "ann@council.test|ann@council.test",
+            "office@council.test|ann@council.test"
+        ]
+    );
+    let restricted =
+        query_as_mail_server(url, "SELECT login, restriction FROM mail_smtp_restrictions").await;
+    assert_eq!(restricted, ["ann@council.test|only_local_smtp"]);
+    let domains = query_as_mail_server(url, "SELECT domain FROM mail_domains").await;
+    assert_eq!(domains, ["council.test"]);
+
+    // Deleted: gone from every view.
+    store.delete_users(org, &[ann]).await.unwrap();
+    let left = query_as_mail_server(
+        url,
+        "SELECT username FROM mail_passdb WHERE username = 'ann@council.test' \
+         UNION ALL SELECT address FROM mail_sender_logins WHERE login = 'ann@council.test' \
+         UNION ALL SELECT login FROM mail_smtp_restrictions",
+    )
+    .await;
+    assert!(left.is_empty(), "{left:?}");
+}
+
+conformance!(
+    mail_server_commands_wait_for_their_time_and_leave_when_done;
+    with_url:
+    the_mail_server_views_follow_the_panel,
+);

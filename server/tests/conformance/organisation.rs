@@ -1,0 +1,216 @@
+//! The first administrator, organisations apart, licences, storage, domains, the policy.
+use crate::support::fixtures::{new_user, organisation, NOW};
+use app::model::{
+    CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset, Quota, Role,
+    UserQuery,
+};
+use app::store::{NewOrganisation, NewUser, Store, StoreError};
+
+async fn first_admin_is_created_once(store: &dyn Store) {
+    assert!(!store.admin_exists().await.unwrap());
+    let admin = organisation(store).await;
+    assert_eq!(admin.role, Role::AccountAdmin);
+    assert_eq!(admin.email, "clerk@council.test");
+    assert!(store.admin_exists().await.unwrap());
+    let again = store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Other".into(),
+            admin_name: "Other".into(),
+            admin_email: EmailAddress::parse("boss@other.test").unwrap(),
+            password_hash: "x".into(),
+            now: NOW,
+        })
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let domains = store.list_domains(admin.organisation_id).await.unwrap();
+    assert_eq!(domains.len(), 1, "the refused setup left nothing behind");
+    assert_eq!(domains[0].name, "council.test");
+}
+
+async fn organisations_see_only_their_own(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let main = store.list_domains(admin.organisation_id).await.unwrap()[0].id;
+    store
+        .create_user(new_user(admin.organisation_id, main, "jane", "Jane"))
+        .await
+        .unwrap();
+    let elsewhere = store
+        .list_users(admin.organisation_id + 1000, &UserQuery::default(), 50)
+        .await
+        .unwrap();
+    assert!(elsewhere.users.is_empty());
+    assert!(store
+        .list_domains(admin.organisation_id + 1000)
+        .await
+        .unwrap()
+        .is_empty());
+    let foreign = store
+        .create_user(new_user(admin.organisation_id + 1000, main, "eve", "Eve"))
+        .await;
+    assert!(
+        foreign.is_err(),
+        "a domain of another organisation can't take users"
+    );
+}
+
+async fn licences_and_storage_pool_bound_new_mailboxes(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(usage.name, "Parish Council");
+    assert_eq!(
+        (usage.mailboxes_used, usage.storage_allocated_mb),
+        (1, 1000),
+        "the admin's own mailbox"
+    );
+
+    store.set_organisation_limits(org, 3, 2000).await.unwrap();
+    store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    let too_big = NewUser {
+        quota: Quota::from_mb(501).unwrap(),
+        ..new_user(org, main, "bob", "Bob")
+    };
+    assert!(matches!(
+        store.create_user(too_big).await,
+        Err(StoreError::StoragePoolExceeded { available_mb: 500 })
+    ));
+    store
+        .create_user(new_user(org, main, "bob", "Bob"))
+        .await
+        .unwrap();
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(
+        (usage.mailboxes_used, usage.storage_allocated_mb),
+        (3, 2000)
+    );
+    assert!(matches!(
+        store.create_user(new_user(org, main, "cy", "Cy")).await,
+        Err(StoreError::LicencesExhausted { licences: 3 })
+    ));
+    assert!(store
+        .list_users(
+            org,
+            &UserQuery {
+                search: "cy".into(),
+                ..Default::default()
+            },
+            50
+        )
+        .await
+        .unwrap()
+        .users
+        .is_empty());
+
+    // Limits never drop below what is in use.
+    assert!(matches!(
+        store.set_organisation_limits(org, 2, 5000).await,
+        Err(StoreError::InUse { mailboxes: 3 })
+    ));
+    assert!(matches!(
+        store.set_organisation_limits(org, 10, 1999).await,
+        Err(StoreError::StoragePoolExceeded { .. })
+    ));
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(
+        (usage.mailbox_licences, usage.storage_pool_mb),
+        (3, 2000),
+        "a refused change leaves both"
+    );
+}
+
+async fn domains_with_mailboxes_stay(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let school = store
+        .add_domain(org, &DomainName::parse("school.test").unwrap(), NOW)
+        .await
+        .unwrap();
+    let empty = store
+        .add_domain(org, &DomainName::parse("empty.test").unwrap(), NOW)
+        .await
+        .unwrap();
+    store
+        .create_user(new_user(org, school.id, "ann", "Ann"))
+        .await
+        .unwrap();
+    store
+        .create_user(new_user(org, school.id, "bob", "Bob"))
+        .await
+        .unwrap();
+    let summaries = store.domain_summaries(org).await.unwrap();
+    let counts: Vec<(&str, i64)> = summaries
+        .iter()
+        .map(|d| (d.name.as_str(), d.mailboxes))
+        .collect();
+    assert_eq!(
+        counts,
+        [("council.test", 1), ("empty.test", 0), ("school.test", 2)]
+    );
+
+    assert!(matches!(
+        store.remove_domain(org, school.id).await,
+        Err(StoreError::InUse { mailboxes: 2 })
+    ));
+    assert!(matches!(
+        store.remove_domain(org + 1000, empty.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store.remove_domain(org, empty.id).await.unwrap();
+    let names: Vec<String> = store
+        .list_domains(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["council.test", "school.test"]);
+}
+
+async fn an_organisation_keeps_its_own_password_policy(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    assert_eq!(
+        store.password_policy(org).await.unwrap(),
+        PasswordPolicy::default(),
+        "a new organisation starts with the recommended policy"
+    );
+    let custom = PasswordPolicy {
+        min_chars: 14,
+        min_score: 4,
+        require: CharacterClasses {
+            upper: true,
+            lower: false,
+            digit: true,
+            symbol: false,
+        },
+        ..PasswordPolicy::default()
+    };
+    store.set_password_policy(org, &custom).await.unwrap();
+    assert_eq!(store.password_policy(org).await.unwrap(), custom);
+    let host = PolicyPreset::HostStyle.policy();
+    store.set_password_policy(org, &host).await.unwrap();
+    assert_eq!(store.password_policy(org).await.unwrap(), host);
+    assert!(matches!(
+        store.set_password_policy(org + 1000, &custom).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.password_policy(org + 1000).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+conformance!(
+    first_admin_is_created_once,
+    organisations_see_only_their_own,
+    licences_and_storage_pool_bound_new_mailboxes,
+    domains_with_mailboxes_stay,
+    an_organisation_keeps_its_own_password_policy,
+);

@@ -1,0 +1,15 @@
+//! The HTTP surface driven in-process, as a browser or an attacker would see it. One module per
+//! feature; the panel they drive is in `support/panel.rs`.
+#[path = "../support/mod.rs"]
+mod support;
+
+mod access;
+mod account;
+mod addresses;
+mod audit;
+mod bulk_and_csv;
+mod credentials_mail;
+mod passwords;
+mod roles;
+mod sign_in;
+mod users;

@@ -1,0 +1,54 @@
+//! What the store conformance tests start from: an organisation, users and sessions.
+use app::model::{AccountType, EmailAddress, LocalPart, Preferences, Quota, Role, Viewer};
+use app::store::{NewOrganisation, NewSession, NewUser, SessionLimits, Store};
+
+pub const NOW: i64 = 1_800_000_000;
+
+pub const LIMITS: SessionLimits = SessionLimits {
+    idle: 3600,
+    absolute: 12 * 3600,
+};
+
+pub async fn organisation(store: &dyn Store) -> Viewer {
+    store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Parish Council".into(),
+            admin_name: "Clerk".into(),
+            admin_email: EmailAddress::parse("clerk@council.test").unwrap(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            now: NOW,
+        })
+        .await
+        .expect("organisation created")
+}
+
+pub fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
+    NewUser {
+        organisation_id: org,
+        domain_id: domain,
+        local_part: LocalPart::parse(local).unwrap(),
+        name: name.into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        account_type: AccountType::Basic,
+        role: Role::User,
+        quota: Quota::from_mb(500).unwrap(),
+        preferences: Preferences::default(),
+        now: NOW,
+    }
+}
+
+/// Signs `user_id` in at `at` with a token of `byte` repeated.
+pub async fn open_session(store: &dyn Store, user_id: i64, byte: u8, at: i64) -> Vec<u8> {
+    let token_hash = vec![byte; 32];
+    store
+        .create_session(NewSession {
+            user_id,
+            token_hash: token_hash.clone(),
+            device: "Firefox on Linux".into(),
+            ip: "127.0.0.1".into(),
+            now: at,
+        })
+        .await
+        .unwrap();
+    token_hash
+}
