@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::tell_mail_server,
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{
         audit, check_new_password, current_session, finish,
         password_check::{check_password, PasswordCheck},
@@ -15,6 +17,7 @@ use {
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::model::{personal_words, EmailAddress, SignOut},
     crate::security::{password, session},
     serde_json::json,
@@ -125,7 +128,11 @@ pub async fn change_own_password(
                 }),
             )
             .await;
-            leptos_axum::redirect(&format!("/account/password?changed={ended}"));
+            redirect_with(
+                "/account/password",
+                Notice::OwnPasswordChanged(ended),
+                Reached::Yes,
+            );
             Ok(())
         }
         .await,
@@ -182,7 +189,11 @@ pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError>
                 json!({ "sessions_ended": ended }),
             )
             .await;
-            leptos_axum::redirect(&format!("/account/password?signed_out={ended}"));
+            redirect_with(
+                "/account/password",
+                Notice::OwnDevicesSignedOut(ended),
+                Reached::Yes,
+            );
             Ok(())
         }
         .await,

@@ -5,9 +5,12 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{domains_in_scope, finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::LocalPart,
+    crate::model::Notice,
     serde_json::json,
 };
 
@@ -67,7 +70,7 @@ pub async fn add_alias(user: i64, username: String, domain: String) -> Result<()
                 json!({ "alias": alias.email }),
             )
             .await;
-            leptos_axum::redirect(&format!("/users/{user}?alias_added=1"));
+            redirect_with(&format!("/users/{user}"), Notice::AliasAdded, Reached::Yes);
             Ok(())
         }
         .await,
@@ -101,7 +104,11 @@ pub async fn remove_alias(user: i64, id: i64) -> Result<(), AppError> {
                 json!({ "alias": alias.email }),
             )
             .await;
-            leptos_axum::redirect(&format!("/users/{user}?alias_removed=1"));
+            redirect_with(
+                &format!("/users/{user}"),
+                Notice::AliasRemoved,
+                Reached::Yes,
+            );
             Ok(())
         }
         .await,

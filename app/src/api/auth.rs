@@ -5,12 +5,15 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{
         audit, check_new_password, client_ip, current_session, finish,
         password_check::{check_password, PasswordCheck},
         require_viewer, services, set_cookie, user_agent,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::model::Notice,
     crate::model::{DisplayName, EmailAddress, PasswordPolicy},
     crate::security::{password, session},
     crate::store::{NewOrganisation, NewSession},
@@ -252,7 +255,7 @@ pub async fn complete_setup(
                 detail,
             )
             .await;
-            leptos_axum::redirect("/login?setup=done");
+            redirect_with("/login", Notice::SetupDone, Reached::Yes);
             Ok(())
         }
         .await,

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::{tell_mail_server, Reached},
+    super::redirect_with,
     super::{
         finish, record_admin_action, require_admin, require_recent_password, services, target_for,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::model::{BulkAction, Viewer},
     serde_json::json,
 };
@@ -115,12 +117,11 @@ pub async fn bulk_update(
                 )
                 .await;
             }
-            leptos_axum::redirect(&format!(
-                "/users?done={}&count={}{}",
-                action.as_str(),
-                done.len(),
-                mail_server.query()
-            ));
+            redirect_with(
+                "/users",
+                Notice::Bulk(action, done.len() as u64),
+                mail_server,
+            );
             Ok(())
         }
         .await,

@@ -1,6 +1,7 @@
 //! Server-side helpers every server function starts with: who asks, from where, with what.
+use super::mail_server::Reached;
 use crate::error::{AppError, ErrorCode, FieldErrors};
-use crate::model::{AddressHolder, AdminScope, Domain, PasswordPolicy, UserDetail, Viewer};
+use crate::model::{AddressHolder, AdminScope, Domain, Notice, PasswordPolicy, UserDetail, Viewer};
 use crate::services::{ClientIp, RequestSession, Services};
 use crate::store::{AuditEntry, StoreError};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
@@ -145,6 +146,12 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
     })?;
     response.append_header(header::SET_COOKIE, value);
     Ok(())
+}
+
+/// Sends the form's browser back to `path`, which then says `notice` (and warns when the mail
+/// server has yet to hear of the change).
+pub fn redirect_with(path: &str, notice: Notice, mail_server: Reached) {
+    leptos_axum::redirect(&format!("{}{}", notice.after(path), mail_server.query()));
 }
 
 /// Gives an API caller the HTTP status that matches the error. A plain HTML form post keeps

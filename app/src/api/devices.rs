@@ -5,9 +5,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::{tell_mail_server, Reached},
+    super::redirect_with,
     super::{current_session, finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::model::SignOut,
     serde_json::json,
 };
@@ -51,10 +53,11 @@ pub async fn sign_out_devices(
             };
             let detail = json!({ "all": everything, "sessions_ended": ended });
             record_admin_action(&services, &admin, "user.sign_out", &target.email, detail).await;
-            leptos_axum::redirect(&format!(
-                "/users/{user}/security?signed_out={ended}{}",
-                mail_server.query()
-            ));
+            redirect_with(
+                &format!("/users/{user}/security"),
+                Notice::DevicesSignedOut(ended),
+                mail_server,
+            );
             Ok(())
         }
         .await,

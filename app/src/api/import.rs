@@ -6,8 +6,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{domains_in_scope, finish, policy_of, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
+    crate::model::Notice,
     crate::model::PasswordPolicy,
     crate::model::{
         AccountType, AddressHolder, DateFormat, DisplayName, Domain, EmailAddress, ImportRow,
@@ -405,7 +408,7 @@ pub async fn confirm_import(id: i64) -> Result<(), AppError> {
                 });
                 record_admin_action(&services, &admin, "user.create", &user.email, detail).await;
             }
-            leptos_axum::redirect(&format!("/users?imported={}", created.len()));
+            redirect_with("/users", Notice::UsersImported(created.len() as u64), Reached::Yes);
             Ok(())
         }
         .await,

@@ -7,10 +7,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::tell_mail_server,
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{audit, check_new_password, finish, policy_of, services},
     crate::error::FieldErrors,
     crate::model::personal_words,
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::security::{password, session},
     crate::store::StoreError,
     serde_json::json,
@@ -88,7 +91,7 @@ pub async fn set_password_by_link(
                 json!({ "sessions_ended": "all" }),
             )
             .await;
-            leptos_axum::redirect("/login?password_set=1");
+            redirect_with("/login", Notice::PasswordSetByLink, Reached::Yes);
             Ok(())
         }
         .await,

@@ -5,8 +5,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{domains_in_scope, finish, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
+    crate::model::Notice,
     crate::model::{DisplayName, EmailAddress, LocalPart, Viewer},
     crate::services::Services,
     serde_json::json,
@@ -200,7 +203,7 @@ pub async fn delete_list(id: i64, confirm: String) -> Result<(), AppError> {
                 json!({ "members": list.members.len() }),
             )
             .await;
-            leptos_axum::redirect("/lists?deleted=1");
+            redirect_with("/lists", Notice::ListDeleted, Reached::Yes);
             Ok(())
         }
         .await,

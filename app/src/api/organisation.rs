@@ -5,11 +5,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{
         finish, record_admin_action, require_account_admin, require_admin, require_org_admin,
         services,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::model::Notice,
     crate::model::{
         parse_gb_as_mb, CharacterClasses, PasswordPolicy, PolicyPreset, STALE_AFTER_DAYS,
     },
@@ -101,7 +104,7 @@ pub async fn set_limits(licences: String, storage_gb: String) -> Result<(), AppE
             let detail = json!({ "mailbox_licences": licences, "storage_pool_mb": pool_mb });
             record_admin_action(&services, &owner, "organisation.limits", "", detail).await;
             // Back to the page with a notice; the usage strip reloads with it.
-            leptos_axum::redirect("/settings?saved=1");
+            redirect_with("/settings", Notice::LimitsSaved, Reached::Yes);
             Ok(())
         }
         .await,
@@ -191,7 +194,7 @@ pub async fn set_password_policy(
                 detail,
             )
             .await;
-            leptos_axum::redirect("/settings?policy_saved=1");
+            redirect_with("/settings", Notice::PolicySaved, Reached::Yes);
             Ok(())
         }
         .await,

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::tell_mail_server,
+    super::redirect_with,
     super::{
         check_new_password, current_session, finish, policy_of, record_admin_action, require_admin,
         require_recent_password, require_viewer, services, target_for,
@@ -13,6 +14,7 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::messages::{self, Message},
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::model::{CredentialsByEmail, PassphraseOptions, Separator, SignOut, UserDetail},
     crate::security::{passphrase, password, session},
     crate::services::Services,
@@ -218,16 +220,12 @@ pub async fn reset_password(
                 "email": send.as_str(),
             });
             record_admin_action(&services, &admin, "password.reset", &target.email, detail).await;
-            let flag = if must_change { "&must_change=1" } else { "" };
-            let emailed = if send == CredentialsByEmail::Nothing {
-                ""
-            } else {
-                "&emailed=1"
+            let notice = Notice::PasswordReset {
+                devices_ended: ended,
+                must_change,
+                emailed: send != CredentialsByEmail::Nothing,
             };
-            leptos_axum::redirect(&format!(
-                "/users/{user}/security?reset={ended}{flag}{emailed}{}",
-                mail_server.query()
-            ));
+            redirect_with(&format!("/users/{user}/security"), notice, mail_server);
             Ok(())
         }
         .await,

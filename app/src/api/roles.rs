@@ -4,10 +4,13 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mail_server::Reached,
+    super::redirect_with,
     super::{
         finish, record_admin_action, require_account_admin, require_recent_password, services,
     },
     crate::error::{ErrorCode, FieldErrors},
+    crate::model::Notice,
     crate::model::{AdminScope, Grant, Role},
     serde_json::json,
 };
@@ -71,7 +74,7 @@ pub async fn set_role(id: i64, role: String, domains: Option<Vec<i64>>) -> Resul
             };
             let detail = json!({ "from": from, "to": grant.as_str(), "domains": domain_names });
             record_admin_action(&services, &owner, "user.role", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users/{id}?role_changed=1"));
+            redirect_with(&format!("/users/{id}"), Notice::RoleChanged, Reached::Yes);
             Ok(())
         }
         .await,

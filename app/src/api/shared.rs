@@ -5,9 +5,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::tell_mail_server,
+    super::redirect_with,
     super::{finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
+    crate::model::Notice,
     serde_json::json,
 };
 
@@ -41,7 +43,11 @@ pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
                 json!({ "quota_mb": target.quota_mb }),
             )
             .await;
-            leptos_axum::redirect(&format!("/users/{id}?converted=1{}", mail_server.query()));
+            redirect_with(
+                &format!("/users/{id}"),
+                Notice::ConvertedToShared,
+                mail_server,
+            );
             Ok(())
         }
         .await,

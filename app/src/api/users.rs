@@ -8,12 +8,14 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::{tell_mail_server, Reached},
+    super::redirect_with,
     super::{
         check_new_password, domains_in_scope, finish, policy_of, record_admin_action,
         require_admin, require_recent_password, services, target_for, visible_user,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
+    crate::model::Notice,
     crate::model::{
         AccountStatus, AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart,
         Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
@@ -139,7 +141,11 @@ pub async fn create_user(
                 .await?;
             let detail = json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() });
             record_admin_action(&services, &admin, "user.create", &address, detail).await;
-            leptos_axum::redirect(&format!("/users?search={address}&created=1"));
+            redirect_with(
+                &format!("/users?search={address}"),
+                Notice::UserCreated,
+                Reached::Yes,
+            );
             Ok(())
         }
         .await,
@@ -213,7 +219,11 @@ pub async fn unlock_user(id: i64) -> Result<(), AppError> {
                 "was_locked": was_locked,
             });
             record_admin_action(&services, &admin, "user.unlock", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users/{id}/security?unlocked=1"));
+            redirect_with(
+                &format!("/users/{id}/security"),
+                Notice::AccountUnlocked,
+                Reached::Yes,
+            );
             Ok(())
         }
         .await,
@@ -319,7 +329,7 @@ pub async fn update_user(
                 "recovery_email": recovery_email.is_some(),
             });
             record_admin_action(&services, &admin, "user.update", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users/{id}?saved=1{}", mail_server.query()));
+            redirect_with(&format!("/users/{id}"), Notice::ChangesSaved, mail_server);
             Ok(())
         }
         .await,
@@ -355,7 +365,7 @@ pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
                 tell_mail_server(&services, &deleted, MailServerAction::EndConnections).await;
             let detail = json!({ "quota_mb": target.quota_mb });
             record_admin_action(&services, &admin, "user.delete", &target.email, detail).await;
-            leptos_axum::redirect(&format!("/users?deleted=1{}", mail_server.query()));
+            redirect_with("/users", Notice::UserDeleted, mail_server);
             Ok(())
         }
         .await,

@@ -6,6 +6,7 @@ mod errors;
 mod field;
 mod format;
 mod language;
+mod notice;
 mod password_fields;
 mod strength_meter;
 
@@ -16,5 +17,6 @@ pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
 pub use field::{field_message, CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
+pub use notice::{use_notice, NoticeAlert};
 pub use password_fields::NewPasswordFields;
 pub use strength_meter::{score_words, StrengthMeter};

@@ -7,6 +7,7 @@ mod import;
 mod mail;
 mod mail_server;
 mod name;
+mod notice;
 mod organisation;
 mod passphrase;
 mod password_policy;
@@ -24,6 +25,7 @@ pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
 pub use mail_server::MailServerAction;
 pub use name::DisplayName;
+pub use notice::Notice;
 pub use organisation::{DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
 pub use password_policy::{

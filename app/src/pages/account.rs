@@ -4,11 +4,11 @@ use crate::api::account::{
 use crate::components::{
     use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, StrengthMeter,
 };
+use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::Device;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// My account > Password: the signed-in user's own password, with the same meter and policy as
 /// an administrator's reset. After such a reset with "ask for a new password", it is the only
@@ -16,37 +16,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AccountPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let changed = move || {
-        query
-            .read()
-            .get("changed")
-            .and_then(|n| n.parse::<u64>().ok())
-    };
-    let signed_out = move || {
-        query
-            .read()
-            .get("signed_out")
-            .and_then(|n| n.parse::<u64>().ok())
-    };
-    let context = Resource::new(
-        move || query.read().get("changed"),
-        |_| own_password_context(),
-    );
+    let notice = use_notice();
     // Read again after each change here: a password change or a sign-out ends devices.
-    let devices = Resource::new(
-        move || (query.read().get("changed"), query.read().get("signed_out")),
-        |_| own_devices(),
-    );
+    let context = Resource::new(move || notice.get(), |_| own_password_context());
+    let devices = Resource::new(move || notice.get(), |_| own_devices());
     view! {
         <Title text=move || t_string!(i18n, my_password_title).to_string() />
         <h1>{t!(i18n, my_account)}</h1>
-        {move || changed().map(|n| view! {
-            <p class="alert alert-success" role="status">{t!(i18n, own_password_changed, n = move || n)}</p>
-        })}
-        {move || signed_out().map(|n| view! {
-            <p class="alert alert-success" role="status">{t!(i18n, own_devices_signed_out, n = move || n)}</p>
-        })}
+        <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let form = context.await.ok().map(|c| view! { <OwnPasswordForm context=c /> });

@@ -2,30 +2,27 @@ use crate::api::lists::{
     get_list, list_lists, AddListMember, CreateList, DeleteList, RemoveListMember,
 };
 use crate::components::{use_form_error, Field, FormAlert};
+use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::ListDetail;
 use crate::pages::address_fields::{domains_resource, AddressFields};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The organisation's distribution lists, and the form that adds one.
 #[component]
 pub fn ListsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
     let create = ServerAction::<CreateList>::new();
     let error = use_form_error(create);
-    let lists = Resource::new(move || query.read().get("deleted"), |_| list_lists());
+    let notice = use_notice();
+    let lists = Resource::new(move || notice.get(), |_| list_lists());
     let domains = domains_resource();
-    let deleted = move || query.read().get("deleted").is_some();
     view! {
         <Title text=move || t_string!(i18n, lists_title).to_string() />
         <h1>{t!(i18n, lists_title)}</h1>
-        <Show when=deleted>
-            <p class="alert alert-success" role="status">{t!(i18n, list_deleted)}</p>
-        </Show>
+        <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let rows = lists.await.unwrap_or_default();

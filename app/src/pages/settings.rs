@@ -3,11 +3,11 @@ use crate::api::passwords::current_policy;
 use crate::components::{
     score_words, use_form_error, CheckboxField, Field, FormAlert, SelectField,
 };
+use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::{format_mb, PasswordPolicy, PolicyPreset};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The account administrator's settings: licences and the storage pool.
 #[component]
@@ -15,17 +15,14 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetLimits>::new();
     let error = use_form_error(save);
-    let query = use_query_map();
     // The server answers a save with a redirect here, so the page (and the usage strip) reload.
-    let saved = move || query.read().get("saved").is_some();
-    let current = Resource::new(move || query.read().get("saved"), |_| usage());
+    let notice = use_notice();
+    let current = Resource::new(move || notice.get(), |_| usage());
     view! {
         <Title text=move || t_string!(i18n, settings_title).to_string() />
         <h1>{t!(i18n, settings_title)}</h1>
         <p>{t!(i18n, settings_intro)}</p>
-        <Show when=saved>
-            <p class="alert alert-success" role="status">{t!(i18n, saved)}</p>
-        </Show>
+        <NoticeAlert />
         <FormAlert error />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -57,19 +54,12 @@ fn PasswordPolicySection() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetPasswordPolicy>::new();
     let error = use_form_error(save);
-    let query = use_query_map();
-    let saved = move || query.read().get("policy_saved").is_some();
-    let current = Resource::new(
-        move || query.read().get("policy_saved"),
-        |_| current_policy(),
-    );
+    let notice = use_notice();
+    let current = Resource::new(move || notice.get(), |_| current_policy());
     view! {
         <section aria-labelledby="policy-heading">
             <h2 id="policy-heading">{t!(i18n, policy_heading)}</h2>
             <p>{t!(i18n, policy_intro)}</p>
-            <Show when=saved>
-                <p class="alert alert-success" role="status">{t!(i18n, policy_saved)}</p>
-            </Show>
             <FormAlert error />
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {

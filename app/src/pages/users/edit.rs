@@ -4,6 +4,7 @@ use crate::api::auth::whoami;
 use crate::api::domains::list_domains;
 use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
+use crate::components::NoticeAlert;
 use crate::components::{
     use_form_error, utc_minutes, CheckboxField, Field, FormAlert, SelectField,
 };
@@ -20,9 +21,6 @@ pub fn EditUserPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let id = use_route_id();
-    let saved = move || query.read().get("saved").is_some();
-    let converted = move || query.read().get("converted").is_some();
-    let role_changed = move || query.read().get("role_changed").is_some();
     let user = Resource::new(
         move || (id.get(), query.read().clone()),
         |(id, _)| get_user(id),
@@ -34,15 +32,7 @@ pub fn EditUserPage() -> impl IntoView {
     let aliases = AliasesData::new(id);
     view! {
         <Title text=move || t_string!(i18n, edit_user_title).to_string() />
-        <Show when=saved>
-            <p class="alert alert-success" role="status">{t!(i18n, changes_saved)}</p>
-        </Show>
-        <Show when=converted>
-            <p class="alert alert-success" role="status">{t!(i18n, converted_to_shared)}</p>
-        </Show>
-        <Show when=role_changed>
-            <p class="alert alert-success" role="status">{t!(i18n, role_changed)}</p>
-        </Show>
+        <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match (user.await, viewer.await) {

@@ -1,8 +1,9 @@
 use crate::api::domains::list_domains;
 use crate::api::users::list_users;
+use crate::components::NoticeAlert;
 use crate::components::{query_string, submit_after_pause, LastSignIn};
 use crate::i18n::*;
-use crate::model::{AccountStatus, AccountType, BulkAction, Quota, UserPage, UserRow, UserSort};
+use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -34,12 +35,6 @@ pub fn UsersPage() -> impl IntoView {
             before: q.get("before").unwrap_or_default(),
         }
     });
-    let created = move || query.read().get("created").is_some();
-    let deleted = move || query.read().get("deleted").is_some();
-    let imported = move || {
-        let n: usize = query.read().get("imported")?.parse().ok()?;
-        Some(t_string!(i18n, users_imported, n).to_string())
-    };
     // The export takes the list's search and domain, so what is shown is what downloads.
     let export_href = move || {
         let s = state.get();
@@ -47,15 +42,6 @@ pub fn UsersPage() -> impl IntoView {
             "/api/users/export_csv?{}",
             query_string([("search", s.search.as_str()), ("domain", s.domain.as_str())])
         )
-    };
-    let bulk_done = move || {
-        let q = query.read();
-        let n: usize = q.get("count")?.parse().ok()?;
-        Some(match BulkAction::parse(&q.get("done")?)? {
-            BulkAction::Disable => t_string!(i18n, bulk_done_disable, n).to_string(),
-            BulkAction::Enable => t_string!(i18n, bulk_done_enable, n).to_string(),
-            BulkAction::Delete => t_string!(i18n, bulk_done_delete, n).to_string(),
-        })
     };
     let users = Resource::new(
         move || state.get(),
@@ -82,14 +68,7 @@ pub fn UsersPage() -> impl IntoView {
                 <a class="button button-primary" href="/users/new">{t!(i18n, nav_new_user)}</a>
             </div>
         </div>
-        <Show when=created>
-            <p class="alert alert-success" role="status">{t!(i18n, user_created)}</p>
-        </Show>
-        <Show when=deleted>
-            <p class="alert alert-success" role="status">{t!(i18n, user_deleted)}</p>
-        </Show>
-        {move || imported().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
-        {move || bulk_done().map(|text| view! { <p class="alert alert-success" role="status">{text}</p> })}
+        <NoticeAlert />
         <Form method="GET" action="/users" attr:class="filters" attr:role="search">
             <div class="field">
                 <label for="users-search">{t!(i18n, search)}</label>

@@ -7,6 +7,7 @@ use crate::api::auth::whoami;
 use crate::api::devices::SignOutDevices;
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
 use crate::api::users::get_user;
+use crate::components::NoticeAlert;
 use crate::components::{
     use_form_error, CheckboxField, DeviceChoice, FormAlert, NewPasswordFields, StrengthMeter,
 };
@@ -42,35 +43,9 @@ pub fn UserSecurityPage() -> impl IntoView {
     );
     let policy = Resource::new(|| (), |_| current_policy());
     let viewer = Resource::new(|| (), |_| whoami());
-    let outcome = move || {
-        let query = query.read();
-        let ended = query.get("reset")?.parse::<u64>().ok()?;
-        let must_change = query.get("must_change").is_some();
-        let emailed = query.get("emailed").is_some();
-        Some((ended, must_change, emailed))
-    };
-    let unlocked = move || query.read().get("unlocked").is_some();
-    let signed_out = move || {
-        query
-            .read()
-            .get("signed_out")
-            .and_then(|n| n.parse::<u64>().ok())
-    };
     view! {
         <Title text=move || t_string!(i18n, security_title).to_string() />
-        {move || outcome().map(|(ended, must_change, emailed)| view! {
-            <p class="alert alert-success" role="status">
-                {t!(i18n, password_was_reset, n = move || ended)}
-                {must_change.then(|| view! { " " {t!(i18n, password_change_pending)} })}
-                {emailed.then(|| view! { " " {t!(i18n, reset_emailed)} })}
-            </p>
-        })}
-        <Show when=unlocked>
-            <p class="alert alert-success" role="status">{t!(i18n, account_unlocked)}</p>
-        </Show>
-        {move || signed_out().map(|n| view! {
-            <p class="alert alert-success" role="status">{t!(i18n, user_devices_signed_out, n = move || n)}</p>
-        })}
+        <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let not_found = move || view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any();
