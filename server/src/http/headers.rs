@@ -2,24 +2,21 @@
 //! posts without WASM return to their page through it), no caching of personal data, and HSTS
 //! when the panel is served over TLS.
 use crate::state::AppState;
-use app::security::csp::NON_PAGE_POLICY;
+use app::security::csp::{page_nonce, page_policy, NON_PAGE_POLICY};
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+
+/// More than any page the panel renders; a page is rendered whole before it is sent anyway.
+const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
 pub async fn security(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
-    let mut res = next.run(req).await;
+    let mut res = with_policy(next.run(req).await).await;
     let h = res.headers_mut();
-    // Pages carry their own policy, with the nonce of their scripts (see `app::security::csp`).
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(NON_PAGE_POLICY),
-        );
-    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -38,5 +35,37 @@ pub async fn security(State(state): State<Arc<AppState>>, req: Request, next: Ne
     if !static_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    res
+}
+
+/// Sets the Content-Security-Policy from what the answer is. A page gets the policy that names
+/// the nonce its own scripts carry, read from the page itself: set anywhere else, the header
+/// and the scripts could disagree, and a page whose policy is `default-src 'none'` runs nothing
+/// and may not even submit its forms. Every other answer may load and run nothing.
+async fn with_policy(res: Response) -> Response {
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !html {
+        return set_policy(res, HeaderValue::from_static(NON_PAGE_POLICY));
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, PAGE_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "page body could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let policy = page_nonce(&bytes)
+        .and_then(|nonce| HeaderValue::from_str(&page_policy(nonce)).ok())
+        .unwrap_or(HeaderValue::from_static(NON_PAGE_POLICY));
+    set_policy(Response::from_parts(parts, Body::from(bytes)), policy)
+}
+
+fn set_policy(mut res: Response, policy: HeaderValue) -> Response {
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
     res
 }

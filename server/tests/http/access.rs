@@ -376,3 +376,45 @@ async fn every_role_is_refused_every_server_function_above_it() {
     );
     assert_eq!(panel.store.list_domains(org).await.unwrap().len(), 1);
 }
+
+/// A page whose policy names another nonce than its scripts (or none, `default-src 'none'`)
+/// runs nothing and may not even submit its forms: a button that does nothing. The header is
+/// read from the page itself, so every answer agrees with its body, however often asked.
+#[tokio::test]
+async fn every_page_names_the_nonce_its_own_scripts_carry() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    for round in 0..40 {
+        for path in ["/users/new", "/users", "/login", "/account/password"] {
+            let cookie = (path != "/login").then_some(owner.as_str());
+            let page = panel.page(path, cookie).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            let policy = page.headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let named = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap_or_else(|| panic!("round {round}, {path}: no nonce in {policy}"));
+            let carried: Vec<&str> = page
+                .body
+                .split(" nonce=\"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .collect();
+            assert!(!carried.is_empty(), "{path} has scripts");
+            assert!(
+                carried.iter().all(|n| *n == named),
+                "round {round}, {path}: the policy names {named}, the scripts carry {carried:?}"
+            );
+        }
+    }
+    // Other answers may load and run nothing.
+    let api = panel.api("auth/whoami", &[], Some(&owner)).await;
+    assert_eq!(
+        api.headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    );
+}
