@@ -51,13 +51,7 @@ macro_rules! addresses {
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(backend)?;
-                    let email = Self::address_on(&mut tx, organisation_id, domain_id, local_part).await?;
-                    if let Some(holder) = Self::holder_of(&mut *tx, &email).await? {
-                        return Err(StoreError::AddressHeld {
-                            field: "username",
-                            holder,
-                        });
-                    }
+                    let email = Self::free_address(&mut tx, organisation_id, domain_id, local_part).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO aliases (organisation_id, domain_id, email, user_id, created_at) \
                          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -115,13 +109,7 @@ macro_rules! addresses {
                 ) -> Result<ListSummary, StoreError> {
                     let mut tx = self.begin_write().await?;
                     Self::lock_organisation(&mut tx, organisation_id).await?;
-                    let email = Self::address_on(&mut tx, organisation_id, domain_id, local_part).await?;
-                    if let Some(holder) = Self::holder_of(&mut *tx, &email).await? {
-                        return Err(StoreError::AddressHeld {
-                            field: "username",
-                            holder,
-                        });
-                    }
+                    let email = Self::free_address(&mut tx, organisation_id, domain_id, local_part).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO distribution_lists (organisation_id, domain_id, email, name, created_at) \
                          VALUES ($1, $2, $3, $4, $5) RETURNING id",

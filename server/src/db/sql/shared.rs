@@ -120,6 +120,24 @@ macro_rules! helpers {
                     }))
                 }
 
+                /// `local@domain` on one of the organisation's domains if nothing holds it yet;
+                /// `AddressHeld` names what does.
+                async fn free_address(
+                    tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
+                    organisation_id: i64,
+                    domain_id: i64,
+                    local_part: &LocalPart,
+                ) -> Result<String, StoreError> {
+                    let email = Self::address_on(tx, organisation_id, domain_id, local_part).await?;
+                    match Self::holder_of(&mut **tx, &email).await? {
+                        Some(holder) => Err(StoreError::AddressHeld {
+                            field: "username",
+                            holder,
+                        }),
+                        None => Ok(email),
+                    }
+                }
+
                 /// `local@domain` for one of the organisation's domains (`NotFound` for another's).
                 async fn address_on(
                     tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
