@@ -23,9 +23,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: true,
-  // A second try, reported as "flaky": a click lost while a page hydrates doesn't fail the
-  // run, while a real failure fails both tries.
-  retries: 1,
+  // No second tries: a test that fails once has found something.
+  retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test.beforeEach(async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
 });
 
 test("User already exists names the alias or the list that holds the address", async ({ page }, info) => {

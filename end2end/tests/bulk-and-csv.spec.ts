@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test.beforeEach(async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
 });
 
 test("several users are disabled, then deleted, with one confirmation each", async ({ page }, info) => {
@@ -78,7 +78,7 @@ test("users are imported from CSV after a preview, and the list exports as CSV",
   const stranger = page.getByRole("row").filter({ hasText: `${stem}-3@nowhere.test` });
   await expect(stranger).toContainText("Choose one of your organisation's domains.");
   await page.getByRole("button", { name: "Create 2 users" }).click();
-  await expect(page).toHaveURL(/\/users\?imported=2/);
+  await expect(page).toHaveURL(/\/users\?notice=users_imported&n=2/);
   await expect(page.getByRole("status")).toHaveText("2 users were imported.");
 
   const users = new UsersPage(page, info);

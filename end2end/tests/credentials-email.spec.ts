@@ -1,7 +1,10 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 /** The messages the test SMTP server received for `address`, soft line breaks undone. */
 function mailTo(address: string): string[] {
@@ -19,10 +22,7 @@ function mailTo(address: string): string[] {
 
 /** Creates a mailbox with a recovery address and opens its Security tab. */
 async function mailboxWithRecovery(page: Page, info: TestInfo): Promise<{ address: string; recovery: string }> {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
   const username = unique(info, "mail");
   const address = `${username}@council.test`;
   const recovery = `${username}@home.example`;
@@ -85,7 +85,7 @@ test("a reset emails a single-use link to the recovery address, and the link set
   await page.getByLabel("New password", { exact: true }).fill("copper willow 9 harbour");
   await page.getByLabel("Confirm password").fill("copper willow 9 harbour");
   await page.getByRole("button", { name: "Set password" }).click();
-  await expect(page).toHaveURL(/\/login\?password_set=1$/);
+  await expect(page).toHaveURL(/\/login\?notice=password_set$/);
   await expect(page.getByRole("status")).toHaveText("Your password was set. Sign in with it.");
 
   // Once only.

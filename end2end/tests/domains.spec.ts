@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, ready, unique } from "./support";
+import { ADMIN_STATE, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("an administrator adds a domain and removes it while it is empty", async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
 
   await page.getByRole("link", { name: "Domains" }).click();
   await expect(page.getByRole("heading", { name: "Domains", level: 1 })).toBeVisible();

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("an administrator edits, disables and deletes a user", async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
 
   const username = unique(info, "edit");
   const address = `${username}@council.test`;

@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, ready } from "./support";
+import { ADMIN_STATE, ready, signInAsAdmin } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("pages hydrate and load the lazy meter under a nonce-based Content-Security-Policy", async ({ page }, info) => {
   test.skip(info.project.use.javaScriptEnabled === false, "the policy governs scripts");
@@ -15,10 +18,7 @@ test("pages hydrate and load the lazy meter under a nonce-based Content-Security
     });
   });
 
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
   for (const path of ["/users", "/overview", "/audit", "/domains", "/lists", "/settings", "/account/password"]) {
     const response = await page.goto(path);
     const policy = response!.headers()["content-security-policy"];

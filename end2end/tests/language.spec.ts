@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, ready } from "./support";
+import { ADMIN_STATE, ready, signInAsAdmin } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("the panel speaks French when asked to", async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
   await ready(page, info);
 
   await page.getByRole("button", { name: "Français" }).click();
@@ -23,7 +23,8 @@ test("the panel speaks French when asked to", async ({ page }, info) => {
 });
 
 test.describe("with a French browser", () => {
-  test.use({ locale: "fr-FR" });
+  // A stranger's browser: signed out.
+  test.use({ locale: "fr-FR", storageState: { cookies: [], origins: [] } });
 
   test("the sign-in page follows the browser's language", async ({ page }) => {
     await page.goto("/login");

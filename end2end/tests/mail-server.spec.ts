@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { connect, type Socket } from "node:net";
-import { openSecurityTab, ready } from "./support";
+import { ADMIN_STATE, openSecurityTab, ready } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 // The Dovecot that scripts/e2e.sh runs on the panel's database.
 const imapPort = Number(process.env.E2E_IMAP_PORT);

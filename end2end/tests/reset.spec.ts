@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, NewUserPage, openSecurityTab, ready } from "./support";
+import { ADMIN_STATE, NewUserPage, openSecurityTab, ready, signInAsAdmin } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("a reset refuses a mismatch next to its field, then sets the password and says what it did", async ({ page }, info) => {
   await openSecurityTab(page, info, "reset");
@@ -125,10 +128,7 @@ test("the strength meter loads on first use and shows the verdict the server the
 
 test("on the Add user page the meter counts the name and username typed above it", async ({ page }, info) => {
   test.skip(info.project.use.javaScriptEnabled === false, "the meter runs in the browser");
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
   const form = new NewUserPage(page, info);
   await form.open();
   await page.getByLabel("Username").fill("marigold");

@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, NewUserPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test.beforeEach(async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
 });
 
 async function setLicences(page: import("@playwright/test").Page, info: import("@playwright/test").TestInfo, n: string) {

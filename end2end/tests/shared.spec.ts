@@ -1,11 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, NewUserPage, UsersPage, ready, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+
+// Signed in as the account administrator from the start (the setup project saved the session).
+test.use({ storageState: ADMIN_STATE });
 
 test("a leaving user's mailbox is kept as a shared mailbox instead of deleted", async ({ page }, info) => {
-  const login = new LoginPage(page, info);
-  await login.open();
-  await login.signIn();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page, info);
   const username = unique(info, "leaver");
   const form = new NewUserPage(page, info);
   await form.open();
