@@ -7,6 +7,7 @@ mod field;
 mod format;
 mod language;
 mod notice;
+mod page_title;
 mod password_fields;
 mod strength_meter;
 
@@ -18,5 +19,6 @@ pub use field::{field_message, CheckboxField, Field, SelectField};
 pub use format::{query_string, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
 pub use notice::{use_notice, NoticeAlert};
+pub use page_title::PageTitle;
 pub use password_fields::NewPasswordFields;
 pub use strength_meter::{score_words, StrengthMeter};

@@ -2,13 +2,13 @@ use crate::api::account::{
     own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules, SignOutOwnDevices,
 };
 use crate::components::{
-    use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, StrengthMeter,
+    use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, PageTitle,
+    StrengthMeter,
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::Device;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// My account > Password: the signed-in user's own password, with the same meter and policy as
 /// an administrator's reset. After such a reset with "ask for a new password", it is the only
@@ -21,7 +21,7 @@ pub fn AccountPasswordPage() -> impl IntoView {
     let context = Resource::new(move || notice.get(), |_| own_password_context());
     let devices = Resource::new(move || notice.get(), |_| own_devices());
     view! {
-        <Title text=move || t_string!(i18n, my_password_title).to_string() />
+        <PageTitle text=|i| t_string!(i, my_password_title).to_string() />
         <h1>{t!(i18n, my_account)}</h1>
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>

@@ -1,9 +1,8 @@
 use crate::api::audit::audit_log;
-use crate::components::{action_text, query_string, AuditTable, Field, SelectField};
+use crate::components::{action_text, query_string, AuditTable, Field, PageTitle, SelectField};
 use crate::i18n::*;
 use crate::model::AUDIT_ACTIONS;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -71,7 +70,7 @@ pub fn AuditLogPage() -> impl IntoView {
         ]
     });
     view! {
-        <Title text=move || t_string!(i18n, audit_title).to_string() />
+        <PageTitle text=|i| t_string!(i, audit_title).to_string() />
         <div class="page-head">
             <h1>{t!(i18n, audit_title)}</h1>
             <div class="page-tools">

@@ -1,8 +1,7 @@
 use crate::api::account::ConfirmOwnPassword;
-use crate::components::{use_form_error, Field, FormAlert};
+use crate::components::{use_form_error, Field, FormAlert, PageTitle};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// "Confirm it's you": the signed-in person types their password again before a sensitive
@@ -15,7 +14,7 @@ pub fn ConfirmPasswordPage() -> impl IntoView {
     let error = use_form_error(confirm);
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, confirm_title).to_string() />
+        <PageTitle text=|i| t_string!(i, confirm_title).to_string() />
         <h1>{t!(i18n, confirm_title)}</h1>
         <p>{t!(i18n, confirm_intro)}</p>
         <FormAlert error />

@@ -1,10 +1,9 @@
 use crate::api::auth::whoami;
 use crate::api::domains::{domain_summaries, AddDomain, RemoveDomain};
-use crate::components::{use_form_error, Field, FormAlert};
+use crate::components::{use_form_error, Field, FormAlert, PageTitle};
 use crate::i18n::*;
 use crate::model::Role;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The organisation's domains with their mailbox counts (a domain admin's only); the account
 /// admin adds one, or removes an empty one.
@@ -23,7 +22,7 @@ pub fn DomainsPage() -> impl IntoView {
     let added = move || matches!(add.value().get(), Some(Ok(())));
     let removed = move || matches!(remove.value().get(), Some(Ok(())));
     view! {
-        <Title text=move || t_string!(i18n, domains_title).to_string() />
+        <PageTitle text=|i| t_string!(i, domains_title).to_string() />
         <h1>{t!(i18n, domains_title)}</h1>
         <Show when=added>
             <p class="alert alert-success" role="status">{t!(i18n, domain_added)}</p>

@@ -1,14 +1,13 @@
 use crate::api::lists::{
     get_list, list_lists, AddListMember, CreateList, DeleteList, RemoveListMember,
 };
-use crate::components::{use_form_error, Field, FormAlert};
+use crate::components::{use_form_error, Field, FormAlert, PageTitle};
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::ListDetail;
 use crate::pages::address_fields::{domains_resource, AddressFields};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The organisation's distribution lists, and the form that adds one.
 #[component]
@@ -20,7 +19,7 @@ pub fn ListsPage() -> impl IntoView {
     let lists = Resource::new(move || notice.get(), |_| list_lists());
     let domains = domains_resource();
     view! {
-        <Title text=move || t_string!(i18n, lists_title).to_string() />
+        <PageTitle text=|i| t_string!(i, lists_title).to_string() />
         <h1>{t!(i18n, lists_title)}</h1>
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -85,7 +84,7 @@ pub fn ListPage() -> impl IntoView {
         |(id, ..)| get_list(id),
     );
     view! {
-        <Title text=move || t_string!(i18n, list_title).to_string() />
+        <PageTitle text=|i| t_string!(i, list_title).to_string() />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {

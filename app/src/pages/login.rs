@@ -1,9 +1,8 @@
 use crate::api::auth::{setup_open, Login};
 use crate::components::NoticeAlert;
-use crate::components::{use_form_error, Field, FormAlert, LanguageSwitch};
+use crate::components::{use_form_error, Field, FormAlert, LanguageSwitch, PageTitle};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -12,7 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = use_form_error(login);
     let setup = Resource::new(|| (), |_| setup_open());
     view! {
-        <Title text=move || t_string!(i18n, login_title).to_string() />
+        <PageTitle text=|i| t_string!(i, login_title).to_string() />
         <main id="main" class="narrow">
             <div class="page-tools"><LanguageSwitch /></div>
             <h1>{t!(i18n, login_title)}</h1>

@@ -1,10 +1,9 @@
 use crate::api::organisation::load_overview;
-use crate::components::{AuditTable, LastSignIn};
+use crate::components::{AuditTable, LastSignIn, PageTitle};
 use crate::i18n::*;
 use crate::model::{format_mb, UserRow};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 
 /// What needs an administrator's eye: stale and disabled accounts, and what admins did lately.
 #[component]
@@ -12,7 +11,7 @@ pub fn OverviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = Resource::new(|| (), |_| load_overview());
     view! {
-        <Title text=move || t_string!(i18n, overview_title).to_string() />
+        <PageTitle text=|i| t_string!(i, overview_title).to_string() />
         <h1>{t!(i18n, overview_title)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

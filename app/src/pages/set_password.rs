@@ -1,12 +1,12 @@
 use crate::api::links::{open_link, SetPasswordByLink};
 use crate::components::{
-    error_text, use_form_error, FormAlert, LanguageSwitch, NewPasswordFields, StrengthMeter,
+    error_text, use_form_error, FormAlert, LanguageSwitch, NewPasswordFields, PageTitle,
+    StrengthMeter,
 };
 use crate::error::ErrorCode;
 use crate::i18n::*;
 use crate::model::LinkHolder;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Opened from the link a reset mailed to the recovery address: the user chooses a password
@@ -18,7 +18,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let holder = Resource::new(token, open_link);
     view! {
-        <Title text=move || t_string!(i18n, set_password_title).to_string() />
+        <PageTitle text=|i| t_string!(i, set_password_title).to_string() />
         <main id="main" class="narrow">
             <div class="page-tools"><LanguageSwitch /></div>
             <h1>{t!(i18n, set_password_title)}</h1>

@@ -1,13 +1,12 @@
 use crate::api::organisation::{usage, SetLimits, SetPasswordPolicy};
 use crate::api::passwords::current_policy;
 use crate::components::{
-    score_words, use_form_error, CheckboxField, Field, FormAlert, SelectField,
+    score_words, use_form_error, CheckboxField, Field, FormAlert, PageTitle, SelectField,
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
 use crate::model::{format_mb, PasswordPolicy, PolicyPreset};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The account administrator's settings: licences and the storage pool.
 #[component]
@@ -19,7 +18,7 @@ pub fn SettingsPage() -> impl IntoView {
     let notice = use_notice();
     let current = Resource::new(move || notice.get(), |_| usage());
     view! {
-        <Title text=move || t_string!(i18n, settings_title).to_string() />
+        <PageTitle text=|i| t_string!(i, settings_title).to_string() />
         <h1>{t!(i18n, settings_title)}</h1>
         <p>{t!(i18n, settings_intro)}</p>
         <NoticeAlert />

@@ -1,8 +1,9 @@
 use crate::api::auth::{setup_open, CompleteSetup};
-use crate::components::{use_form_error, Field, FormAlert, LanguageSwitch, NewPasswordFields};
+use crate::components::{
+    use_form_error, Field, FormAlert, LanguageSwitch, NewPasswordFields, PageTitle,
+};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Creates the organisation and its first administrator, once, with the token from the log.
 #[component]
@@ -12,7 +13,7 @@ pub fn SetupPage() -> impl IntoView {
     let error = use_form_error(setup);
     let open = Resource::new_blocking(|| (), |_| setup_open());
     view! {
-        <Title text=move || t_string!(i18n, setup_title).to_string() />
+        <PageTitle text=|i| t_string!(i, setup_title).to_string() />
         <main id="main" class="narrow">
             <div class="page-tools"><LanguageSwitch /></div>
             <h1>{t!(i18n, setup_title)}</h1>

@@ -8,6 +8,7 @@ use http_body_util::BodyExt;
 use server::config::Config;
 use server::{router, AppState};
 use std::sync::Arc;
+use std::time::Duration;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "lantern orchard velvet 42";
@@ -84,11 +85,20 @@ impl Panel {
         }
     }
 
+    /// Sends a request through the whole router. An answer that never comes fails the test
+    /// (after 30 s) instead of hanging the suite: a server would have dropped that connection.
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let what = format!("{} {}", req.method(), req.uri());
+        let answer = async {
+            let res = self.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            (status, headers, bytes)
+        };
+        let (status, headers, bytes) = tokio::time::timeout(Duration::from_secs(30), answer)
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no answer in 30 s"));
         Reply {
             status,
             headers,

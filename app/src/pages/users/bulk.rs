@@ -1,9 +1,8 @@
 use crate::api::bulk::{selected_users, BulkUpdate};
-use crate::components::{error_text, use_form_error, CheckboxField, FormAlert};
+use crate::components::{error_text, use_form_error, CheckboxField, FormAlert, PageTitle};
 use crate::i18n::*;
 use crate::model::{BulkAction, UserDetail};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The one confirmation of a bulk action: the accounts ticked in the list, what will happen to
@@ -16,7 +15,7 @@ pub fn BulkPage() -> impl IntoView {
     let ids = move || query.read().get_all("id").unwrap_or_default().join(",");
     let chosen = Resource::new(ids, selected_users);
     view! {
-        <Title text=move || t_string!(i18n, bulk_title).to_string() />
+        <PageTitle text=|i| t_string!(i, bulk_title).to_string() />
         <h1>{t!(i18n, bulk_title)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

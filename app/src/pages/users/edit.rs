@@ -6,13 +6,12 @@ use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
 use crate::components::NoticeAlert;
 use crate::components::{
-    use_form_error, utc_minutes, CheckboxField, Field, FormAlert, SelectField,
+    use_form_error, utc_minutes, CheckboxField, Field, FormAlert, PageTitle, SelectField,
 };
 use crate::i18n::*;
 use crate::model::{format_mb, AccountStatus, Domain, Grant, Quota, Role, UserDetail, Viewer};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// One mailbox: its profile form, and the deletion that needs the address typed back.
@@ -31,7 +30,7 @@ pub fn EditUserPage() -> impl IntoView {
     // Made here, outside the Suspend that shows it (see `DomainsResource`).
     let aliases = AliasesData::new(id);
     view! {
-        <Title text=move || t_string!(i18n, edit_user_title).to_string() />
+        <PageTitle text=|i| t_string!(i, edit_user_title).to_string() />
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -1,10 +1,9 @@
 use crate::api::import::{get_import, CancelImport, CheckImport, ConfirmImport};
-use crate::components::{error_text, field_error_text, use_form_error, FormAlert};
+use crate::components::{error_text, field_error_text, use_form_error, FormAlert, PageTitle};
 use crate::i18n::*;
 use crate::model::{format_mb, AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Step one of an import: the CSV file (or its text, pasted), checked on the server.
 #[component]
@@ -23,7 +22,7 @@ pub fn ImportPage() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Title text=move || t_string!(i18n, import_title).to_string() />
+        <PageTitle text=|i| t_string!(i, import_title).to_string() />
         <h1>{t!(i18n, import_title)}</h1>
         <p>{t!(i18n, import_intro, n = IMPORT_MAX_ROWS)}</p>
         <pre class="sample">"email,name,quota_gb,account_type,password\njane.doe@example.org,Jane Doe,2,basic,\n"</pre>
@@ -96,7 +95,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let id = use_route_id();
     let preview = Resource::new(move || id.get(), get_import);
     view! {
-        <Title text=move || t_string!(i18n, import_preview_title).to_string() />
+        <PageTitle text=|i| t_string!(i, import_preview_title).to_string() />
         <h1>{t!(i18n, import_preview_title)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

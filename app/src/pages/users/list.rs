@@ -1,11 +1,10 @@
 use crate::api::domains::list_domains;
 use crate::api::users::list_users;
 use crate::components::NoticeAlert;
-use crate::components::{query_string, submit_after_pause, LastSignIn};
+use crate::components::{query_string, submit_after_pause, LastSignIn, PageTitle};
 use crate::i18n::*;
 use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -59,7 +58,7 @@ pub fn UsersPage() -> impl IntoView {
     let domains = Resource::new(|| (), |_| list_domains());
 
     view! {
-        <Title text=move || t_string!(i18n, users_title).to_string() />
+        <PageTitle text=|i| t_string!(i, users_title).to_string() />
         <div class="page-head">
             <h1>{t!(i18n, users_title)}</h1>
             <div class="page-tools">

@@ -2,13 +2,12 @@ use crate::api::domains::list_domains;
 use crate::api::passwords::current_policy;
 use crate::api::users::CreateUser;
 use crate::components::{
-    use_form_error, Field, FormAlert, NewPasswordFields, SelectField, StrengthMeter,
+    use_form_error, Field, FormAlert, NewPasswordFields, PageTitle, SelectField, StrengthMeter,
 };
 use crate::i18n::*;
 use crate::model::{Language, Preferences};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_meta::Title;
 
 #[component]
 pub fn NewUserPage() -> impl IntoView {
@@ -29,7 +28,7 @@ pub fn NewUserPage() -> impl IntoView {
     let type_options = super::account_type_options(i18n);
     let hint = move |s: fn(I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     view! {
-        <Title text=move || t_string!(i18n, new_user_title).to_string() />
+        <PageTitle text=|i| t_string!(i, new_user_title).to_string() />
         <h1>{t!(i18n, new_user_title)}</h1>
         <FormAlert error />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>

@@ -9,14 +9,14 @@ use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPasswo
 use crate::api::users::get_user;
 use crate::components::NoticeAlert;
 use crate::components::{
-    use_form_error, CheckboxField, DeviceChoice, FormAlert, NewPasswordFields, StrengthMeter,
+    use_form_error, CheckboxField, DeviceChoice, FormAlert, NewPasswordFields, PageTitle,
+    StrengthMeter,
 };
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{Device, PasswordPolicy, UserDetail};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The Security tab of a user's page: the password reset, with its sign-out choices.
@@ -44,7 +44,7 @@ pub fn UserSecurityPage() -> impl IntoView {
     let policy = Resource::new(|| (), |_| current_policy());
     let viewer = Resource::new(|| (), |_| whoami());
     view! {
-        <Title text=move || t_string!(i18n, security_title).to_string() />
+        <PageTitle text=|i| t_string!(i, security_title).to_string() />
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
