@@ -57,8 +57,10 @@ export default defineConfig({
     {
       name: "no-javascript",
       dependencies: ["setup"],
-      // The mail server's side of a change does not depend on how the form was sent.
+      // The mail server's side of a change does not depend on how the form was sent, and the
+      // tests tagged @needs-javascript are about what the WASM does (the meter, the CSP's scripts).
       testIgnore: /phone-layout|mail-server/,
+      grepInvert: /@needs-javascript/,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
   ],

@@ -4,8 +4,7 @@ import { ADMIN_STATE, ready, signInAsAdmin } from "./support";
 // Signed in as the account administrator from the start (the setup project saved the session).
 test.use({ storageState: ADMIN_STATE });
 
-test("pages hydrate and load the lazy meter under a nonce-based Content-Security-Policy", async ({ page }, info) => {
-  test.skip(info.project.use.javaScriptEnabled === false, "the policy governs scripts");
+test("pages hydrate and load the lazy meter under a nonce-based Content-Security-Policy", { tag: "@needs-javascript" }, async ({ page }, info) => {
   const violations: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error" && message.text().includes("Content Security Policy")) {

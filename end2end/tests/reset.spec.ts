@@ -75,8 +75,7 @@ test("Generate fills both fields with a memorable password that can be shown and
   expect(await page.content()).not.toContain(second);
 });
 
-test("the strength meter loads on first use and shows the verdict the server then gives", async ({ page }, info) => {
-  test.skip(info.project.use.javaScriptEnabled === false, "the meter runs in the browser");
+test("the strength meter loads on first use and shows the verdict the server then gives", { tag: "@needs-javascript" }, async ({ page }, info) => {
   const username = await openSecurityTab(page, info, "meter");
   const meter = page.getByRole("meter", { name: "Password strength" });
   await expect(meter).toBeHidden();
@@ -126,8 +125,7 @@ test("the strength meter loads on first use and shows the verdict the server the
   await page.getByRole("button", { name: "English" }).click();
 });
 
-test("on the Add user page the meter counts the name and username typed above it", async ({ page }, info) => {
-  test.skip(info.project.use.javaScriptEnabled === false, "the meter runs in the browser");
+test("on the Add user page the meter counts the name and username typed above it", { tag: "@needs-javascript" }, async ({ page }, info) => {
   await signInAsAdmin(page, info);
   const form = new NewUserPage(page, info);
   await form.open();

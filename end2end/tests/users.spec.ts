@@ -32,8 +32,7 @@ test("an administrator creates a user and finds it by search", async ({ page }, 
   await expect(page.getByText("No user matches.")).toBeVisible();
 });
 
-test("Create user answers a click made while the meter's part is still on its way", async ({ page }, info) => {
-  test.skip(info.project.use.javaScriptEnabled === false, "the meter's part is fetched by the WASM");
+test("Create user answers a click made while the meter's part is still on its way", { tag: "@needs-javascript" }, async ({ page }, info) => {
   const username = unique(info, "held");
   const form = new NewUserPage(page, info);
   await form.open();
