@@ -330,11 +330,7 @@ macro_rules! sessions {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    Self::end_all_sessions(&mut tx, user_id).await?;
                     // The user's other links are spent too: the newest password wins.
                     sqlx::query(
                         "UPDATE password_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",

@@ -120,6 +120,19 @@ macro_rules! helpers {
                     }))
                 }
 
+                /// Ends every session of the user, in the caller's transaction; how many ended.
+                async fn end_all_sessions(
+                    tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
+                    user_id: i64,
+                ) -> Result<u64, StoreError> {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map(|done| done.rows_affected())
+                        .map_err(backend)
+                }
+
                 /// `local@domain` on one of the organisation's domains if nothing holds it yet;
                 /// `AddressHeld` names what does.
                 async fn free_address(

@@ -240,11 +240,7 @@ macro_rules! users {
                     .await
                     .map_err(backend)?;
                     if update.disabled {
-                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                            .bind(user_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?;
+                        Self::end_all_sessions(&mut tx, user_id).await?;
                     }
                     tx.commit().await.map_err(backend)
                 }
@@ -318,12 +314,7 @@ macro_rules! users {
                     .map_err(backend)?;
                     touched(updated.rows_affected())?;
                     let ended = match &reset.sign_out {
-                        SignOut::All => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                            .bind(user_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(backend)?
-                            .rows_affected(),
+                        SignOut::All => Self::end_all_sessions(&mut tx, user_id).await?,
                         SignOut::Devices(ids) => {
                             let mut ended = 0;
                             for id in ids {
@@ -423,11 +414,7 @@ macro_rules! users {
                     .await
                     .map_err(backend)?;
                     touched(done.rows_affected())?;
-                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    Self::end_all_sessions(&mut tx, user_id).await?;
                     tx.commit().await.map_err(backend)
                 }
 
