@@ -5,6 +5,32 @@ use crate::model::{Device, PasswordPolicy};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// My account > Password.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ChangePasswordForm {
+    pub current: String,
+    pub password: String,
+    pub password_confirm: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub sign_out_others: bool,
+}
+super::form::debug_without_values!(ChangePasswordForm);
+
+/// The devices ticked on My account > Devices.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct OwnDevicesForm {
+    #[serde(default)]
+    pub end: Vec<i64>,
+}
+
+/// "Confirm it's you": the password, and the page to go back to.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ConfirmForm {
+    pub password: String,
+    pub next: Option<String>,
+}
+super::form::debug_without_values!(ConfirmForm);
+
 #[cfg(feature = "ssr")]
 use {
     super::mail_server::tell_mail_server,
@@ -53,14 +79,15 @@ pub async fn own_password_context() -> Result<OwnPasswordRules, AppError> {
 /// goes on under a new token (a new cookie), and optionally every other session of theirs ends.
 /// A wrong current password is audited and counts towards the account's lock.
 #[server(endpoint = "account/change_password")]
-pub async fn change_own_password(
-    current: String,
-    password: String,
-    password_confirm: String,
-    sign_out_others: Option<String>,
-) -> Result<(), AppError> {
+pub async fn change_own_password(form: ChangePasswordForm) -> Result<(), AppError> {
     finish(
         async move {
+            let ChangePasswordForm {
+                current,
+                password,
+                password_confirm,
+                sign_out_others,
+            } = form;
             let session = current_session().ok_or(AppError::Unauthenticated)?;
             let viewer = session.viewer.clone();
             let services = services()?;
@@ -102,7 +129,7 @@ pub async fn change_own_password(
                     viewer.user_id,
                     &hash,
                     (&session.token_hash, &session::token_hash(&token)),
-                    sign_out_others.is_some(),
+                    sign_out_others,
                     services.clock.now(),
                 )
                 .await?;
@@ -110,9 +137,10 @@ pub async fn change_own_password(
                 Some(&token),
                 services.settings.secure_cookies,
             ))?;
-            let action = match sign_out_others {
-                Some(_) => MailServerAction::EndConnections,
-                None => MailServerAction::ForgetLogins,
+            let action = if sign_out_others {
+                MailServerAction::EndConnections
+            } else {
+                MailServerAction::ForgetLogins
             };
             let _ = tell_mail_server(&services, std::slice::from_ref(&viewer.email), action).await;
             audit(
@@ -165,7 +193,7 @@ pub async fn own_devices() -> Result<Vec<Device>, AppError> {
 /// Signs the caller out of the devices ticked (`end`), never the one asking: a lost phone
 /// gets 401 on its next request while this session goes on.
 #[server(endpoint = "account/sign_out_devices")]
-pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError> {
+pub async fn sign_out_own_devices(#[server(default)] form: OwnDevicesForm) -> Result<(), AppError> {
     finish(
         async move {
             let viewer = require_viewer()?;
@@ -175,7 +203,7 @@ pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError>
                 .store
                 .end_sessions(
                     viewer.user_id,
-                    &SignOut::Devices(end.unwrap_or_default()),
+                    &SignOut::Devices(form.end),
                     &session.token_hash,
                 )
                 .await?;
@@ -204,9 +232,10 @@ pub async fn sign_out_own_devices(end: Option<Vec<i64>>) -> Result<(), AppError>
 /// password, checked as at sign-in (a wrong one counts towards the account's lock, and a locked
 /// account is refused). Then back to `next`, a page of the panel.
 #[server(endpoint = "account/confirm_password")]
-pub async fn confirm_own_password(password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn confirm_own_password(form: ConfirmForm) -> Result<(), AppError> {
     finish(
         async move {
+            let ConfirmForm { password, next } = form;
             let session = current_session().ok_or(AppError::Unauthenticated)?;
             let viewer = require_viewer()?;
             let services = services()?;

@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::model::Alias;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -30,12 +31,25 @@ pub async fn list_aliases(user: i64) -> Result<Vec<Alias>, AppError> {
     )
 }
 
+/// The address `username@domain` for mailbox `user`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddAliasForm {
+    pub user: i64,
+    pub username: String,
+    pub domain: String,
+}
+
 /// Gives mailbox `user` the address `username@domain` as well. Refused, naming the holder,
 /// when a mailbox, alias or list has it.
 #[server(endpoint = "aliases/add")]
-pub async fn add_alias(user: i64, username: String, domain: String) -> Result<(), AppError> {
+pub async fn add_alias(form: AddAliasForm) -> Result<(), AppError> {
     finish(
         async move {
+            let AddAliasForm {
+                user,
+                username,
+                domain,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;
@@ -77,10 +91,18 @@ pub async fn add_alias(user: i64, username: String, domain: String) -> Result<()
     )
 }
 
+/// Alias `id` of mailbox `user`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveAliasForm {
+    pub user: i64,
+    pub id: i64,
+}
+
 #[server(endpoint = "aliases/remove")]
-pub async fn remove_alias(user: i64, id: i64) -> Result<(), AppError> {
+pub async fn remove_alias(form: RemoveAliasForm) -> Result<(), AppError> {
     finish(
         async move {
+            let RemoveAliasForm { user, id } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;

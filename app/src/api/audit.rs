@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::model::AuditPage;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use server_fn::codec::{GetUrl, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
@@ -16,27 +17,59 @@ use {
     std::sync::Arc,
 };
 
-/// The filters as the page's form sends them; every one may be missing or empty.
-#[cfg(feature = "ssr")]
-#[derive(Debug, Clone, Default)]
-struct AuditFilters {
-    target: Option<String>,
-    actor: Option<String>,
-    action: Option<String>,
+/// The filters as the page's URL holds them and its form sends them; every one may be missing
+/// or empty. Read once from the URL, they cross the wire as the server functions' argument.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditFilters {
+    pub target: String,
+    pub actor: String,
+    pub action: String,
     /// `success` or `failure`.
-    result: Option<String>,
+    pub result: String,
     /// `YYYY-MM-DD`, UTC.
-    from: Option<String>,
+    pub from: String,
     /// `YYYY-MM-DD`, UTC, included.
-    until: Option<String>,
-    before: Option<i64>,
+    pub until: String,
+    /// The page of events older than this one's id.
+    pub before: Option<i64>,
+}
+
+impl AuditFilters {
+    /// The filters' names in the page's URL, in the order the form shows them.
+    pub const NAMES: [&str; 6] = ["target", "actor", "action", "result", "from", "until"];
+
+    pub fn from_url(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |name: &str| get(name).unwrap_or_default();
+        AuditFilters {
+            target: text("target"),
+            actor: text("actor"),
+            action: text("action"),
+            result: text("result"),
+            from: text("from"),
+            until: text("until"),
+            before: get("before").and_then(|b| b.parse().ok()),
+        }
+    }
+
+    /// The filters' values, in the order of [`AuditFilters::NAMES`].
+    pub fn values(&self) -> [&str; 6] {
+        [
+            &self.target,
+            &self.actor,
+            &self.action,
+            &self.result,
+            &self.from,
+            &self.until,
+        ]
+    }
 }
 
 #[cfg(feature = "ssr")]
 impl AuditFilters {
     /// The store's query, or the refusals of the fields that can't be read.
     fn query(&self) -> Result<AuditQuery, AppError> {
-        let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_owned();
+        let text = |v: &String| v.trim().to_owned();
         let mut errors = FieldErrors::default();
         let action = text(&self.action);
         if !action.is_empty() && !AUDIT_ACTIONS.contains(&action.as_str()) {
@@ -51,7 +84,7 @@ impl AuditFilters {
                 None
             }
         };
-        let mut day = |field: &'static str, value: &Option<String>| {
+        let mut day = |field: &'static str, value: &String| {
             let value = text(value);
             if value.is_empty() {
                 return None;
@@ -79,27 +112,10 @@ impl AuditFilters {
 
 /// One page of the organisation's audit log, newest first.
 #[server(endpoint = "audit/list", input = GetUrl)]
-pub async fn audit_log(
-    target: Option<String>,
-    actor: Option<String>,
-    action: Option<String>,
-    result: Option<String>,
-    from: Option<String>,
-    until: Option<String>,
-    before: Option<i64>,
-) -> Result<AuditPage, AppError> {
+pub async fn audit_log(#[server(default)] filters: AuditFilters) -> Result<AuditPage, AppError> {
     finish(
         async move {
             let admin = require_org_admin()?;
-            let filters = AuditFilters {
-                target,
-                actor,
-                action,
-                result,
-                from,
-                until,
-                before,
-            };
             let query = filters.query()?;
             let size = AUDIT_PAGE_SIZE as i64;
             let mut events = services()?
@@ -131,26 +147,17 @@ const EXPORT_PAGE: i64 = 1_000;
 /// itself is recorded, with its filters: who took a copy of the trail is part of the trail.
 #[server(endpoint = "audit/export_csv", input = GetUrl, output = StreamingText)]
 pub async fn export_audit_csv(
-    target: Option<String>,
-    actor: Option<String>,
-    action: Option<String>,
-    result: Option<String>,
-    from: Option<String>,
-    until: Option<String>,
+    #[server(default)] filters: AuditFilters,
 ) -> Result<TextStream<AppError>, AppError> {
     finish(
         async move {
             let admin = require_org_admin()?;
-            let filters = AuditFilters {
-                target,
-                actor,
-                action,
-                result,
-                from,
-                until,
+            // The whole selection, whichever page the link was on.
+            let query = AuditFilters {
                 before: None,
-            };
-            let query = filters.query()?;
+                ..filters
+            }
+            .query()?;
             let services = services()?;
             csv_download("attachment; filename=\"audit.csv\"");
             let detail = json!({
@@ -234,11 +241,11 @@ mod tests {
     #[test]
     fn filters_parse_or_name_the_field_they_refuse() {
         let filters = AuditFilters {
-            target: Some(" Jane ".into()),
-            action: Some("password.reset".into()),
-            result: Some("failure".into()),
-            from: Some("2027-01-15".into()),
-            until: Some("2027-01-15".into()),
+            target: " Jane ".into(),
+            action: "password.reset".into(),
+            result: "failure".into(),
+            from: "2027-01-15".into(),
+            until: "2027-01-15".into(),
             ..AuditFilters::default()
         };
         let query = filters.query().unwrap();
@@ -247,8 +254,8 @@ mod tests {
         assert_eq!(query.until.unwrap() - query.from.unwrap(), 86_400);
 
         let bad = AuditFilters {
-            action: Some("drop table".into()),
-            from: Some("15/01/2027".into()),
+            action: "drop table".into(),
+            from: "15/01/2027".into(),
             ..AuditFilters::default()
         };
         let error = bad.query().unwrap_err();

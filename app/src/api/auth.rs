@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::model::Viewer;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -32,13 +33,22 @@ pub async fn setup_open() -> Result<bool, AppError> {
     finish(services().map(|s| s.setup.is_armed()))
 }
 
+/// The sign-in form.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+}
+super::form::debug_without_values!(SignInForm);
+
 #[server(endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    finish(login_inner(email, password).await)
+pub async fn login(form: SignInForm) -> Result<(), AppError> {
+    finish(login_inner(form).await)
 }
 
 #[cfg(feature = "ssr")]
-async fn login_inner(email: String, password: String) -> Result<(), AppError> {
+async fn login_inner(form: SignInForm) -> Result<(), AppError> {
+    let SignInForm { email, password } = form;
     let services = services()?;
     let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
     let now = services.clock.now();
@@ -181,18 +191,31 @@ async fn logout_inner() -> Result<(), AppError> {
     Ok(())
 }
 
+/// The first start: the organisation and its first administrator.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SetupForm {
+    pub token: String,
+    pub organisation: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+super::form::debug_without_values!(SetupForm);
+
 /// Creates the organisation and its account administrator with the token printed at start.
 #[server(endpoint = "auth/setup")]
-pub async fn complete_setup(
-    token: String,
-    organisation: String,
-    name: String,
-    email: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
+pub async fn complete_setup(form: SetupForm) -> Result<(), AppError> {
     finish(
         async move {
+            let SetupForm {
+                token,
+                organisation,
+                name,
+                email,
+                password,
+                password_confirm,
+            } = form;
             let services = services()?;
             if !services.setup.is_armed() {
                 return Err(AppError::Invalid(FieldErrors::one(

@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::model::UserDetail;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -61,16 +62,26 @@ pub async fn selected_users(ids: String) -> Result<Vec<UserDetail>, AppError> {
     )
 }
 
+/// A bulk action on the accounts `ids` (comma-separated), as its confirmation page posts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkForm {
+    pub action: String,
+    pub ids: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub confirm: bool,
+}
+
 /// Disables, enables or deletes the accounts in `ids` (comma-separated), all or none. Deleting
 /// needs `confirm` ticked. One audit event per account.
 #[server(endpoint = "users/bulk")]
-pub async fn bulk_update(
-    action: String,
-    ids: String,
-    confirm: Option<String>,
-) -> Result<(), AppError> {
+pub async fn bulk_update(form: BulkForm) -> Result<(), AppError> {
     finish(
         async move {
+            let BulkForm {
+                action,
+                ids,
+                confirm,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let action = BulkAction::parse(&action)
@@ -82,7 +93,7 @@ pub async fn bulk_update(
                     ErrorCode::SelfAction,
                 )));
             }
-            if action == BulkAction::Delete && confirm.is_none() {
+            if action == BulkAction::Delete && !confirm {
                 return Err(AppError::Invalid(FieldErrors::one(
                     "confirm",
                     ErrorCode::ConfirmRequired,

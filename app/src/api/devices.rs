@@ -1,6 +1,7 @@
 //! A user's signed-in devices, as their administrator sees and ends them.
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -14,24 +15,31 @@ use {
     serde_json::json,
 };
 
+/// Which devices of mailbox `user` to sign out: every one (`all`) or those ticked (`end`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOutForm {
+    pub user: i64,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub all: bool,
+    #[serde(default)]
+    pub end: Vec<i64>,
+}
+
 /// Signs user `user` out of the devices ticked in `end`, or of every device when `all` is
 /// sent. Each ended device gets 401 on its next request. The admin's own session is never
 /// ended here (they sign out on My account).
 #[server(endpoint = "users/sign_out")]
-pub async fn sign_out_devices(
-    user: i64,
-    all: Option<String>,
-    end: Option<Vec<i64>>,
-) -> Result<(), AppError> {
+pub async fn sign_out_devices(form: SignOutForm) -> Result<(), AppError> {
     finish(
         async move {
+            let SignOutForm { user, all, end } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;
             let asking = current_session().map(|s| s.token_hash).unwrap_or_default();
             let choice = match (all, end) {
-                (Some(_), _) => SignOut::All,
-                (None, Some(ids)) if !ids.is_empty() => SignOut::Devices(ids),
+                (true, _) => SignOut::All,
+                (false, ids) if !ids.is_empty() => SignOut::Devices(ids),
                 _ => {
                     return Err(AppError::Invalid(FieldErrors::one(
                         "form",

@@ -1,7 +1,9 @@
 //! The organisation's mail domains.
+use super::form::IdForm;
 use crate::error::AppError;
 use crate::model::{Domain, DomainSummary};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -44,10 +46,17 @@ pub async fn domain_summaries() -> Result<Vec<DomainSummary>, AppError> {
     )
 }
 
+/// A domain to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDomainForm {
+    pub name: String,
+}
+
 #[server(endpoint = "domains/add")]
-pub async fn add_domain(name: String) -> Result<(), AppError> {
+pub async fn add_domain(form: NewDomainForm) -> Result<(), AppError> {
     finish(
         async move {
+            let NewDomainForm { name } = form;
             let owner = require_account_admin()?;
             let services = services()?;
             let name = DomainName::parse(&name)
@@ -66,9 +75,10 @@ pub async fn add_domain(name: String) -> Result<(), AppError> {
 
 /// Removes a domain that no mailbox uses any more.
 #[server(endpoint = "domains/remove")]
-pub async fn remove_domain(id: i64) -> Result<(), AppError> {
+pub async fn remove_domain(form: IdForm) -> Result<(), AppError> {
     finish(
         async move {
+            let IdForm { id } = form;
             let owner = require_account_admin()?;
             let services = services()?;
             let org = owner.organisation_id;

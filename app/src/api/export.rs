@@ -2,13 +2,14 @@
 //! by page so 100,000 rows never sit in memory at once. Its columns are the ones the import
 //! reads back (plus status and last sign-in, which the import ignores).
 use crate::error::AppError;
+use crate::model::UserQuery;
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, StreamingText, TextStream};
 
 #[cfg(feature = "ssr")]
 use {
     super::{finish, require_admin, services},
-    crate::model::{Quota, UserCursor, UserQuery, UserRow, UserSort},
+    crate::model::{Quota, UserCursor, UserRow},
     crate::store::Store,
     futures::StreamExt,
     std::sync::Arc,
@@ -27,12 +28,12 @@ pub const CSV_COLUMNS: [&str; 6] = [
 #[cfg(feature = "ssr")]
 const EXPORT_PAGE: usize = 1_000;
 
-/// Downloads the users matching `search` and `domain` as `users.csv`. A GET, so a plain link
-/// works; it changes nothing and never holds a password hash.
+/// Downloads the users the list's search and domain filter match as `users.csv`, by address
+/// (the list's order and page don't matter). A GET, so a plain link works; it changes nothing
+/// and never holds a password hash.
 #[server(endpoint = "users/export_csv", input = GetUrl, output = StreamingText)]
 pub async fn export_users_csv(
-    search: Option<String>,
-    domain: Option<i64>,
+    #[server(default)] query: UserQuery,
 ) -> Result<TextStream<AppError>, AppError> {
     finish(
         async move {
@@ -40,12 +41,10 @@ pub async fn export_users_csv(
             let store = services()?.store.clone();
             csv_download("attachment; filename=\"users.csv\"");
             let query = UserQuery {
-                search: search.unwrap_or_default().trim().to_owned(),
-                domain_id: domain,
+                search: query.search.trim().to_owned(),
+                domain_id: query.domain_id,
                 within: admin.scope.domain_ids(),
-                sort: UserSort::Address,
-                descending: false,
-                cursor: None,
+                ..UserQuery::default()
             };
             let first = header_line();
             let pages =

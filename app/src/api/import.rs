@@ -1,8 +1,10 @@
 //! Users from a CSV file, in two steps: the upload is checked line by line and kept as a
 //! preview; only the admin's confirmation creates the mailboxes, all in one transaction.
+use super::form::IdForm;
 use crate::error::AppError;
 use crate::model::ImportPreview;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -19,7 +21,6 @@ use {
     crate::security::password,
     crate::services::Services,
     crate::store::{NewImport, NewUser, StoreError},
-    serde::{Deserialize, Serialize},
     serde_json::json,
     std::collections::{HashMap, HashSet},
 };
@@ -239,12 +240,19 @@ async fn mark_taken(services: &Services, rows: &mut [StagedRow]) -> Result<(), A
     Ok(())
 }
 
+/// The CSV file's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportForm {
+    pub csv: String,
+}
+
 /// Checks an uploaded CSV file and keeps it for the preview page, where the admin confirms.
 /// Nothing is created here.
 #[server(endpoint = "users/import/check")]
-pub async fn check_import(csv: String) -> Result<(), AppError> {
+pub async fn check_import(form: ImportForm) -> Result<(), AppError> {
     finish(
         async move {
+            let ImportForm { csv } = form;
             let admin = require_admin()?;
             let services = services()?;
             let lines =
@@ -350,9 +358,10 @@ pub async fn get_import(id: i64) -> Result<ImportPreview, AppError> {
 /// Creates a mailbox for every line of the upload without a refusal, in one transaction, then
 /// forgets the upload. Lines with refusals are skipped, as the preview said.
 #[server(endpoint = "users/import/confirm")]
-pub async fn confirm_import(id: i64) -> Result<(), AppError> {
+pub async fn confirm_import(form: IdForm) -> Result<(), AppError> {
     finish(
         async move {
+            let IdForm { id } = form;
             let admin = require_admin()?;
             let services = services()?;
             let rows = staged(&services, &admin, id).await?;
@@ -417,9 +426,10 @@ pub async fn confirm_import(id: i64) -> Result<(), AppError> {
 
 /// Forgets an upload without creating anything.
 #[server(endpoint = "users/import/cancel")]
-pub async fn cancel_import(id: i64) -> Result<(), AppError> {
+pub async fn cancel_import(form: IdForm) -> Result<(), AppError> {
     finish(
         async move {
+            let IdForm { id } = form;
             let admin = require_admin()?;
             let services = services()?;
             staged(&services, &admin, id).await?;

@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::model::LinkHolder;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -41,16 +42,26 @@ pub async fn open_link(token: String) -> Result<LinkHolder, AppError> {
     )
 }
 
+/// The password a set-password link's holder chooses.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LinkPasswordForm {
+    pub token: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+super::form::debug_without_values!(LinkPasswordForm);
+
 /// Sets the password from the link: the policy of the user's organisation applies, the link
 /// works once, and every session of the user ends. Then on to the sign-in page.
 #[server(endpoint = "links/set_password")]
-pub async fn set_password_by_link(
-    token: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
+pub async fn set_password_by_link(form: LinkPasswordForm) -> Result<(), AppError> {
     finish(
         async move {
+            let LinkPasswordForm {
+                token,
+                password,
+                password_confirm,
+            } = form;
             let services = services()?;
             let token_hash = session::token_hash(&token);
             let owner = services

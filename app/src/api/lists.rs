@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::model::{ListDetail, ListSummary};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -56,12 +57,25 @@ pub async fn get_list(id: i64) -> Result<ListDetail, AppError> {
     )
 }
 
+/// A new list: its name and address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewListForm {
+    pub name: String,
+    pub username: String,
+    pub domain: String,
+}
+
 /// A new list `username@domain` called `name`. Refused, naming the holder, when a mailbox,
 /// alias or list has the address.
 #[server(endpoint = "lists/create")]
-pub async fn create_list(name: String, username: String, domain: String) -> Result<(), AppError> {
+pub async fn create_list(form: NewListForm) -> Result<(), AppError> {
     finish(
         async move {
+            let NewListForm {
+                name,
+                username,
+                domain,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let mut errors = FieldErrors::default();
@@ -105,11 +119,19 @@ pub async fn create_list(name: String, username: String, domain: String) -> Resu
     )
 }
 
+/// The address of a mailbox to add to list `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddMemberForm {
+    pub id: i64,
+    pub email: String,
+}
+
 /// Adds the organisation's mailbox with address `email` to list `id`.
 #[server(endpoint = "lists/add_member")]
-pub async fn add_list_member(id: i64, email: String) -> Result<(), AppError> {
+pub async fn add_list_member(form: AddMemberForm) -> Result<(), AppError> {
     finish(
         async move {
+            let AddMemberForm { id, email } = form;
             let admin = require_admin()?;
             let services = services()?;
             let address = EmailAddress::parse(&email)
@@ -146,10 +168,18 @@ pub async fn add_list_member(id: i64, email: String) -> Result<(), AppError> {
     )
 }
 
+/// Mailbox `user`, to leave list `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveMemberForm {
+    pub id: i64,
+    pub user: i64,
+}
+
 #[server(endpoint = "lists/remove_member")]
-pub async fn remove_list_member(id: i64, user: i64) -> Result<(), AppError> {
+pub async fn remove_list_member(form: RemoveMemberForm) -> Result<(), AppError> {
     finish(
         async move {
+            let RemoveMemberForm { id, user } = form;
             let admin = require_admin()?;
             let services = services()?;
             let list = list_in_scope(&services, &admin, id).await?;
@@ -177,11 +207,19 @@ pub async fn remove_list_member(id: i64, user: i64) -> Result<(), AppError> {
     )
 }
 
+/// List `id`, and the address typed to confirm its deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteListForm {
+    pub id: i64,
+    pub confirm: String,
+}
+
 /// Deletes a list once its address is typed back. Its members' mailboxes stay.
 #[server(endpoint = "lists/delete")]
-pub async fn delete_list(id: i64, confirm: String) -> Result<(), AppError> {
+pub async fn delete_list(form: DeleteListForm) -> Result<(), AppError> {
     finish(
         async move {
+            let DeleteListForm { id, confirm } = form;
             let admin = require_admin()?;
             let services = services()?;
             let list = list_in_scope(&services, &admin, id).await?;

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod devices;
 pub mod domains;
 pub mod export;
+pub mod form;
 pub mod import;
 pub mod links;
 pub mod lists;

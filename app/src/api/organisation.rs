@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::model::{OrganisationUsage, Overview};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -63,11 +64,22 @@ pub async fn load_overview() -> Result<Overview, AppError> {
     )
 }
 
+/// The licences and storage the organisation may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitsForm {
+    pub licences: String,
+    pub storage_gb: String,
+}
+
 /// Sets the number of mailbox licences and the storage pool (in GB), never below what is in use.
 #[server(endpoint = "organisation/limits")]
-pub async fn set_limits(licences: String, storage_gb: String) -> Result<(), AppError> {
+pub async fn set_limits(form: LimitsForm) -> Result<(), AppError> {
     finish(
         async move {
+            let LimitsForm {
+                licences,
+                storage_gb,
+            } = form;
             let owner = require_account_admin()?;
             let services = services()?;
             let mut errors = FieldErrors::default();
@@ -111,22 +123,38 @@ pub async fn set_limits(licences: String, storage_gb: String) -> Result<(), AppE
     )
 }
 
+/// Settings > Password policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyForm {
+    pub preset: String,
+    pub min_chars: String,
+    pub min_score: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub require_upper: bool,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub require_lower: bool,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub require_digit: bool,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub require_symbol: bool,
+}
+
 /// Sets the organisation's password policy: a preset, or `custom` with the values given. Every
 /// new password is checked against it from then on (and the meter shows it); existing
 /// passwords stay until they are next changed.
 #[server(endpoint = "organisation/password_policy")]
-#[allow(clippy::too_many_arguments)]
-pub async fn set_password_policy(
-    preset: String,
-    min_chars: String,
-    min_score: String,
-    require_upper: Option<String>,
-    require_lower: Option<String>,
-    require_digit: Option<String>,
-    require_symbol: Option<String>,
-) -> Result<(), AppError> {
+pub async fn set_password_policy(form: PolicyForm) -> Result<(), AppError> {
     finish(
         async move {
+            let PolicyForm {
+                preset,
+                min_chars,
+                min_score,
+                require_upper,
+                require_lower,
+                require_digit,
+                require_symbol,
+            } = form;
             let owner = require_account_admin()?;
             let services = services()?;
             let policy = match PolicyPreset::parse(&preset) {
@@ -161,10 +189,10 @@ pub async fn set_password_policy(
                         max_chars: PasswordPolicy::MAX_CHARS,
                         min_score,
                         require: CharacterClasses {
-                            upper: require_upper.is_some(),
-                            lower: require_lower.is_some(),
-                            digit: require_digit.is_some(),
-                            symbol: require_symbol.is_some(),
+                            upper: require_upper,
+                            lower: require_lower,
+                            digit: require_digit,
+                            symbol: require_symbol,
                         },
                     }
                 }

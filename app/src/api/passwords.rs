@@ -2,6 +2,7 @@
 use crate::error::AppError;
 use crate::model::{Device, GeneratedPassword, MailRecord, PasswordPolicy};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -22,18 +23,28 @@ use {
     serde_json::json,
 };
 
+/// The generator's options, for mailbox `user`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratorForm {
+    pub user: i64,
+    pub words: u8,
+    pub separator: String,
+    pub digits: u8,
+}
+
 /// A memorable password for the user `user` that passes the policy, with its entropy. It goes
 /// to the dialog that asked and nowhere else: nothing is stored, logged or audited until the
 /// admin saves it, and then only its hash.
 #[server(endpoint = "passwords/generate")]
-pub async fn generate_password(
-    user: i64,
-    words: u8,
-    separator: String,
-    digits: u8,
-) -> Result<GeneratedPassword, AppError> {
+pub async fn generate_password(form: GeneratorForm) -> Result<GeneratedPassword, AppError> {
     finish(
         async move {
+            let GeneratorForm {
+                user,
+                words,
+                separator,
+                digits,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;
@@ -114,6 +125,21 @@ pub async fn list_devices(user: i64) -> Result<Vec<Device>, AppError> {
     )
 }
 
+/// The Security tab's password reset.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ResetForm {
+    pub user: i64,
+    pub password: String,
+    pub password_confirm: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub must_change: bool,
+    pub sign_out: String,
+    #[serde(default)]
+    pub end: Vec<i64>,
+    pub send: Option<String>,
+}
+super::form::debug_without_values!(ResetForm);
+
 /// An administrator sets a new password for `user`. `must_change` (ticked by default) makes the
 /// user choose their own at the next sign-in; `sign_out` is `all`, or `chosen` with the session
 /// ids in `end`; `send` is what goes to the recovery address: `nothing`, a single-use `link`
@@ -122,17 +148,18 @@ pub async fn list_devices(user: i64) -> Result<Vec<Device>, AppError> {
 /// mailbox. One transaction with the mail queued; one audit event with the options and how many
 /// sessions ended, never the password. Administrators change their own password on My account.
 #[server(endpoint = "passwords/reset")]
-pub async fn reset_password(
-    user: i64,
-    password: String,
-    password_confirm: String,
-    must_change: Option<String>,
-    sign_out: String,
-    end: Option<Vec<i64>>,
-    send: Option<String>,
-) -> Result<(), AppError> {
+pub async fn reset_password(form: ResetForm) -> Result<(), AppError> {
     finish(
         async move {
+            let ResetForm {
+                user,
+                password,
+                password_confirm,
+                must_change,
+                sign_out,
+                end,
+                send,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, user).await?;
@@ -140,7 +167,6 @@ pub async fn reset_password(
             if target.role.is_admin() {
                 require_recent_password(&admin)?;
             }
-            let must_change = must_change.is_some();
             let mut errors = FieldErrors::default();
             let send = match send.as_deref() {
                 None | Some("") => CredentialsByEmail::Nothing,
@@ -174,7 +200,7 @@ pub async fn reset_password(
             }
             let sign_out = match sign_out.as_str() {
                 "all" => Some(SignOut::All),
-                "chosen" => Some(SignOut::Devices(end.unwrap_or_default())),
+                "chosen" => Some(SignOut::Devices(end)),
                 _ => {
                     errors.add("sign_out", ErrorCode::ChoiceInvalid);
                     None

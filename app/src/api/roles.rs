@@ -1,6 +1,7 @@
 //! Roles: what each person may do in the panel, granted by the account admin.
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -15,14 +16,24 @@ use {
     serde_json::json,
 };
 
+/// The role of mailbox `id`, and a domain admin's domains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleForm {
+    pub id: i64,
+    pub role: String,
+    #[serde(default)]
+    pub domains: Vec<i64>,
+}
+
 /// Makes user `id` a mailbox user, a user admin over the organisation, or a domain admin over
 /// the domains ticked in `domains`. Only the account admin grants, never to themselves nor to
 /// a shared mailbox (which can't sign in); the account admin's own role is not granted here.
 /// Takes effect on the user's very next request: their session reads the role afresh.
 #[server(endpoint = "users/set_role")]
-pub async fn set_role(id: i64, role: String, domains: Option<Vec<i64>>) -> Result<(), AppError> {
+pub async fn set_role(form: RoleForm) -> Result<(), AppError> {
     finish(
         async move {
+            let RoleForm { id, role, domains } = form;
             let owner = require_account_admin()?;
             let services = services()?;
             let target = services.store.get_user(owner.organisation_id, id).await?;
@@ -41,7 +52,7 @@ pub async fn set_role(id: i64, role: String, domains: Option<Vec<i64>>) -> Resul
             };
             let scope = match grant {
                 Grant::DomainAdmin => {
-                    let chosen = domains.unwrap_or_default();
+                    let chosen = domains;
                     let all = services.store.list_domains(owner.organisation_id).await?;
                     // Only the organisation's own domains: an id from elsewhere reads as unknown.
                     if chosen.iter().any(|id| !all.iter().any(|d| d.id == *id)) {

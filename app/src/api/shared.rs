@@ -1,4 +1,5 @@
 //! Shared mailboxes: a leaving user's mailbox kept for others instead of deleted.
+use super::form::IdForm;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -16,9 +17,10 @@ use {
 /// Turns mailbox `id` into a shared mailbox: its mail, contacts and settings stay, its licence
 /// is freed, and its sessions end; nobody signs in to it any more.
 #[server(endpoint = "users/convert_shared")]
-pub async fn convert_to_shared(id: i64) -> Result<(), AppError> {
+pub async fn convert_to_shared(form: IdForm) -> Result<(), AppError> {
     finish(
         async move {
+            let IdForm { id } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, id).await?;

@@ -1,9 +1,9 @@
 //! The organisation's mailbox users.
-// A server function's arguments are its form's fields, one each, so forms post without WASM.
-#![allow(clippy::too_many_arguments)]
+use super::form::IdForm;
 use crate::error::AppError;
-use crate::model::{UserDetail, UserPage};
+use crate::model::{UserDetail, UserPage, UserQuery};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -18,7 +18,7 @@ use {
     crate::model::Notice,
     crate::model::{
         AccountStatus, AccountType, DateFormat, DisplayName, EmailAddress, Language, LocalPart,
-        Preferences, Quota, Role, TimeZone, UserCursor, UserQuery, UserSort, PAGE_SIZE,
+        Preferences, Quota, Role, TimeZone, PAGE_SIZE,
     },
     crate::security::password,
     crate::store::{NewUser, UserUpdate},
@@ -28,34 +28,18 @@ use {
 /// Longest search text we pass to the database.
 pub const SEARCH_MAX_CHARS: usize = 100;
 
-/// One page of the list, ordered by `sort` (`address`, `name`, `last_sign_in`, `quota`;
-/// `dir=desc` reverses it). `after` / `before` are the cursors of keyset pagination.
+/// One page of the list, in the query's order, from its cursor (keyset pagination). A domain
+/// admin's list never leaves their domains, whatever the query asks.
 #[server(endpoint = "users/list")]
-pub async fn list_users(
-    search: String,
-    domain: Option<i64>,
-    sort: Option<String>,
-    dir: Option<String>,
-    after: Option<String>,
-    before: Option<String>,
-) -> Result<UserPage, AppError> {
+pub async fn list_users(#[server(default)] query: UserQuery) -> Result<UserPage, AppError> {
     finish(
         async {
             let admin = require_admin()?;
             let services = services()?;
-            let search: String = search.trim().chars().take(SEARCH_MAX_CHARS).collect();
-            let cursor = match (after, before) {
-                (Some(a), _) if !a.is_empty() => Some(UserCursor::After(a)),
-                (_, Some(b)) if !b.is_empty() => Some(UserCursor::Before(b)),
-                _ => None,
-            };
             let query = UserQuery {
-                search,
-                domain_id: domain,
+                search: query.search.trim().chars().take(SEARCH_MAX_CHARS).collect(),
                 within: admin.scope.domain_ids(),
-                sort: UserSort::parse(sort.as_deref().unwrap_or_default()),
-                descending: dir.as_deref() == Some("desc"),
-                cursor,
+                ..query
             };
             Ok(services
                 .store
@@ -66,22 +50,39 @@ pub async fn list_users(
     )
 }
 
+/// Users > New user: the mailbox to add, its first password and its "More options".
+#[derive(Clone, Serialize, Deserialize)]
+pub struct NewUserForm {
+    pub domain: String,
+    pub username: String,
+    pub name: String,
+    pub password: String,
+    pub password_confirm: String,
+    pub quota_gb: String,
+    pub account_type: String,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub date_format: Option<String>,
+}
+super::form::debug_without_values!(NewUserForm);
+
 /// Adds a mailbox. Every field is checked and every refusal returned at once, next to its input.
 #[server(endpoint = "users/create")]
-pub async fn create_user(
-    domain: String,
-    username: String,
-    name: String,
-    password: String,
-    password_confirm: String,
-    quota_gb: String,
-    account_type: String,
-    language: Option<String>,
-    time_zone: Option<String>,
-    date_format: Option<String>,
-) -> Result<(), AppError> {
+pub async fn create_user(form: NewUserForm) -> Result<(), AppError> {
     finish(
         async move {
+            let NewUserForm {
+                domain,
+                username,
+                name,
+                password,
+                password_confirm,
+                quota_gb,
+                account_type,
+                language,
+                time_zone,
+                date_format,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let mut errors = FieldErrors::default();
@@ -201,9 +202,10 @@ pub async fn get_user(id: i64) -> Result<UserDetail, AppError> {
 /// Lifts a lock earned by failed sign-ins and clears their count, so the user can try again
 /// at once. Never unlocks a disabled account: that stays a separate choice.
 #[server(endpoint = "users/unlock")]
-pub async fn unlock_user(id: i64) -> Result<(), AppError> {
+pub async fn unlock_user(form: IdForm) -> Result<(), AppError> {
     finish(
         async move {
+            let IdForm { id } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, id).await?;
@@ -250,27 +252,45 @@ pub async fn export_user(id: i64) -> Result<UserDetail, AppError> {
     )
 }
 
+/// The user's Profile tab: a checkbox left unticked arrives as `false`, and "More options"
+/// left out keep their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserForm {
+    pub id: i64,
+    pub name: String,
+    pub account_type: String,
+    pub quota_gb: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub disabled: bool,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub only_local_smtp: bool,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub date_format: Option<String>,
+    pub recovery_email: Option<String>,
+}
+
 /// Saves the profile form. Checkboxes arrive only when ticked. Passwords change only through
 /// the reset on the Security tab (`passwords/reset`), which also decides about sessions.
 #[server(endpoint = "users/update")]
-pub async fn update_user(
-    id: i64,
-    name: String,
-    account_type: String,
-    quota_gb: String,
-    disabled: Option<String>,
-    only_local_smtp: Option<String>,
-    language: Option<String>,
-    time_zone: Option<String>,
-    date_format: Option<String>,
-    recovery_email: Option<String>,
-) -> Result<(), AppError> {
+pub async fn update_user(form: UserForm) -> Result<(), AppError> {
     finish(
         async move {
+            let UserForm {
+                id,
+                name,
+                account_type,
+                quota_gb,
+                disabled,
+                only_local_smtp,
+                language,
+                time_zone,
+                date_format,
+                recovery_email,
+            } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, id).await?;
-            let disabled = disabled.is_some();
             let mut errors = FieldErrors::default();
             let name = errors.check("name", DisplayName::parse(&name));
             let recovery_email = match recovery_email.as_deref().map(str::trim) {
@@ -303,7 +323,7 @@ pub async fn update_user(
                 account_type,
                 quota,
                 disabled,
-                only_local_smtp: only_local_smtp.is_some(),
+                only_local_smtp,
                 recovery_email: recovery_email.clone(),
                 preferences: preferences.clone(),
                 now: services.clock.now(),
@@ -320,7 +340,7 @@ pub async fn update_user(
             };
             let detail = json!({
                 "disabled": disabled,
-                "only_local_smtp": only_local_smtp.is_some(),
+                "only_local_smtp": only_local_smtp,
                 "account_type": account_type.as_str(),
                 "quota_mb": quota.mb(),
                 "language": preferences.language.as_str(),
@@ -336,11 +356,19 @@ pub async fn update_user(
     )
 }
 
+/// Mailbox `id`, and the address typed to confirm its deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteUserForm {
+    pub id: i64,
+    pub confirm: String,
+}
+
 /// Deletes a mailbox once its address is typed back. Its sessions end with it.
 #[server(endpoint = "users/delete")]
-pub async fn delete_user(id: i64, confirm: String) -> Result<(), AppError> {
+pub async fn delete_user(form: DeleteUserForm) -> Result<(), AppError> {
     finish(
         async move {
+            let DeleteUserForm { id, confirm } = form;
             let admin = require_admin()?;
             let services = services()?;
             let target = target_for(&admin, id).await?;

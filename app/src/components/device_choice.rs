@@ -25,7 +25,7 @@ pub fn DeviceChoice(
     view! {
         <li class="field field-check">
             {(!current).then(|| view! {
-                <input type="checkbox" id=id.clone() name=format!("end[{index}]") value=device.id checked=checked />
+                <input type="checkbox" id=id.clone() name=format!("form[end][{index}]") value=device.id checked=checked />
             })}
             <label for=id>
                 {t!(i18n, sign_out_device, device = move || label.clone(), ip = move || ip.clone())}

@@ -1,4 +1,5 @@
 use super::field_error_text;
+use crate::api::form::field_name;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -29,12 +30,25 @@ fn described_by(
     }
 }
 
+/// What an input posts under: its form struct's field, or for a filter form that sets the
+/// page's own URL query, its plain name.
+fn input_name(name: &'static str, plain: bool) -> String {
+    if plain {
+        name.to_owned()
+    } else {
+        field_name(name)
+    }
+}
+
 /// A labelled input with its hint and the error that concerns it, wired for screen readers.
 /// The children are the label's text.
 #[component]
 pub fn Field(
-    /// The form field name, also the server's key for its errors.
+    /// The form struct's field, also the server's key for its errors.
     name: &'static str,
+    /// Posts as `name` itself, for a GET form that sets the page's URL query.
+    #[prop(optional)]
+    plain: bool,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
@@ -60,7 +74,7 @@ pub fn Field(
             <div class="field-control">
                 <input
                     id=id.clone()
-                    name=name
+                    name=input_name(name, plain)
                     type=kind
                     value=value
                     autocomplete=autocomplete
@@ -83,6 +97,9 @@ pub fn Field(
 #[component]
 pub fn SelectField(
     name: &'static str,
+    /// Posts as `name` itself, for a GET form that sets the page's URL query.
+    #[prop(optional)]
+    plain: bool,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     #[prop(optional, into)] selected: Option<String>,
     error: Signal<Option<AppError>>,
@@ -97,7 +114,7 @@ pub fn SelectField(
             <label for=id.clone()>{children()}</label>
             <select
                 id=id.clone()
-                name=name
+                name=input_name(name, plain)
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by(None, error_id.clone(), message)
             >
@@ -117,7 +134,8 @@ pub fn SelectField(
     }
 }
 
-/// A labelled checkbox with its hint and error. The form sends `name=on` only when ticked.
+/// A labelled checkbox with its hint and error. The form sends `on` only when ticked, which
+/// the form struct reads with [`crate::api::form::ticked`].
 #[component]
 pub fn CheckboxField(
     name: &'static str,
@@ -137,7 +155,7 @@ pub fn CheckboxField(
     );
     view! {
         <div class="field field-check" class:field-invalid=move || message.get().is_some()>
-            <input id=id.clone() name=name type="checkbox" checked=checked aria-describedby=described />
+            <input id=id.clone() name=field_name(name) type="checkbox" checked=checked aria-describedby=described />
             <label for=id.clone()>{children()}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
             <p class="field-error" id=error_id.clone() hidden=move || message.get().is_none()>

@@ -24,7 +24,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         view! {
             <button
                 type="submit"
-                name="locale"
+                name="form[locale]"
                 value=locale.as_str()
                 lang=locale.as_str()
                 aria-pressed=move || (i18n.get_locale() == locale).to_string()

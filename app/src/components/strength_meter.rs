@@ -125,7 +125,7 @@ fn assess_after_pause(
     let Some(input) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .filter(|i| i.name() == "password")
+        .filter(|i| i.name() == crate::api::form::field_name("password"))
     else {
         return;
     };
@@ -158,7 +158,9 @@ fn assess_after_pause(
 #[cfg(feature = "hydrate")]
 fn field_text(form: &web_sys::HtmlFormElement, name: &str) -> Option<String> {
     use leptos::wasm_bindgen::JsCast;
-    let field = form.elements().named_item(name)?;
+    let field = form
+        .elements()
+        .named_item(&crate::api::form::field_name(name))?;
     if let Some(select) = field.dyn_ref::<web_sys::HtmlSelectElement>() {
         let index = u32::try_from(select.selected_index()).ok()?;
         return select

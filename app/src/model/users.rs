@@ -197,8 +197,10 @@ impl UserSort {
     }
 }
 
-/// The list's state, as it stands in the URL query.
+/// The list's state: read once from the page's URL query, it crosses the wire as the list's
+/// argument. What is missing takes its default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UserQuery {
     pub search: String,
     pub domain_id: Option<i64>,
@@ -209,6 +211,49 @@ pub struct UserQuery {
     pub sort: UserSort,
     pub descending: bool,
     pub cursor: Option<UserCursor>,
+}
+
+impl UserQuery {
+    /// The state in the page's URL (`search`, `domain`, `sort`, `dir`, `after`, `before`); what
+    /// can't be read is left at its default, as a hand-edited URL may hold anything.
+    pub fn from_url(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |name: &str| get(name).filter(|v| !v.is_empty());
+        let cursor = match (text("after"), text("before")) {
+            (Some(after), _) => Some(UserCursor::After(after)),
+            (None, Some(before)) => Some(UserCursor::Before(before)),
+            (None, None) => None,
+        };
+        UserQuery {
+            search: text("search").unwrap_or_default(),
+            domain_id: text("domain").and_then(|d| d.parse().ok()),
+            within: None,
+            sort: UserSort::parse(&text("sort").unwrap_or_default()),
+            descending: text("dir").as_deref() == Some("desc"),
+            cursor,
+        }
+    }
+
+    /// The page's URL query for this state at `cursor`: the inverse of [`UserQuery::from_url`],
+    /// leaving defaults out.
+    pub fn to_url(&self, cursor: Option<&UserCursor>) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("search", self.search.clone())];
+        if let Some(domain) = self.domain_id {
+            pairs.push(("domain", domain.to_string()));
+        }
+        if self.sort != UserSort::default() {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.descending {
+            pairs.push(("dir", "desc".to_owned()));
+        }
+        match cursor {
+            Some(UserCursor::After(c)) => pairs.push(("after", c.clone())),
+            Some(UserCursor::Before(c)) => pairs.push(("before", c.clone())),
+            None => {}
+        }
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +323,54 @@ mod tests {
             shared: false,
             last_login_at: last,
         }
+    }
+
+    #[test]
+    fn the_list_state_reads_back_from_its_url_and_from_the_wire() {
+        let query = UserQuery {
+            search: "ann & co".into(),
+            domain_id: Some(3),
+            within: Some(vec![3]),
+            sort: UserSort::LastSignIn,
+            descending: true,
+            cursor: Some(UserCursor::Before("12~ann@a.test".into())),
+        };
+        let url = query.to_url(query.cursor.as_ref());
+        let get = |name: &str| url.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        let read = UserQuery::from_url(get);
+        assert_eq!(
+            read,
+            UserQuery {
+                within: None,
+                ..query.clone()
+            }
+        );
+
+        // `within` never crosses the wire: the server sets it from the caller's scope.
+        let sent = serde_qs::to_string(&query).unwrap();
+        let received: UserQuery = serde_qs::Config::new(5, false)
+            .deserialize_str(&sent)
+            .unwrap();
+        assert_eq!(
+            received,
+            UserQuery {
+                within: None,
+                ..query
+            }
+        );
+        let empty: UserQuery = serde_qs::Config::new(5, false).deserialize_str("").unwrap();
+        assert_eq!(empty, UserQuery::default());
+    }
+
+    #[test]
+    fn a_hand_edited_list_url_reads_as_defaults() {
+        let url = [("domain", "x"), ("sort", "shoe size"), ("dir", "up")];
+        let get = |name: &str| {
+            url.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        assert_eq!(UserQuery::from_url(get), UserQuery::default());
     }
 
     #[test]

@@ -1,13 +1,10 @@
-use crate::api::audit::audit_log;
+use crate::api::audit::{audit_log, AuditFilters};
 use crate::components::{action_text, query_string, AuditTable, Field, PageTitle, SelectField};
 use crate::i18n::*;
 use crate::model::AUDIT_ACTIONS;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-
-/// The filters the page reads from its URL, in the order the form shows them.
-const FILTERS: [&str; 6] = ["target", "actor", "action", "result", "from", "until"];
 
 /// Every admin action and sign-in of the organisation, filtered by the URL's query, newest
 /// first, with older pages by keyset and the same selection as a CSV download.
@@ -17,39 +14,27 @@ pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
     let filters = Memo::new(move |_| {
         let q = query.read();
-        FILTERS.map(|name| q.get(name).unwrap_or_default())
+        AuditFilters::from_url(|name| q.get(name))
     });
-    let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse().ok()));
-    let page = Resource::new(
-        move || (filters.get(), before.get()),
-        |([target, actor, action, result, from, until], before)| {
-            let some = |v: String| Some(v).filter(|v| !v.is_empty());
-            audit_log(
-                some(target),
-                some(actor),
-                some(action),
-                some(result),
-                some(from),
-                some(until),
-                before,
-            )
-        },
-    );
+    let page = Resource::new(move || filters.get(), audit_log);
     let error = Signal::derive(move || page.get().and_then(Result::err));
-    let value = move |i: usize| filters.get_untracked()[i].clone();
+    let value = move |i: usize| filters.get_untracked().values()[i].to_owned();
+    // The page's own links name the filters plainly; the export's are its argument's fields.
     let with_filters = move |extra: Option<(&'static str, String)>| {
         let f = filters.get();
-        let mut pairs: Vec<(&str, &str)> = FILTERS
-            .iter()
-            .copied()
-            .zip(f.iter().map(String::as_str))
-            .collect();
+        let mut pairs: Vec<(&str, &str)> =
+            AuditFilters::NAMES.into_iter().zip(f.values()).collect();
         if let Some((k, v)) = &extra {
             pairs.push((k, v.as_str()));
         }
         query_string(pairs)
     };
-    let export_href = move || format!("/api/audit/export_csv?{}", with_filters(None));
+    let export_href = move || {
+        let f = filters.get();
+        let names = AuditFilters::NAMES.map(|name| format!("filters[{name}]"));
+        let pairs = names.iter().map(String::as_str).zip(f.values());
+        format!("/api/audit/export_csv?{}", query_string(pairs))
+    };
     let actions = Signal::derive(move || {
         std::iter::once((String::new(), t_string!(i18n, all_actions).to_string()))
             .chain(
@@ -78,12 +63,12 @@ pub fn AuditLogPage() -> impl IntoView {
             </div>
         </div>
         <Form method="GET" action="/audit" attr:class="filters audit-filters" attr:role="search">
-            <Field name="target" kind="search" value=value(0) error>{t!(i18n, audit_filter_target)}</Field>
-            <Field name="actor" kind="search" value=value(1) error>{t!(i18n, audit_filter_actor)}</Field>
-            <SelectField name="action" options=actions selected=value(2) error>{t!(i18n, col_action)}</SelectField>
-            <SelectField name="result" options=results selected=value(3) error>{t!(i18n, col_result)}</SelectField>
-            <Field name="from" kind="date" value=value(4) error>{t!(i18n, audit_filter_from)}</Field>
-            <Field name="until" kind="date" value=value(5) error>{t!(i18n, audit_filter_until)}</Field>
+            <Field name="target" plain=true kind="search" value=value(0) error>{t!(i18n, audit_filter_target)}</Field>
+            <Field name="actor" plain=true kind="search" value=value(1) error>{t!(i18n, audit_filter_actor)}</Field>
+            <SelectField name="action" plain=true options=actions selected=value(2) error>{t!(i18n, col_action)}</SelectField>
+            <SelectField name="result" plain=true options=results selected=value(3) error>{t!(i18n, col_result)}</SelectField>
+            <Field name="from" plain=true kind="date" value=value(4) error>{t!(i18n, audit_filter_from)}</Field>
+            <Field name="until" plain=true kind="date" value=value(5) error>{t!(i18n, audit_filter_until)}</Field>
             <div class="field field-submit">
                 <button type="submit">{t!(i18n, audit_filter_apply)}</button>
             </div>
@@ -100,7 +85,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                 detailed=true
                             />
                             <nav class="pager" aria-label=move || t_string!(i18n, pagination).to_string()>
-                                {before.get_untracked().map(|_| view! {
+                                {filters.get_untracked().before.map(|_| view! {
                                     <a href=format!("/audit?{}", with_filters(None))>{t!(i18n, audit_newest)}</a>
                                 })}
                                 {older.map(|href| view! { <a href=href rel="next">{t!(i18n, audit_older)}</a> })}

@@ -19,7 +19,7 @@ pub fn ConfirmPasswordPage() -> impl IntoView {
         <p>{t!(i18n, confirm_intro)}</p>
         <FormAlert error />
         <ActionForm action=confirm>
-            <input type="hidden" name="next" value=next />
+            <input type="hidden" name="form[next]" value=next />
             <Field name="password" kind="password" autocomplete="current-password" required=true error>
                 {t!(i18n, confirm_password_label)}
             </Field>

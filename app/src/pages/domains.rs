@@ -57,7 +57,7 @@ pub fn DomainsPage() -> impl IntoView {
                                             {owner.then(|| view! {
                                                 <td>
                                                     <ActionForm action=remove>
-                                                        <input type="hidden" name="id" value=d.id />
+                                                        <input type="hidden" name="form[id]" value=d.id />
                                                         <button type="submit" class="button-quiet">
                                                             {t!(i18n, remove_domain, name = move || name.clone())}
                                                         </button>

@@ -127,8 +127,8 @@ fn ListForms(
                         <li class="member">
                             <span><strong>{m.name}</strong> " " <span class="muted">{m.email}</span></span>
                             <ActionForm action=remove>
-                                <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="user" value=m.user_id />
+                                <input type="hidden" name="form[id]" value=id />
+                                <input type="hidden" name="form[user]" value=m.user_id />
                                 <button type="submit" class="button-quiet">
                                     {t!(i18n, remove_member, email = move || who.clone())}
                                 </button>
@@ -140,7 +140,7 @@ fn ListForms(
         </ul>
         <FormAlert error=add_error />
         <ActionForm action=add>
-            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="form[id]" value=id />
             <Field name="email" kind="email" autocomplete="off" required=true error=add_error>
                 {t!(i18n, member_address)}
             </Field>
@@ -151,7 +151,7 @@ fn ListForms(
             <p>{t!(i18n, delete_list_warning, email = move || email.clone())}</p>
             <FormAlert error=delete_error />
             <ActionForm action=delete>
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="form[id]" value=id />
                 <Field name="confirm" autocomplete="off" required=true error=delete_error>
                     {t!(i18n, delete_confirm)}
                 </Field>

@@ -54,7 +54,7 @@ fn LinkForm(holder: LinkHolder, token: String) -> impl IntoView {
         <p>{t!(i18n, set_password_for, email = move || email.clone())}</p>
         <FormAlert error />
         <ActionForm action=set>
-            <input type="hidden" name="token" value=token />
+            <input type="hidden" name="form[token]" value=token />
             <StrengthMeter policy personal>
                 <NewPasswordFields error>{t!(i18n, new_password)}</NewPasswordFields>
             </StrengthMeter>

@@ -24,90 +24,118 @@ type Call = (Access, &'static str, Vec<(&'static str, &'static str)>);
 fn every_server_function() -> Vec<Call> {
     vec![
         (Access::SignedIn, "auth/whoami", vec![]),
-        (Access::Admin, "users/list", vec![("search", "")]),
+        (Access::Admin, "users/list", vec![("query[search]", "")]),
         (Access::Admin, "domains/list", vec![]),
         (Access::Admin, "domains/summaries", vec![]),
-        (Access::Owner, "domains/add", vec![("name", "evil.test")]),
-        (Access::Owner, "domains/remove", vec![("id", "1")]),
+        (
+            Access::Owner,
+            "domains/add",
+            vec![("form[name]", "evil.test")],
+        ),
+        (Access::Owner, "domains/remove", vec![("form[id]", "1")]),
         (Access::Admin, "organisation/usage", vec![]),
         (Access::OrgAdmin, "organisation/overview", vec![]),
         (
             Access::Owner,
             "organisation/limits",
-            vec![("licences", "9"), ("storage_gb", "9")],
+            vec![("form[licences]", "9"), ("form[storage_gb]", "9")],
         ),
         (Access::Admin, "users/get", vec![("id", "1")]),
         (
             Access::Admin,
             "users/delete",
-            vec![("id", "1"), ("confirm", "clerk@council.test")],
+            vec![("form[id]", "1"), ("form[confirm]", "clerk@council.test")],
         ),
         (
             Access::Admin,
             "users/update",
             vec![
-                ("id", "1"),
-                ("name", "x"),
-                ("account_type", "basic"),
-                ("quota_gb", "1"),
+                ("form[id]", "1"),
+                ("form[name]", "x"),
+                ("form[account_type]", "basic"),
+                ("form[quota_gb]", "1"),
             ],
         ),
         (Access::Admin, "users/selection", vec![("ids", "1")]),
-        (Access::Admin, "users/convert_shared", vec![("id", "1")]),
+        (
+            Access::Admin,
+            "users/convert_shared",
+            vec![("form[id]", "1")],
+        ),
         (Access::Admin, "aliases/list", vec![("user", "1")]),
         (
             Access::Admin,
             "aliases/add",
-            vec![("user", "1"), ("username", "x"), ("domain", "1")],
+            vec![
+                ("form[user]", "1"),
+                ("form[username]", "x"),
+                ("form[domain]", "1"),
+            ],
         ),
         (
             Access::Admin,
             "aliases/remove",
-            vec![("user", "1"), ("id", "1")],
+            vec![("form[user]", "1"), ("form[id]", "1")],
         ),
         (Access::Admin, "lists/list", vec![]),
         (Access::Admin, "lists/get", vec![("id", "1")]),
         (
             Access::Admin,
             "lists/create",
-            vec![("name", "x"), ("username", "x"), ("domain", "1")],
+            vec![
+                ("form[name]", "x"),
+                ("form[username]", "x"),
+                ("form[domain]", "1"),
+            ],
         ),
         (
             Access::Admin,
             "lists/add_member",
-            vec![("id", "1"), ("email", "x@y.z")],
+            vec![("form[id]", "1"), ("form[email]", "x@y.z")],
         ),
         (
             Access::Admin,
             "lists/remove_member",
-            vec![("id", "1"), ("user", "1")],
+            vec![("form[id]", "1"), ("form[user]", "1")],
         ),
         (
             Access::Admin,
             "lists/delete",
-            vec![("id", "1"), ("confirm", "x@y.z")],
+            vec![("form[id]", "1"), ("form[confirm]", "x@y.z")],
         ),
         (
             Access::Admin,
             "users/bulk",
-            vec![("action", "disable"), ("ids", "1"), ("confirm", "on")],
+            vec![
+                ("form[action]", "disable"),
+                ("form[ids]", "1"),
+                ("form[confirm]", "on"),
+            ],
         ),
         (
             Access::Admin,
             "users/import/check",
-            vec![("csv", "email,name,quota_gb\n")],
+            vec![("form[csv]", "email,name,quota_gb\n")],
         ),
         (Access::Admin, "users/import/get", vec![("id", "1")]),
-        (Access::Admin, "users/import/confirm", vec![("id", "1")]),
-        (Access::Admin, "users/import/cancel", vec![("id", "1")]),
+        (
+            Access::Admin,
+            "users/import/confirm",
+            vec![("form[id]", "1")],
+        ),
+        (
+            Access::Admin,
+            "users/import/cancel",
+            vec![("form[id]", "1")],
+        ),
         (
             Access::Admin,
             "passwords/generate",
             vec![
-                ("user", "1"),
-                ("words", "4"),
-                ("separator", "hyphen"),
-                ("digits", "2"),
+                ("form[user]", "1"),
+                ("form[words]", "4"),
+                ("form[separator]", "hyphen"),
+                ("form[digits]", "2"),
             ],
         ),
         (Access::Admin, "passwords/devices", vec![("user", "1")]),
@@ -116,9 +144,9 @@ fn every_server_function() -> Vec<Call> {
             Access::Owner,
             "organisation/password_policy",
             vec![
-                ("preset", "host_style"),
-                ("min_chars", "8"),
-                ("min_score", "0"),
+                ("form[preset]", "host_style"),
+                ("form[min_chars]", "8"),
+                ("form[min_score]", "0"),
             ],
         ),
         (Access::SignedIn, "account/password_context", vec![]),
@@ -126,19 +154,19 @@ fn every_server_function() -> Vec<Call> {
             Access::SignedIn,
             "account/change_password",
             vec![
-                ("current", "x"),
-                ("password", "quartz meadow tumble 7"),
-                ("password_confirm", "quartz meadow tumble 7"),
+                ("form[current]", "x"),
+                ("form[password]", "quartz meadow tumble 7"),
+                ("form[password_confirm]", "quartz meadow tumble 7"),
             ],
         ),
         (
             Access::Admin,
             "passwords/reset",
             vec![
-                ("user", "1"),
-                ("password", "quartz meadow tumble 7"),
-                ("password_confirm", "quartz meadow tumble 7"),
-                ("sign_out", "all"),
+                ("form[user]", "1"),
+                ("form[password]", "quartz meadow tumble 7"),
+                ("form[password_confirm]", "quartz meadow tumble 7"),
+                ("form[sign_out]", "all"),
             ],
         ),
         (Access::Admin, "passwords/mail", vec![("user", "1")]),
@@ -148,35 +176,35 @@ fn every_server_function() -> Vec<Call> {
             "account/sign_out_devices",
             vec![("end[0]", "1")],
         ),
-        (Access::Admin, "users/unlock", vec![("id", "1")]),
+        (Access::Admin, "users/unlock", vec![("form[id]", "1")]),
         (
             Access::Admin,
             "users/sign_out",
-            vec![("user", "1"), ("all", "1")],
+            vec![("form[user]", "1"), ("form[all]", "1")],
         ),
         (
             Access::Owner,
             "users/set_role",
-            vec![("id", "1"), ("role", "user_admin")],
+            vec![("form[id]", "1"), ("form[role]", "user_admin")],
         ),
         (Access::SignedIn, "auth/logout", vec![]),
         (
             Access::Admin,
             "users/create",
             vec![
-                ("domain", "1"),
-                ("username", "eve"),
-                ("name", "Eve"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-                ("quota_gb", "1"),
-                ("account_type", "basic"),
+                ("form[domain]", "1"),
+                ("form[username]", "eve"),
+                ("form[name]", "Eve"),
+                ("form[password]", PASSWORD),
+                ("form[password_confirm]", PASSWORD),
+                ("form[quota_gb]", "1"),
+                ("form[account_type]", "basic"),
             ],
         ),
         (
             Access::SignedIn,
             "account/confirm_password",
-            vec![("password", "x"), ("next", "/users")],
+            vec![("form[password]", "x"), ("form[next]", "/users")],
         ),
     ]
 }
@@ -185,7 +213,7 @@ fn every_server_function() -> Vec<Call> {
 async fn every_data_function_refuses_strangers() {
     let panel = panel().await;
     for (_, path, form) in every_server_function() {
-        let reply = panel.api(path, &form, None).await;
+        let reply = panel.call(path, &form, None).await;
         assert_eq!(
             reply.status,
             StatusCode::UNAUTHORIZED,
@@ -193,7 +221,7 @@ async fn every_data_function_refuses_strangers() {
             reply.body
         );
         let forged = panel
-            .api(
+            .call(
                 path,
                 &form,
                 Some("__Host-postmaster_session=00112233445566778899aabbccddeeff"),
@@ -347,7 +375,7 @@ async fn every_role_is_refused_every_server_function_above_it() {
             .collect();
         assert!(!above.is_empty());
         for (access, path, form) in above {
-            let reply = panel.api(path, &form, Some(&cookie)).await;
+            let reply = panel.call(path, &form, Some(&cookie)).await;
             assert_eq!(
                 reply.status,
                 StatusCode::FORBIDDEN,

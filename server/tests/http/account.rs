@@ -12,24 +12,30 @@ async fn mailbox_users_sign_in_to_their_own_account_and_sign_out_their_devices()
 
     // Nothing of the administration is open to them.
     for (path, form) in [
-        ("users/list", vec![("search", "")]),
+        ("users/list", vec![("query[search]", "")]),
         ("organisation/usage", vec![]),
         ("passwords/devices", vec![("user", "1")]),
         (
             "passwords/reset",
             vec![
-                ("user", "1"),
-                ("password", "quartz meadow tumble 7"),
-                ("password_confirm", "quartz meadow tumble 7"),
-                ("sign_out", "all"),
+                ("form[user]", "1"),
+                ("form[password]", "quartz meadow tumble 7"),
+                ("form[password_confirm]", "quartz meadow tumble 7"),
+                ("form[sign_out]", "all"),
             ],
         ),
-        ("users/unlock", vec![("id", "1")]),
-        ("users/sign_out", vec![("user", "1"), ("all", "1")]),
-        ("users/set_role", vec![("id", "1"), ("role", "user_admin")]),
+        ("users/unlock", vec![("form[id]", "1")]),
+        (
+            "users/sign_out",
+            vec![("form[user]", "1"), ("form[all]", "1")],
+        ),
+        (
+            "users/set_role",
+            vec![("form[id]", "1"), ("form[role]", "user_admin")],
+        ),
         ("organisation/overview", vec![]),
     ] {
-        let reply = panel.api(path, &form, Some(&laptop)).await;
+        let reply = panel.call(path, &form, Some(&laptop)).await;
         assert_eq!(
             reply.status,
             StatusCode::FORBIDDEN,

@@ -1,5 +1,5 @@
 //! Bulk actions, CSV export and the previewed CSV import.
-use crate::support::panel::{panel, PASSWORD};
+use crate::support::panel::{nested_query, panel, PASSWORD};
 use axum::http::{header, StatusCode};
 
 #[tokio::test]
@@ -17,7 +17,7 @@ async fn bulk_actions_take_one_confirmation_and_respect_roles() {
 
     // The confirmation page lists the accounts; nobody bulk-disables themselves.
     let chosen = panel
-        .api("users/selection", &[("ids", both.as_str())], Some(&owner))
+        .call("users/selection", &[("ids", both.as_str())], Some(&owner))
         .await;
     assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
     assert!(
@@ -122,7 +122,13 @@ async fn the_list_exports_as_csv_without_secrets() {
     let owner = panel.admin_session().await;
     panel.add_users(&owner, &["ann", "bob"]).await;
     let reply = panel
-        .get("/api/users/export_csv?search=ann", Some(&owner))
+        .get(
+            &format!(
+                "/api/users/export_csv?{}",
+                nested_query("query", "search=ann")
+            ),
+            Some(&owner),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(
@@ -185,7 +191,7 @@ async fn a_csv_import_is_previewed_and_only_created_on_confirmation() {
     let id = location.rsplit('/').next().unwrap().to_owned();
 
     let preview = panel
-        .api("users/import/get", &[("id", id.as_str())], Some(&owner))
+        .call("users/import/get", &[("id", id.as_str())], Some(&owner))
         .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(

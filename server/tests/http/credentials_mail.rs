@@ -104,7 +104,7 @@ async fn credentials_go_by_email_through_a_real_smtp_server_and_survive_its_outa
         "the old password is refused"
     );
     let history = panel
-        .api("passwords/mail", &[("user", &id)], Some(&owner))
+        .call("passwords/mail", &[("user", &id)], Some(&owner))
         .await;
     assert!(history.body.contains("\"Queued\""), "{}", history.body);
 
@@ -122,7 +122,7 @@ async fn credentials_go_by_email_through_a_real_smtp_server_and_survive_its_outa
         "{notice}"
     );
     let history = panel
-        .api("passwords/mail", &[("user", &id)], Some(&owner))
+        .call("passwords/mail", &[("user", &id)], Some(&owner))
         .await;
     assert!(!history.body.contains("\"Queued\""), "{}", history.body);
     assert_eq!(
@@ -185,7 +185,7 @@ async fn credentials_go_by_email_through_a_real_smtp_server_and_survive_its_outa
         .expect("a second link");
     panel.clock.advance(24 * 3600);
     let owner = panel.sign_in("clerk@council.test", PASSWORD).await;
-    let expired = panel.api("links/holder", &[("token", &fresh)], None).await;
+    let expired = panel.call("links/holder", &[("token", &fresh)], None).await;
     assert!(expired.body.contains("link_invalid"), "{}", expired.body);
 
     // The temporary password itself goes only with "ask for a new password".
@@ -205,7 +205,7 @@ async fn credentials_go_by_email_through_a_real_smtp_server_and_survive_its_outa
         0
     );
     let history = panel
-        .api("passwords/mail", &[("user", &id)], Some(&owner))
+        .call("passwords/mail", &[("user", &id)], Some(&owner))
         .await;
     assert_eq!(
         history.body.matches("\"Queued\"").count(),

@@ -80,7 +80,7 @@ async fn a_reset_ends_the_chosen_devices_and_their_cookies_get_401() {
     };
 
     let listed = panel
-        .api("passwords/devices", &[("user", &id)], Some(&owner))
+        .call("passwords/devices", &[("user", &id)], Some(&owner))
         .await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
     assert!(!listed.body.contains("token"), "{}", listed.body);
@@ -94,7 +94,7 @@ async fn a_reset_ends_the_chosen_devices_and_their_cookies_get_401() {
         .await;
     let html = page.body.replace("<!>", "");
     assert_eq!(
-        html.matches("name=\"end[").count(),
+        html.matches("name=\"form[end][").count(),
         6,
         "a box for each device, in the reset's choice and in the devices section: {html}"
     );
@@ -278,11 +278,11 @@ async fn after_a_reset_with_force_change_only_the_change_is_open() {
     let other = panel.sign_in("helper@council.test", TEMPORARY).await;
     for (path, form) in [
         ("auth/whoami", vec![]),
-        ("users/list", vec![("search", "")]),
+        ("users/list", vec![("query[search]", "")]),
         ("users/get", vec![("id", id.as_str())]),
         ("passwords/devices", vec![("user", id.as_str())]),
     ] {
-        let refused = panel.api(path, &form, Some(&forced)).await;
+        let refused = panel.call(path, &form, Some(&forced)).await;
         assert_eq!(
             refused.status,
             StatusCode::FORBIDDEN,
@@ -367,7 +367,7 @@ async fn after_a_reset_with_force_change_only_the_change_is_open() {
 
     // The same session now reaches the panel; the other device was signed out.
     let open = panel
-        .api("users/list", &[("search", "")], Some(&forced))
+        .call("users/list", &[("query[search]", "")], Some(&forced))
         .await;
     assert_eq!(open.status, StatusCode::OK, "{}", open.body);
     assert_eq!(

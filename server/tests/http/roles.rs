@@ -11,40 +11,43 @@ fn calls_about_user(id: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)
         (
             "users/update",
             vec![
-                ("id", id.clone()),
-                ("name", s("Renamed")),
-                ("account_type", s("basic")),
-                ("quota_gb", s("1")),
+                ("form[id]", id.clone()),
+                ("form[name]", s("Renamed")),
+                ("form[account_type]", s("basic")),
+                ("form[quota_gb]", s("1")),
             ],
         ),
-        ("users/unlock", vec![("id", id.clone())]),
+        ("users/unlock", vec![("form[id]", id.clone())]),
         (
             "users/sign_out",
-            vec![("user", id.clone()), ("all", s("1"))],
+            vec![("form[user]", id.clone()), ("form[all]", s("1"))],
         ),
-        ("users/convert_shared", vec![("id", id.clone())]),
+        ("users/convert_shared", vec![("form[id]", id.clone())]),
         ("users/selection", vec![("ids", id.clone())]),
         (
             "users/bulk",
-            vec![("action", s("disable")), ("ids", id.clone())],
+            vec![("form[action]", s("disable")), ("form[ids]", id.clone())],
         ),
         ("aliases/list", vec![("user", id.clone())]),
         (
             "aliases/add",
             vec![
-                ("user", id.clone()),
-                ("username", s("nick")),
-                ("domain", s("1")),
+                ("form[user]", id.clone()),
+                ("form[username]", s("nick")),
+                ("form[domain]", s("1")),
             ],
         ),
-        ("aliases/remove", vec![("user", id.clone()), ("id", s("1"))]),
+        (
+            "aliases/remove",
+            vec![("form[user]", id.clone()), ("form[id]", s("1"))],
+        ),
         (
             "passwords/generate",
             vec![
-                ("user", id.clone()),
-                ("words", s("4")),
-                ("separator", s("hyphen")),
-                ("digits", s("2")),
+                ("form[user]", id.clone()),
+                ("form[words]", s("4")),
+                ("form[separator]", s("hyphen")),
+                ("form[digits]", s("2")),
             ],
         ),
         ("passwords/devices", vec![("user", id.clone())]),
@@ -52,13 +55,16 @@ fn calls_about_user(id: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)
         (
             "passwords/reset",
             vec![
-                ("user", id.clone()),
-                ("password", s("quartz meadow tumble 7")),
-                ("password_confirm", s("quartz meadow tumble 7")),
-                ("sign_out", s("all")),
+                ("form[user]", id.clone()),
+                ("form[password]", s("quartz meadow tumble 7")),
+                ("form[password_confirm]", s("quartz meadow tumble 7")),
+                ("form[sign_out]", s("all")),
             ],
         ),
-        ("users/delete", vec![("id", id), ("confirm", s("x"))]),
+        (
+            "users/delete",
+            vec![("form[id]", id), ("form[confirm]", s("x"))],
+        ),
     ]
 }
 
@@ -70,7 +76,7 @@ async fn expect_refused_about(panel: &Panel, cookie: &str, id: i64, status: Stat
     let before = panel.store.get_user(org, id).await.unwrap();
     for (path, form) in calls_about_user(&id.to_string()) {
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let reply = panel.api(path, &form, Some(cookie)).await;
+        let reply = panel.call(path, &form, Some(cookie)).await;
         let expected = if path == "users/get" && status == StatusCode::FORBIDDEN {
             StatusCode::OK
         } else {
@@ -104,7 +110,7 @@ async fn the_account_admin_grants_roles_which_hold_on_the_next_request() {
     let panel = &panel;
     let list = |cookie: String| async move {
         panel
-            .api("users/list", &[("search", "")], Some(&cookie))
+            .call("users/list", &[("query[search]", "")], Some(&cookie))
             .await
             .status
     };
@@ -285,11 +291,11 @@ async fn a_domain_admin_can_neither_read_nor_change_another_domain_by_id_or_addr
         assert!(!reply.body.contains("b.test"), "{form:?}: {}", reply.body);
     }
     let all = panel
-        .api("users/list", &[("search", "")], Some(&admin))
+        .call("users/list", &[("query[search]", "")], Some(&admin))
         .await;
     assert!(all.body.contains("carl@council.test"), "{}", all.body);
     let csv = panel
-        .get("/api/users/export_csv?search=", Some(&admin))
+        .get("/api/users/export_csv?query%5Bsearch%5D=", Some(&admin))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
@@ -308,18 +314,24 @@ async fn a_domain_admin_can_neither_read_nor_change_another_domain_by_id_or_addr
         ("lists/get", vec![("id", staff.as_str())]),
         (
             "lists/add_member",
-            vec![("id", staff.as_str()), ("email", "carl@council.test")],
+            vec![
+                ("form[id]", staff.as_str()),
+                ("form[email]", "carl@council.test"),
+            ],
         ),
         (
             "lists/remove_member",
-            vec![("id", staff.as_str()), ("user", "1")],
+            vec![("form[id]", staff.as_str()), ("form[user]", "1")],
         ),
         (
             "lists/delete",
-            vec![("id", staff.as_str()), ("confirm", "staff@b.test")],
+            vec![
+                ("form[id]", staff.as_str()),
+                ("form[confirm]", "staff@b.test"),
+            ],
         ),
     ] {
-        let reply = panel.api(path, &form, Some(&admin)).await;
+        let reply = panel.call(path, &form, Some(&admin)).await;
         assert_eq!(
             reply.status,
             StatusCode::NOT_FOUND,
@@ -356,7 +368,7 @@ async fn a_domain_admin_can_neither_read_nor_change_another_domain_by_id_or_addr
     let location = import.headers[header::LOCATION].to_str().unwrap();
     let import_id = location.rsplit('/').next().unwrap().to_owned();
     let preview = panel
-        .api("users/import/get", &[("id", &import_id)], Some(&admin))
+        .call("users/import/get", &[("id", &import_id)], Some(&admin))
         .await;
     assert!(preview.body.contains("domain_unknown"), "{}", preview.body);
     let confirmed = panel
@@ -408,7 +420,7 @@ async fn a_domain_admin_can_neither_read_nor_change_another_domain_by_id_or_addr
     );
     expect_refused_about(&panel, &admin, carl, StatusCode::NOT_FOUND, "moved to b").await;
     let now_b = panel
-        .api("users/list", &[("search", "")], Some(&admin))
+        .call("users/list", &[("query[search]", "")], Some(&admin))
         .await;
     assert!(
         now_b.body.contains("bea@b.test") && !now_b.body.contains("carl@"),
@@ -433,7 +445,7 @@ async fn an_admin_signs_a_user_out_of_chosen_devices_or_all_and_the_cookies_get_
             .status
     };
     let listed = panel
-        .api("passwords/devices", &[("user", &ann)], Some(&owner))
+        .call("passwords/devices", &[("user", &ann)], Some(&owner))
         .await;
     let devices: Vec<app::model::Device> = serde_json::from_str(&listed.body).unwrap();
     assert_eq!(devices.len(), 3);

@@ -35,7 +35,7 @@ async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
         "the old cookie is refused"
     );
     let replay = panel
-        .api("users/list", &[("search", "")], Some(&cookie))
+        .call("users/list", &[("query[search]", "")], Some(&cookie))
         .await;
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
     // The other device stays signed in.
@@ -235,7 +235,7 @@ async fn failed_sign_ins_lock_an_account_for_a_growing_time_and_an_admin_unlocks
 
     // The admin sees the lock on the user's page, and lifts it.
     let detail = panel
-        .api("users/get", &[("id", &ids[0].to_string())], Some(&owner))
+        .call("users/get", &[("id", &ids[0].to_string())], Some(&owner))
         .await;
     let user: app::model::UserDetail = serde_json::from_str(&detail.body).unwrap();
     assert_eq!(user.failed_sign_ins, 6);

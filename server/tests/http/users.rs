@@ -52,7 +52,7 @@ async fn admins_create_and_find_users_with_errors_per_field() {
     assert!(again.body.contains("address_taken"));
 
     let found = panel
-        .api("users/list", &[("search", "jane")], Some(&cookie))
+        .call("users/list", &[("query[search]", "jane")], Some(&cookie))
         .await;
     let page: app::model::UserPage = serde_json::from_str(&found.body).unwrap();
     assert_eq!(page.users.len(), 1);
@@ -75,7 +75,7 @@ async fn only_the_account_admin_changes_settings_and_domains() {
 
     assert_eq!(
         panel
-            .api("users/list", &[("search", "")], Some(&helper))
+            .call("users/list", &[("query[search]", "")], Some(&helper))
             .await
             .status,
         StatusCode::OK
@@ -90,12 +90,12 @@ async fn only_the_account_admin_changes_settings_and_domains() {
     for (path, form) in [
         (
             "organisation/limits",
-            vec![("licences", "100"), ("storage_gb", "1000")],
+            vec![("form[licences]", "100"), ("form[storage_gb]", "1000")],
         ),
-        ("domains/add", vec![("name", "evil.test")]),
-        ("domains/remove", vec![("id", "1")]),
+        ("domains/add", vec![("form[name]", "evil.test")]),
+        ("domains/remove", vec![("form[id]", "1")]),
     ] {
-        let reply = panel.api(path, &form, Some(&helper)).await;
+        let reply = panel.call(path, &form, Some(&helper)).await;
         assert_eq!(
             reply.status,
             StatusCode::FORBIDDEN,
@@ -259,7 +259,7 @@ async fn disabling_or_deleting_a_user_ends_their_sessions_at_once() {
     );
     assert_eq!(
         panel
-            .api("users/get", &[("id", id.as_str())], Some(&owner))
+            .call("users/get", &[("id", id.as_str())], Some(&owner))
             .await
             .status,
         StatusCode::NOT_FOUND

@@ -106,10 +106,22 @@ impl Panel {
         }
     }
 
-    /// Calls a server function as the WASM client does.
+    /// Calls a server function as its form posts: each key is a field of the function's form
+    /// struct (`end[0]` an element of its list), sent as `form[key]`.
     pub async fn api(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.call(path, &nested_fields(form), cookie).await
+    }
+
+    /// Calls a server function with `keys` as they go on the wire: a reader's loose arguments
+    /// (`id`, `query[search]`), or a table of calls that spells each one out.
+    pub async fn call<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        path: &str,
+        keys: &[(K, V)],
+        cookie: Option<&str>,
+    ) -> Reply {
         let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
+            .extend_pairs(keys)
             .finish();
         let mut req = Request::post(format!("/api/{path}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -309,7 +321,7 @@ impl Panel {
         password: &str,
     ) -> Reply {
         let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("email", email), ("password", password)])
+            .extend_pairs(nested_fields(&[("email", email), ("password", password)]))
             .finish();
         let mut req = Request::post("/api/auth/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -375,4 +387,25 @@ impl Panel {
         )
         .await
     }
+}
+
+/// A form's fields as it posts them: each key `field` (or `field[i]`) as the form struct's
+/// `form[field]`.
+fn nested_fields<'a>(form: &[(&str, &'a str)]) -> Vec<(String, &'a str)> {
+    let nested = |key: &str| match key.split_once('[') {
+        Some((field, rest)) => format!("form[{field}][{rest}"),
+        None => format!("form[{key}]"),
+    };
+    form.iter().map(|(k, v)| (nested(k), *v)).collect()
+}
+
+/// A GET server function's query from plain `key=value` pairs: each key as a field of its
+/// argument, `argument[key]`, as the page's links write them.
+pub fn nested_query(argument: &str, query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| format!("{argument}%5B{}", pair.replacen('=', "%5D=", 1)))
+        .collect::<Vec<_>>()
+        .join("&")
 }

@@ -69,8 +69,8 @@ pub fn AliasesSection(data: AliasesData) -> impl IntoView {
                                         <li class="member">
                                             <span>{a.email}</span>
                                             <ActionForm action=remove>
-                                                <input type="hidden" name="user" value=move || user.get() />
-                                                <input type="hidden" name="id" value=a.id />
+                                                <input type="hidden" name="form[user]" value=move || user.get() />
+                                                <input type="hidden" name="form[id]" value=a.id />
                                                 <button type="submit" class="button-quiet">
                                                     {t!(i18n, remove_alias, email = move || email.clone())}
                                                 </button>
@@ -86,7 +86,7 @@ pub fn AliasesSection(data: AliasesData) -> impl IntoView {
             </Transition>
             <FormAlert error=add_error />
             <ActionForm action=add>
-                <input type="hidden" name="user" value=move || user.get() />
+                <input type="hidden" name="form[user]" value=move || user.get() />
                 <div class="form-grid">
                     <AddressFields label=Signal::derive(move || t_string!(i18n, alias_username).to_string()) domains error=add_error />
                 </div>

@@ -69,8 +69,8 @@ fn BulkConfirm(action: BulkAction, users: Vec<UserDetail>, ids: String) -> impl 
         </ul>
         <FormAlert error />
         <ActionForm action=submit>
-            <input type="hidden" name="action" value=action.as_str() />
-            <input type="hidden" name="ids" value=ids />
+            <input type="hidden" name="form[action]" value=action.as_str() />
+            <input type="hidden" name="form[ids]" value=ids />
             {(action == BulkAction::Delete)
                 .then(|| {
                     view! {

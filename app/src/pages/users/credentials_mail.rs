@@ -26,7 +26,7 @@ pub fn EmailChoice(recovery: Option<String>, error: Signal<Option<AppError>>) ->
                 <input
                     type="radio"
                     id=id.clone()
-                    name="send"
+                    name="form[send]"
                     value=value
                     checked=checked
                     disabled=none && value != "nothing"

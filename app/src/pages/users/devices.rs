@@ -27,7 +27,7 @@ pub fn DevicesSection(
                     <p>{t!(i18n, devices_intro)}</p>
                     <FormAlert error />
                     <ActionForm action=sign_out>
-                        <input type="hidden" name="user" value=user />
+                        <input type="hidden" name="form[user]" value=user />
                         <ul class="devices">
                             {devices
                                 .into_iter()
@@ -43,8 +43,8 @@ pub fn DevicesSection(
             // Even with no panel session left, mail apps may still hold IMAP connections.
             <p class="field-hint">{t!(i18n, sign_out_all_hint)}</p>
             <ActionForm action=sign_out>
-                <input type="hidden" name="user" value=user />
-                <input type="hidden" name="all" value="1" />
+                <input type="hidden" name="form[user]" value=user />
+                <input type="hidden" name="form[all]" value="1" />
                 <button type="submit" class="button-danger">{t!(i18n, sign_out_all_now)}</button>
             </ActionForm>
         </section>

@@ -103,7 +103,7 @@ fn UserForms(user: UserDetail, viewer: Viewer, domains: Vec<Domain>) -> impl Int
         <h2>{t!(i18n, profile)}</h2>
         <FormAlert error=update_error />
         <ActionForm action=update>
-            <input type="hidden" name="id" value=user.id />
+            <input type="hidden" name="form[id]" value=user.id />
             <div class="form-grid">
                 <Field name="name" value=user.name.clone() autocomplete="off" required=true error=update_error>
                     {t!(i18n, display_name)}
@@ -185,13 +185,13 @@ fn DangerZone(user: UserDetail) -> impl IntoView {
                 <p>{t!(i18n, convert_hint)}</p>
                 <FormAlert error=convert_error />
                 <ActionForm action=convert>
-                    <input type="hidden" name="id" value=user.id />
+                    <input type="hidden" name="form[id]" value=user.id />
                     <button type="submit" class="button">{t!(i18n, convert_to_shared)}</button>
                 </ActionForm>
             </Show>
             <FormAlert error=delete_error />
             <ActionForm action=delete>
-                <input type="hidden" name="id" value=user.id />
+                <input type="hidden" name="form[id]" value=user.id />
                 <Field name="confirm" autocomplete="off" required=true error=delete_error>
                     {t!(i18n, delete_confirm)}
                 </Field>

@@ -1,4 +1,4 @@
-use crate::api::passwords::generate_password;
+use crate::api::passwords::{generate_password, GeneratorForm};
 use crate::components::error_text;
 use crate::i18n::*;
 use crate::model::{PassphraseOptions, Separator};
@@ -24,7 +24,12 @@ pub fn PasswordGenerator(user: i64) -> impl IntoView {
     let separator = RwSignal::new(defaults.separator);
     let generate = Action::new(move |o: &PassphraseOptions| {
         let o = *o;
-        generate_password(user, o.words, o.separator.as_str().to_owned(), o.digits)
+        generate_password(GeneratorForm {
+            user,
+            words: o.words,
+            separator: o.separator.as_str().to_owned(),
+            digits: o.digits,
+        })
     });
     Effect::new(move |_| {
         if let Some(Ok(drawn)) = generate.value().get() {

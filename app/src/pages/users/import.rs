@@ -42,7 +42,7 @@ pub fn ImportPage() -> impl IntoView {
                 <label for="field-csv">{t!(i18n, import_text)}</label>
                 <textarea
                     id="field-csv"
-                    name="csv"
+                    name="form[csv]"
                     rows="10"
                     required
                     spellcheck="false"
@@ -147,13 +147,13 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
         <FormAlert error=confirm_error />
         <div class="form-actions">
             <ActionForm action=confirm>
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="form[id]" value=id />
                 <button type="submit" class="button-primary" disabled=move || !can_create || confirm.pending().get()>
                     {t!(i18n, import_create, n = valid)}
                 </button>
             </ActionForm>
             <ActionForm action=cancel>
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="form[id]" value=id />
                 <button type="submit" class="button">{t!(i18n, import_cancel)}</button>
             </ActionForm>
         </div>

@@ -3,21 +3,12 @@ use crate::api::users::list_users;
 use crate::components::NoticeAlert;
 use crate::components::{query_string, submit_after_pause, LastSignIn, PageTitle};
 use crate::i18n::*;
-use crate::model::{AccountStatus, AccountType, Quota, UserPage, UserRow, UserSort};
+use crate::model::{
+    AccountStatus, AccountType, Quota, UserCursor, UserPage, UserQuery, UserRow, UserSort,
+};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-
-/// The list's state as read from the URL: search text, domain filter and page cursors.
-#[derive(Clone, PartialEq)]
-struct ListState {
-    search: String,
-    domain: String,
-    sort: String,
-    dir: String,
-    after: String,
-    before: String,
-}
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -25,36 +16,21 @@ pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let state = Memo::new(move |_| {
         let q = query.read();
-        ListState {
-            search: q.get("search").unwrap_or_default(),
-            domain: q.get("domain").unwrap_or_default(),
-            sort: q.get("sort").unwrap_or_default(),
-            dir: q.get("dir").unwrap_or_default(),
-            after: q.get("after").unwrap_or_default(),
-            before: q.get("before").unwrap_or_default(),
-        }
+        UserQuery::from_url(|name| q.get(name))
     });
     // The export takes the list's search and domain, so what is shown is what downloads.
     let export_href = move || {
         let s = state.get();
+        let domain = s.domain_id.map(|d| d.to_string()).unwrap_or_default();
         format!(
             "/api/users/export_csv?{}",
-            query_string([("search", s.search.as_str()), ("domain", s.domain.as_str())])
+            query_string([
+                ("query[search]", s.search.as_str()),
+                ("query[domain_id]", domain.as_str()),
+            ])
         )
     };
-    let users = Resource::new(
-        move || state.get(),
-        |s| {
-            list_users(
-                s.search,
-                s.domain.parse().ok(),
-                Some(s.sort).filter(|v| !v.is_empty()),
-                Some(s.dir).filter(|v| !v.is_empty()),
-                Some(s.after).filter(|a| !a.is_empty()),
-                Some(s.before).filter(|b| !b.is_empty()),
-            )
-        },
-    );
+    let users = Resource::new(move || state.get(), list_users);
     let domains = Resource::new(|| (), |_| list_domains());
 
     view! {
@@ -87,14 +63,14 @@ pub fn UsersPage() -> impl IntoView {
                     <option value="">{t!(i18n, all_domains)}</option>
                     <Suspense>
                         {move || Suspend::new(async move {
-                            let chosen = state.get_untracked().domain;
+                            let chosen = state.get_untracked().domain_id;
                             domains
                                 .await
                                 .unwrap_or_default()
                                 .into_iter()
                                 .map(|d| {
+                                    let selected = Some(d.id) == chosen;
                                     let id = d.id.to_string();
-                                    let selected = id == chosen;
                                     view! { <option value=id selected=selected>{d.name}</option> }
                                 })
                                 .collect_view()
@@ -106,7 +82,7 @@ pub fn UsersPage() -> impl IntoView {
                 <label for="users-sort">{t!(i18n, sort_by)}</label>
                 <select id="users-sort" name="sort" on:change=submit_now>
                     {move || {
-                        let chosen = UserSort::parse(&state.get().sort);
+                        let chosen = state.get().sort;
                         UserSort::ALL
                             .into_iter()
                             .map(|s| {
@@ -125,8 +101,8 @@ pub fn UsersPage() -> impl IntoView {
             <div class="field">
                 <label for="users-dir">{t!(i18n, order)}</label>
                 <select id="users-dir" name="dir" on:change=submit_now>
-                    <option value="asc" selected=move || state.get().dir != "desc">{t!(i18n, order_asc)}</option>
-                    <option value="desc" selected=move || state.get().dir == "desc">{t!(i18n, order_desc)}</option>
+                    <option value="asc" selected=move || !state.get().descending>{t!(i18n, order_asc)}</option>
+                    <option value="desc" selected=move || state.get().descending>{t!(i18n, order_desc)}</option>
                 </select>
             </div>
             <button type="submit" class="button">{t!(i18n, apply_filters)}</button>
@@ -190,20 +166,17 @@ fn select_every(ev: leptos::ev::Event) {
 }
 
 #[component]
-fn UsersTable(page: UserPage, state: ListState) -> impl IntoView {
+fn UsersTable(page: UserPage, state: UserQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let link = |cursor: (&'static str, &str)| {
-        let q = query_string([
-            ("search", state.search.as_str()),
-            ("domain", state.domain.as_str()),
-            ("sort", state.sort.as_str()),
-            ("dir", state.dir.as_str()),
-            cursor,
-        ]);
-        format!("/users?{q}")
+    let link = |cursor: UserCursor| {
+        let pairs = state.to_url(Some(&cursor));
+        format!(
+            "/users?{}",
+            query_string(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+        )
     };
-    let prev = page.prev.as_deref().map(|c| link(("before", c)));
-    let next = page.next.as_deref().map(|c| link(("after", c)));
+    let prev = page.prev.map(|c| link(UserCursor::Before(c)));
+    let next = page.next.map(|c| link(UserCursor::After(c)));
     if page.users.is_empty() {
         return view! { <p class="empty">{t!(i18n, no_users)}</p> }.into_any();
     }

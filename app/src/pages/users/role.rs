@@ -50,14 +50,14 @@ pub fn RoleSection(
             <p>{t!(i18n, role_intro)}</p>
             <FormAlert error />
             <ActionForm action=set_role>
-                <input type="hidden" name="id" value=user />
+                <input type="hidden" name="form[id]" value=user />
                 <fieldset class="role-choice">
                     <legend>{t!(i18n, role_legend)}</legend>
                     {Grant::ALL.into_iter().map(|grant| {
                         let id = format!("role-{}", grant.as_str());
                         view! {
                             <div class="field field-check">
-                                <input type="radio" id=id.clone() name="role" value=grant.as_str() checked=grant == current />
+                                <input type="radio" id=id.clone() name="form[role]" value=grant.as_str() checked=grant == current />
                                 <label for=id>{move || grant_label(i18n, grant)}</label>
                             </div>
                         }
@@ -72,7 +72,7 @@ pub fn RoleSection(
                         let checked = matches!(&scope, AdminScope::Domains(_)) && scope.covers_domain(d.id);
                         view! {
                             <div class="field field-check">
-                                <input type="checkbox" id=id.clone() name=format!("domains[{i}]") value=d.id checked=checked />
+                                <input type="checkbox" id=id.clone() name=format!("form[domains][{i}]") value=d.id checked=checked />
                                 <label for=id>{d.name}</label>
                             </div>
                         }

@@ -109,7 +109,7 @@ fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> 
             </Show>
             <FormAlert error />
             <ActionForm action=reset node_ref=form>
-                <input type="hidden" name="user" value=user.id />
+                <input type="hidden" name="form[user]" value=user.id />
                 <StrengthMeter policy personal>
                 <div class="form-grid">
                     <NewPasswordFields error optional=true>{t!(i18n, new_password)}</NewPasswordFields>
@@ -151,11 +151,11 @@ fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl 
         <fieldset class="sign-out">
             <legend>{t!(i18n, sign_out_legend)}</legend>
             <div class="field field-check">
-                <input type="radio" id="sign-out-all" name="sign_out" value="all" checked />
+                <input type="radio" id="sign-out-all" name="form[sign_out]" value="all" checked />
                 <label for="sign-out-all">{t!(i18n, sign_out_all)}</label>
             </div>
             <div class="field field-check">
-                <input type="radio" id="sign-out-chosen" name="sign_out" value="chosen" disabled=none />
+                <input type="radio" id="sign-out-chosen" name="form[sign_out]" value="chosen" disabled=none />
                 <label for="sign-out-chosen">{t!(i18n, sign_out_chosen)}</label>
             </div>
             <p class="field-error" hidden=move || refused().is_none()>{refused}</p>

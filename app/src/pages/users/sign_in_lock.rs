@@ -28,7 +28,7 @@ pub fn SignInLock(user: UserDetail) -> impl IntoView {
             </p>
             <FormAlert error />
             <ActionForm action=unlock>
-                <input type="hidden" name="id" value=user.id />
+                <input type="hidden" name="form[id]" value=user.id />
                 <button type="submit">
                     {if locked { t!(i18n, unlock_account).into_any() } else { t!(i18n, clear_failed_sign_ins).into_any() }}
                 </button>
