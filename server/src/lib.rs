@@ -17,12 +17,21 @@ use axum::routing::post;
 use axum::{middleware, Router};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
+
+/// The app's routes, found once per process. Finding them runs the app with resource loading
+/// suppressed by a process-wide flag, and a resource first polled by any other render while it
+/// is up waits forever (leptos-rs/leptos#4773): a router built while another serves pages, as
+/// in-process tests do, would leave some pages unfinished.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// The whole HTTP surface; tests drive it in-process.
 pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
     let api_context = context.clone();

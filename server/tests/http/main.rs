@@ -10,6 +10,7 @@ mod audit;
 mod bulk_and_csv;
 mod credentials_mail;
 mod passwords;
+mod rendering;
 mod roles;
 mod sign_in;
 mod users;
