@@ -7,3 +7,4 @@ pub mod password;
 pub mod seal;
 pub mod session;
 pub mod setup;
+pub mod totp;

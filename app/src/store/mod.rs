@@ -6,6 +6,7 @@ mod imports;
 mod mail;
 mod organisation;
 mod sessions;
+mod two_factor;
 mod users;
 
 pub use addresses::AddressStore;
@@ -16,13 +17,21 @@ pub use mail::{
 };
 pub use organisation::{NewOrganisation, OrganisationStore};
 pub use sessions::{LinkOwner, LoginRecord, NewSession, SessionLimits, SessionStore};
+pub use two_factor::{TwoFactorRecord, TwoFactorStore, UnusedRecoveryCode};
 pub use users::{AccountsToReview, NewUser, PasswordReset, UserStore, UserUpdate};
 
 use crate::model::AddressHolder;
 
 /// Everything the panel keeps.
 pub trait Store:
-    SessionStore + OrganisationStore + UserStore + AddressStore + ImportStore + MailStore + AuditStore
+    SessionStore
+    + OrganisationStore
+    + UserStore
+    + AddressStore
+    + ImportStore
+    + MailStore
+    + AuditStore
+    + TwoFactorStore
 {
 }
 
@@ -34,6 +43,7 @@ impl<T> Store for T where
         + ImportStore
         + MailStore
         + AuditStore
+        + TwoFactorStore
 {
 }
 

@@ -50,4 +50,5 @@ mod mail_server;
 mod organisation;
 mod passwords;
 mod sessions;
+mod two_factor;
 mod users;

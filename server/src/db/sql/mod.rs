@@ -11,6 +11,7 @@ pub mod mail;
 pub mod organisation;
 pub mod sessions;
 pub mod shared;
+pub mod two_factor;
 pub mod users;
 
 /// Implements every store trait for `$store`, a type that implements `Dialect`.
@@ -24,6 +25,7 @@ macro_rules! stamp_store {
         $crate::db::sql::imports::imports!($store);
         $crate::db::sql::mail::mail!($store);
         $crate::db::sql::audit::audit!($store);
+        $crate::db::sql::two_factor::two_factor!($store);
     };
 }
 pub(crate) use stamp_store;

@@ -1,0 +1,17 @@
+-- Two-factor sign-in: a user's TOTP key, sealed with the server's key so that a copy of the
+-- database alone never reveals it, and their recovery codes, each an argon2id hash.
+CREATE TABLE two_factor (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    sealed_key BLOB NOT NULL,
+    -- NULL while the set-up waits for its first code.
+    confirmed_at INTEGER,
+    -- The step of the last code accepted: no code of it or before it works again.
+    last_step INTEGER
+);
+CREATE TABLE recovery_codes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at INTEGER
+);
+CREATE INDEX recovery_codes_by_user ON recovery_codes (user_id);
