@@ -51,7 +51,7 @@ export default defineConfig({
     {
       name: "phone",
       dependencies: ["setup"],
-      testMatch: /(phone-layout|sign-in|users|reset|edit-user|account)\.spec\.ts/,
+      testMatch: /(phone-layout|sign-in|users|reset|edit-user|account|two-factor|app-passwords)\.spec\.ts/,
       use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 }, launchOptions: chromium },
     },
     {

@@ -61,8 +61,11 @@ configure() {
     *) fail "unknown database URL: $url" ;;
   esac
   setting connect "$connect" <"$samples/dovecot-sql-$kind.conf.ext" >"$dir/dovecot-sql.conf.ext"
-  # The test's database belongs to root, so the auth worker reads it as root.
-  setting args "$dir/dovecot-sql.conf.ext" <"$samples/99-postmaster.conf" \
+  setting connect "$connect" <"$samples/dovecot-sql-app-passwords-$kind.conf.ext" \
+    >"$dir/dovecot-sql-app-passwords.conf.ext"
+  # The samples' files in /etc/dovecot are this folder's; the test's database belongs to root,
+  # so the auth worker reads it as root.
+  sed "s#/etc/dovecot/#$dir/#" "$samples/99-postmaster.conf" \
     | setting override_fields "uid=dovecot gid=dovecot home=$dir/mail/%d/%n" \
     | setting user root \
     | setting doveadm_api_key "$key" \
@@ -83,6 +86,12 @@ default_internal_user = dovecot
 default_login_user = dovenull
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
+# The tests fail logins on purpose, all from one address: no growing penalty for them.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service imap-login {
   inet_listener imap {
     port = $imap

@@ -4,8 +4,9 @@ use crate::pages::users::{
     BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserSecurityPage, UsersPage,
 };
 use crate::pages::{
-    AccountPasswordPage, AdminLayout, AuditLogPage, ConfirmPasswordPage, DomainsPage, ListPage,
-    ListsPage, LoginPage, OverviewPage, SetPasswordPage, SettingsPage, SetupPage,
+    AccountAppPasswordsPage, AccountPasswordPage, AccountTwoFactorPage, AdminLayout, AuditLogPage,
+    ConfirmPasswordPage, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage,
+    SetPasswordPage, SettingsPage, SetupPage, SignInCodePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                     // Async rendering sends each page whole, so it reads the same without
                     // JavaScript and redirects can still set the status line.
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view=SignInCodePage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=AdminLayout ssr=SsrMode::Async>
@@ -63,6 +65,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("lists/:id") view=ListPage ssr=SsrMode::Async />
                         <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("account/password") view=AccountPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("account/two-factor") view=AccountTwoFactorPage ssr=SsrMode::Async />
+                        <Route path=path!("account/app-passwords") view=AccountAppPasswordsPage ssr=SsrMode::Async />
                         <Route path=path!("account/confirm") view=ConfirmPasswordPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

@@ -100,6 +100,18 @@ pub enum ErrorCode {
     MailboxUnknown,
     /// The mailbox is on the list already.
     AlreadyMember,
+    /// The authentication code (or recovery code) typed at sign-in or set-up is not right.
+    CodeWrong,
+    /// The second step of sign-in came more than five minutes after the password.
+    SignInExpired,
+    /// Wrong codes locked the account (said only to whoever typed its password).
+    SignInLocked,
+    /// The organisation requires two-factor authentication of this user: it stays on.
+    TwoFactorRequired,
+    /// A set-up is on already; it is turned off or reset before a new one.
+    TwoFactorAlreadyOn,
+    /// Administrators' two-factor authentication is their own to change, on My account.
+    ResetAdminTwoFactor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +197,10 @@ pub enum AppError {
     /// (and signing out) works until the user has chosen their own.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// The organisation requires two-factor authentication and the caller has none: nothing but
+    /// its set-up (and signing out) works until it is on.
+    #[error("two-factor set-up required")]
+    TwoFactorSetupRequired,
     /// A sensitive action, and this session last proved its password too long ago: the caller
     /// confirms it (`account/confirm_password`) and tries again.
     #[error("password confirmation required")]
@@ -215,9 +231,10 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden | AppError::PasswordChangeRequired | AppError::ReauthRequired => {
-                403
-            }
+            AppError::Forbidden
+            | AppError::PasswordChangeRequired
+            | AppError::TwoFactorSetupRequired
+            | AppError::ReauthRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,

@@ -58,3 +58,16 @@ pub fn reset_notice(user: &UserDetail, sent: CredentialsByEmail) -> Message {
         body: td_string!(l, mail_notice_body, name, email, delivery).to_string(),
     }
 }
+
+/// An administrator reset the user's two-factor authentication: to the mailbox and to the
+/// recovery address, so a reset nobody asked for is seen wherever the user reads mail.
+pub fn two_factor_reset_notice(user: &UserDetail, to: &str) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::TwoFactorResetNotice,
+        recipient: to.to_owned(),
+        subject: td_string!(l, mail_two_factor_reset_subject, email).to_string(),
+        body: td_string!(l, mail_two_factor_reset_body, name, email).to_string(),
+    }
+}

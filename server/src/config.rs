@@ -252,6 +252,7 @@ fn lockout_rules() -> Result<LockoutRules, ConfigError> {
     let minutes = |name, default: i64| parse::<i64>(name, default / 60).map(|m| m.max(1) * 60);
     Ok(LockoutRules {
         failures: parse("POSTMASTER_LOCKOUT_FAILURES", d.failures)?.max(1),
+        code_failures: parse("POSTMASTER_LOCKOUT_CODE_FAILURES", d.code_failures)?.max(1),
         first_lock: minutes("POSTMASTER_LOCKOUT_MINUTES", d.first_lock)?,
         longest_lock: minutes("POSTMASTER_LOCKOUT_MAX_MINUTES", d.longest_lock)?,
         ip_failures: parse("POSTMASTER_IP_FAILURES", d.ip_failures)?.max(1),

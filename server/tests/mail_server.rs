@@ -193,6 +193,80 @@ async fn dovecot_obeys_the_panel_on_postgres() {
     the_mail_server_obeys_the_panel(true).await;
 }
 
+/// Mail apps sign in with app passwords: each opens IMAP, a revoked one fails at the next login
+/// and its open connection closes, and with two-factor authentication on the user's own
+/// password opens the panel only (unless the organisation lets it open mail apps too).
+async fn mail_apps_sign_in_with_app_passwords(postgres: bool) {
+    let (panel, dovecot) = panel_and_dovecot(postgres).await;
+    let imap = dovecot.imap_port;
+    let admin = panel.admin_session().await;
+    panel.add_users(&admin, &["ann"]).await;
+    let ann = panel.sign_in(ANN, PASSWORD).await;
+    let made = panel
+        .api(
+            "app_passwords/create",
+            &[("name", "Thunderbird")],
+            Some(&ann),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let made: app::model::NewAppPasswordShown = serde_json::from_str(&made.body).unwrap();
+    let mut open = imap_login(imap, ANN, &made.password)
+        .await
+        .unwrap_or_else(|e| panic!("the app password opens IMAP: {e}\n{}", dovecot.log()));
+    imap_login(imap, ANN, PASSWORD)
+        .await
+        .expect("without two-factor authentication the user's own password works too");
+    // Another user's app password, or this one mistyped, opens nothing.
+    let mistyped = format!("{}x", &made.password[..19]);
+    assert!(imap_login(imap, ANN, &mistyped).await.is_err());
+
+    panel.set_up_two_factor(&ann).await;
+    let refused = imap_login(imap, ANN, PASSWORD).await.err().unwrap();
+    assert!(refused.contains("AUTHENTICATIONFAILED"), "{refused}");
+    imap_login(imap, ANN, &made.password)
+        .await
+        .expect("with two-factor authentication the app password still works");
+    let org = panel.organisation().await;
+    panel
+        .store
+        .set_app_passwords_only(org, false)
+        .await
+        .unwrap();
+    imap_login(imap, ANN, PASSWORD)
+        .await
+        .expect("the organisation may let the own password open mail apps");
+    panel.store.set_app_passwords_only(org, true).await.unwrap();
+
+    let listed: Vec<app::model::AppPassword> =
+        serde_json::from_str(&panel.api("app_passwords/own", &[], Some(&ann)).await.body).unwrap();
+    let revoked = panel
+        .api(
+            "app_passwords/revoke",
+            &[("id", &listed[0].id.to_string())],
+            Some(&ann),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert!(
+        open.closed_within(CLOSE).await,
+        "the connection it opened is closed\n{}",
+        dovecot.log()
+    );
+    let refused = imap_login(imap, ANN, &made.password).await.err().unwrap();
+    assert!(refused.contains("AUTHENTICATIONFAILED"), "{refused}");
+}
+
+#[tokio::test]
+async fn app_passwords_open_mail_apps_on_sqlite() {
+    mail_apps_sign_in_with_app_passwords(false).await;
+}
+
+#[tokio::test]
+async fn app_passwords_open_mail_apps_on_postgres() {
+    mail_apps_sign_in_with_app_passwords(true).await;
+}
+
 /// `postmap -q key table`: the value found, or `None`.
 fn postmap(key: &str, table: &str) -> Option<String> {
     let out = Command::new("postmap")

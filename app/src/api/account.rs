@@ -39,7 +39,7 @@ use {
     super::{
         audit, check_new_password, current_session, finish,
         password_check::{check_password, PasswordCheck},
-        policy_of, require_viewer, services, set_cookie,
+        policy_of, require_confined_viewer, require_viewer, services, set_cookie,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
@@ -237,7 +237,8 @@ pub async fn confirm_own_password(form: ConfirmForm) -> Result<(), AppError> {
         async move {
             let ConfirmForm { password, next } = form;
             let session = current_session().ok_or(AppError::Unauthenticated)?;
-            let viewer = require_viewer()?;
+            // Open while a required set-up waits: starting it may ask for this proof.
+            let viewer = require_confined_viewer()?;
             let services = services()?;
             let now = services.clock.now();
             let account = own_login(&services, &viewer).await?;
@@ -281,7 +282,7 @@ pub async fn confirm_own_password(form: ConfirmForm) -> Result<(), AppError> {
 
 /// The signed-in person's own sign-in record, to check a password they typed.
 #[cfg(feature = "ssr")]
-async fn own_login(
+pub(super) async fn own_login(
     services: &crate::services::Services,
     viewer: &crate::model::Viewer,
 ) -> Result<crate::store::LoginRecord, AppError> {

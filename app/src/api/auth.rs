@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::Reached,
     super::redirect_with,
+    super::two_factor::{check_second_factor, SecondFactor},
     super::{
         audit, check_new_password, client_ip, current_session, finish,
         password_check::{check_password, PasswordCheck},
@@ -16,8 +17,10 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Notice,
     crate::model::{DisplayName, EmailAddress, PasswordPolicy},
+    crate::security::sealed_cookie::{Opened, HALF_WAY_SIGN_IN},
     crate::security::{password, session},
-    crate::store::{NewOrganisation, NewSession},
+    crate::services::Services,
+    crate::store::{LoginRecord, NewOrganisation, NewSession},
     serde_json::json,
 };
 
@@ -53,14 +56,7 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
     let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
     let now = services.clock.now();
     let ip = client_ip();
-    // Checked before any lookup or hashing: a flood from one address costs nothing.
-    if let Some(wait) = services.sign_in_throttle.retry_after(&ip, now) {
-        tracing::warn!(target: "signin", result = "throttled", ip = %ip, retry_after = wait);
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.insert_header(axum::http::header::RETRY_AFTER, wait.into());
-        }
-        return Err(AppError::RateLimited);
-    }
+    throttled(&services, &ip, now)?;
 
     let address = EmailAddress::parse(&email).ok();
     let record = match &address {
@@ -109,7 +105,56 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
         return Err(refused());
     }
     let record = record.expect("verified implies a record");
-    // A new token at every sign-in: no session fixation.
+    if password::needs_rehash(&record.password_hash) {
+        // The stored hash predates today's parameters: the password is at hand, so upgrade it.
+        let upgraded = password::hash_password(password).await?;
+        services
+            .store
+            .update_password_hash(record.user_id, &upgraded, services.clock.now())
+            .await?;
+    }
+    let two_factor_on = services
+        .store
+        .two_factor(record.user_id)
+        .await?
+        .is_some_and(|t| t.confirmed_at.is_some());
+    if two_factor_on {
+        // No session yet: the code comes first, within five minutes, from this browser.
+        set_cookie(&HALF_WAY_SIGN_IN.set(
+            &services.sealer,
+            &HalfWay {
+                user: record.user_id,
+                organisation: record.organisation_id,
+            },
+            now,
+            services.settings.secure_cookies,
+        ))?;
+        tracing::info!(target: "signin", result = "password_ok", account = %shown, ip = %ip);
+        leptos_axum::redirect("/login/code");
+        return Ok(());
+    }
+    start_session(&services, &record, &shown, None).await
+}
+
+/// Who got past the password and has yet to type their code, sealed in a cookie.
+#[cfg(feature = "ssr")]
+#[derive(Serialize, Deserialize)]
+struct HalfWay {
+    user: i64,
+    organisation: i64,
+}
+
+/// The end of a sign-in that passed: a new session (a new token at every sign-in, so no
+/// session fixation), the audit event, and the first page.
+#[cfg(feature = "ssr")]
+async fn start_session(
+    services: &Services,
+    record: &LoginRecord,
+    shown: &str,
+    second_factor: Option<SecondFactor>,
+) -> Result<(), AppError> {
+    let now = services.clock.now();
+    let ip = client_ip();
     let token = session::new_token();
     let device = session::device_label(&user_agent());
     services
@@ -119,50 +164,200 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
             token_hash: session::token_hash(&token),
             device: device.clone(),
             ip: ip.clone(),
-            now: services.clock.now(),
+            now,
         })
         .await?;
     set_cookie(&session::set_cookie(
         Some(&token),
         services.settings.secure_cookies,
     ))?;
-    if password::needs_rehash(&record.password_hash) {
-        // The stored hash predates today's parameters: the password is at hand, so upgrade it.
-        let upgraded = password::hash_password(password).await?;
-        services
+    let must_set_up_two_factor = second_factor.is_none()
+        && services
             .store
-            .update_password_hash(record.user_id, &upgraded, services.clock.now())
-            .await?;
-    }
+            .two_factor_requirement(record.organisation_id)
+            .await?
+            .applies_to(record.role);
     tracing::info!(target: "signin", result = "success", account = %shown, ip = %ip);
     let actor = crate::model::Viewer {
         user_id: record.user_id,
         organisation_id: record.organisation_id,
-        email: shown.clone(),
+        email: shown.to_owned(),
         name: String::new(),
         role: record.role,
         // Only names the actor of the sign-in event; nothing is authorised with it.
         scope: crate::model::AdminScope::Organisation,
         must_change_password: record.must_change_password,
+        must_set_up_two_factor,
         password_confirmed_at: now,
     };
+    let mut detail = json!({ "device": device });
+    if let Some(factor) = second_factor {
+        detail["second_factor"] = json!(factor.as_str());
+    }
     audit(
-        &services,
+        services,
         actor.organisation_id,
         Some(&actor),
         "sign_in",
-        &shown,
+        shown,
         true,
-        json!({ "device": device }),
+        detail,
     )
     .await;
-    // After an administrator's reset the first stop is choosing one's own password; a
-    // mailbox user's panel is their own account.
-    leptos_axum::redirect(if record.must_change_password || !record.role.is_admin() {
+    // After an administrator's reset the first stop is choosing one's own password, then
+    // setting up a second factor the organisation requires; a mailbox user's panel is their
+    // own account.
+    let first_page = if record.must_change_password {
         "/account/password"
-    } else {
+    } else if must_set_up_two_factor {
+        "/account/two-factor"
+    } else if record.role.is_admin() {
         "/users"
-    });
+    } else {
+        "/account/password"
+    };
+    match second_factor {
+        Some(SecondFactor::RecoveryCode(left)) => redirect_with(
+            "/account/two-factor",
+            Notice::RecoveryCodeUsed(left as u64),
+            Reached::Yes,
+        ),
+        _ => leptos_axum::redirect(first_page),
+    }
+    Ok(())
+}
+
+/// The address whose sign-in waits for its code, for the second page to name it.
+#[server(endpoint = "auth/pending")]
+pub async fn pending_sign_in() -> Result<String, AppError> {
+    finish(
+        async move {
+            let services = services()?;
+            let (_, user) = half_way(&services).await?;
+            Ok(user.email)
+        }
+        .await,
+    )
+}
+
+/// The half-way sign-in of this browser and whose it is; `SignInExpired` when there is none
+/// or it is older than five minutes.
+#[cfg(feature = "ssr")]
+async fn half_way(services: &Services) -> Result<(HalfWay, crate::model::UserDetail), AppError> {
+    let expired = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInExpired));
+    let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
+    let headers = parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let Opened::Live(state) =
+        HALF_WAY_SIGN_IN.read::<HalfWay>(&services.sealer, headers, services.clock.now())
+    else {
+        return Err(expired());
+    };
+    let user = services
+        .store
+        .get_user(state.organisation, state.user)
+        .await
+        .map_err(|_| expired())?;
+    Ok((state, user))
+}
+
+/// The sign-in's second page: "Authentication code".
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SignInCodeForm {
+    pub code: String,
+}
+super::form::debug_without_values!(SignInCodeForm);
+
+/// Finishes a sign-in with the code from the app, or a recovery code. A wrong one counts
+/// towards the account's lock, which comes sooner than for passwords (`LockoutRules::
+/// for_codes`), and towards the client address's throttle.
+#[server(endpoint = "auth/code")]
+pub async fn sign_in_code(form: SignInCodeForm) -> Result<(), AppError> {
+    finish(sign_in_code_inner(form).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
+    let services = services()?;
+    let now = services.clock.now();
+    let ip = client_ip();
+    throttled(&services, &ip, now)?;
+    let secure = services.settings.secure_cookies;
+    let (state, user) = match half_way(&services).await {
+        Ok(found) => found,
+        Err(e) => {
+            set_cookie(&HALF_WAY_SIGN_IN.clear(secure))?;
+            return Err(e);
+        }
+    };
+    let address = EmailAddress::parse(&user.email).map_err(|_| AppError::Internal)?;
+    let record = services
+        .store
+        .find_login(&address)
+        .await?
+        .filter(|r| r.user_id == state.user && !r.disabled)
+        .ok_or_else(|| AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInExpired)))?;
+    let refuse = |reason: &'static str, detail: serde_json::Value| {
+        let services = services.clone();
+        let email = user.email.clone();
+        let ip = ip.clone();
+        async move {
+            tracing::info!(target: "signin", result = "failure", reason, account = %email, ip = %ip);
+            services.sign_in_throttle.record_failure(&ip, now);
+            let mut detail = detail;
+            detail["reason"] = json!(reason);
+            audit(
+                &services,
+                state.organisation,
+                None,
+                "sign_in",
+                &email,
+                false,
+                detail,
+            )
+            .await;
+        }
+    };
+    if record.locked_until.is_some_and(|end| end > now) {
+        refuse("locked", json!({})).await;
+        return Err(AppError::Invalid(FieldErrors::one(
+            "code",
+            ErrorCode::SignInLocked,
+        )));
+    }
+    let Some(factor) = check_second_factor(&services, record.user_id, &form.code).await? else {
+        let locked_until = services
+            .store
+            .record_failed_sign_in(record.user_id, now, services.settings.lockout.for_codes())
+            .await?;
+        let mut detail = json!({});
+        if let Some(end) = locked_until {
+            detail["locked_until"] = json!(end);
+        }
+        refuse("wrong_code", detail).await;
+        return Err(AppError::Invalid(FieldErrors::one(
+            "code",
+            ErrorCode::CodeWrong,
+        )));
+    };
+    set_cookie(&HALF_WAY_SIGN_IN.clear(secure))?;
+    start_session(&services, &record, &user.email, Some(factor)).await
+}
+
+/// Refuses a client address that failed too often, before any lookup or hashing: a flood from
+/// one address costs nothing.
+#[cfg(feature = "ssr")]
+fn throttled(services: &Services, ip: &str, now: i64) -> Result<(), AppError> {
+    if let Some(wait) = services.sign_in_throttle.retry_after(ip, now) {
+        tracing::warn!(target: "signin", result = "throttled", ip = %ip, retry_after = wait);
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        return Err(AppError::RateLimited);
+    }
     Ok(())
 }
 

@@ -29,9 +29,20 @@ pub fn current_session() -> Option<RequestSession> {
 }
 
 /// The signed-in caller, or `Unauthenticated`. A caller who must first choose a new password
-/// gets `PasswordChangeRequired`: only the change itself (`account/change_password`) and
-/// signing out look at the session directly.
+/// gets `PasswordChangeRequired`, and then one who must set up two-factor authentication
+/// `TwoFactorSetupRequired`: only those steps (`require_confined_viewer`) and signing out
+/// are open to them.
 pub fn require_viewer() -> Result<Viewer, AppError> {
+    let viewer = require_confined_viewer()?;
+    if viewer.must_set_up_two_factor {
+        return Err(AppError::TwoFactorSetupRequired);
+    }
+    Ok(viewer)
+}
+
+/// The signed-in caller who may have yet to set up two-factor authentication, for that set-up
+/// itself. A password change still comes first.
+pub fn require_confined_viewer() -> Result<Viewer, AppError> {
     let viewer = current_session()
         .map(|s| s.viewer)
         .ok_or(AppError::Unauthenticated)?;

@@ -2,6 +2,7 @@
 //! browser as a client stub and into the server with its body.
 pub mod account;
 pub mod aliases;
+pub mod app_passwords;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
@@ -17,6 +18,7 @@ pub mod passwords;
 pub mod prefs;
 pub mod roles;
 pub mod shared;
+pub mod two_factor;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -25,5 +27,7 @@ mod context;
 pub mod mail_server;
 #[cfg(feature = "ssr")]
 pub mod password_check;
+#[cfg(feature = "ssr")]
+pub mod shown_once;
 #[cfg(feature = "ssr")]
 pub use context::*;

@@ -137,6 +137,9 @@ pub struct ResetForm {
     #[serde(default)]
     pub end: Vec<i64>,
     pub send: Option<String>,
+    /// "Also revoke app passwords": mail apps must be set up again.
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub revoke_app_passwords: bool,
 }
 super::form::debug_without_values!(ResetForm);
 
@@ -159,6 +162,7 @@ pub async fn reset_password(form: ResetForm) -> Result<(), AppError> {
                 sign_out,
                 end,
                 send,
+                revoke_app_passwords,
             } = form;
             let admin = require_admin()?;
             let services = services()?;
@@ -224,6 +228,7 @@ pub async fn reset_password(form: ResetForm) -> Result<(), AppError> {
                 must_change,
                 expires_at,
                 sign_out: sign_out.clone(),
+                revoke_app_passwords,
                 link,
                 mail,
                 now,
@@ -233,7 +238,9 @@ pub async fn reset_password(form: ResetForm) -> Result<(), AppError> {
                 .reset_password(admin.organisation_id, user, reset)
                 .await?;
             services.mail_queued.notify_one();
+            // Revoked app passwords close the mail apps' connections as a sign-out does.
             let action = match sign_out {
+                _ if revoke_app_passwords => MailServerAction::EndConnections,
                 SignOut::All => MailServerAction::EndConnections,
                 SignOut::Devices(_) => MailServerAction::ForgetLogins,
             };
@@ -244,6 +251,7 @@ pub async fn reset_password(form: ResetForm) -> Result<(), AppError> {
                 "sign_out": sign_out.as_str(),
                 "sessions_ended": ended,
                 "email": send.as_str(),
+                "app_passwords_revoked": revoke_app_passwords,
             });
             record_admin_action(&services, &admin, "password.reset", &target.email, detail).await;
             let notice = Notice::PasswordReset {

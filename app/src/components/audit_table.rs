@@ -38,6 +38,15 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
             t_string!(i18n, action_organisation_password_policy).to_string()
         }
         "audit.export" => t_string!(i18n, action_audit_export).to_string(),
+        "two_factor.enable" => t_string!(i18n, action_two_factor_enable).to_string(),
+        "two_factor.disable" => t_string!(i18n, action_two_factor_disable).to_string(),
+        "two_factor.recovery_codes" => {
+            t_string!(i18n, action_two_factor_recovery_codes).to_string()
+        }
+        "two_factor.reset" => t_string!(i18n, action_two_factor_reset).to_string(),
+        "organisation.two_factor" => t_string!(i18n, action_organisation_two_factor).to_string(),
+        "app_password.create" => t_string!(i18n, action_app_password_create).to_string(),
+        "app_password.revoke" => t_string!(i18n, action_app_password_revoke).to_string(),
         other => other.to_owned(),
     }
 }

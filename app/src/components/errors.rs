@@ -66,6 +66,12 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         }
         ErrorCode::MailboxUnknown => t_string!(i18n, err_mailbox_unknown).to_string(),
         ErrorCode::AlreadyMember => t_string!(i18n, err_already_member).to_string(),
+        ErrorCode::CodeWrong => t_string!(i18n, err_code_wrong).to_string(),
+        ErrorCode::SignInExpired => t_string!(i18n, err_sign_in_expired).to_string(),
+        ErrorCode::SignInLocked => t_string!(i18n, err_sign_in_locked).to_string(),
+        ErrorCode::TwoFactorRequired => t_string!(i18n, err_two_factor_required).to_string(),
+        ErrorCode::TwoFactorAlreadyOn => t_string!(i18n, err_two_factor_already_on).to_string(),
+        ErrorCode::ResetAdminTwoFactor => t_string!(i18n, err_reset_admin_two_factor).to_string(),
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => {
@@ -108,6 +114,7 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
         AppError::RateLimited => t_string!(i18n, err_rate_limited).to_string(),
         AppError::PasswordChangeRequired => t_string!(i18n, must_change_notice).to_string(),
+        AppError::TwoFactorSetupRequired => t_string!(i18n, two_factor_required_notice).to_string(),
         AppError::ReauthRequired => t_string!(i18n, err_reauth_required).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
         AppError::Request(_) => t_string!(i18n, err_request).to_string(),

@@ -1,5 +1,6 @@
 //! Domain-free building blocks: form fields with their errors, notices, the language switch.
 mod audit_table;
+mod copy;
 mod debounce;
 mod device_choice;
 mod errors;
@@ -12,6 +13,7 @@ mod password_fields;
 mod strength_meter;
 
 pub use audit_table::{action_text, AuditTable};
+pub use copy::{copy_text, CopyButton};
 pub use debounce::submit_after_pause;
 pub use device_choice::DeviceChoice;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};

@@ -64,5 +64,13 @@ fn notice_text(i18n: I18nContext<Locale>, notice: Notice) -> String {
         Notice::ListDeleted => t_string!(i18n, list_deleted).to_string(),
         Notice::LimitsSaved => t_string!(i18n, saved).to_string(),
         Notice::PolicySaved => t_string!(i18n, policy_saved).to_string(),
+        Notice::TwoFactorOn => t_string!(i18n, two_factor_turned_on).to_string(),
+        Notice::TwoFactorOff => t_string!(i18n, two_factor_turned_off).to_string(),
+        Notice::RecoveryCodesReplaced => t_string!(i18n, recovery_codes_replaced).to_string(),
+        Notice::RecoveryCodeUsed(n) => t_string!(i18n, recovery_code_used, n).to_string(),
+        Notice::TwoFactorReset(n) => t_string!(i18n, two_factor_was_reset, n).to_string(),
+        Notice::TwoFactorRuleSaved => t_string!(i18n, two_factor_rule_saved).to_string(),
+        Notice::AppPasswordCreated => t_string!(i18n, app_password_created).to_string(),
+        Notice::AppPasswordRevoked => t_string!(i18n, app_password_revoked).to_string(),
     }
 }

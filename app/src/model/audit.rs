@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 28] = [
+pub const AUDIT_ACTIONS: [&str; 35] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -46,6 +46,13 @@ pub const AUDIT_ACTIONS: [&str; 28] = [
     "organisation.limits",
     "organisation.password_policy",
     "audit.export",
+    "two_factor.enable",
+    "two_factor.disable",
+    "two_factor.recovery_codes",
+    "two_factor.reset",
+    "organisation.two_factor",
+    "app_password.create",
+    "app_password.revoke",
 ];
 
 /// Events per page of the audit log.

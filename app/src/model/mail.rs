@@ -34,13 +34,16 @@ pub enum MailKind {
     TemporaryPassword,
     /// "Your password was reset": no secret, to the mailbox itself.
     ResetNotice,
+    /// "Your two-factor authentication was reset", to the mailbox and the recovery address.
+    TwoFactorResetNotice,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 3] = [
+    pub const ALL: [MailKind; 4] = [
         Self::SetPasswordLink,
         Self::TemporaryPassword,
         Self::ResetNotice,
+        Self::TwoFactorResetNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl MailKind {
             Self::SetPasswordLink => "set_password_link",
             Self::TemporaryPassword => "temporary_password",
             Self::ResetNotice => "reset_notice",
+            Self::TwoFactorResetNotice => "two_factor_reset_notice",
         }
     }
 

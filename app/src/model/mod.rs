@@ -1,6 +1,7 @@
 //! Domain values that parse once at the edge, and the data carried between browser and server.
 mod address;
 mod addresses;
+mod app_passwords;
 mod audit;
 mod devices;
 mod import;
@@ -15,10 +16,12 @@ mod prefs;
 mod quota;
 mod role;
 mod scope;
+mod two_factor;
 mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
 pub use addresses::{AddressHolder, Alias, ListDetail, ListMember, ListSummary};
+pub use app_passwords::{password_groups, AppPassword, NewAppPasswordShown};
 pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE};
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
@@ -35,6 +38,7 @@ pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use scope::{AdminScope, Grant};
+pub use two_factor::{PendingTwoFactor, TwoFactorRequirement, TwoFactorStatus};
 pub use users::{
     personal_words, AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor,
     UserDetail, UserPage, UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,

@@ -31,6 +31,17 @@ pub enum Notice {
     ListDeleted,
     LimitsSaved,
     PolicySaved,
+    TwoFactorOn,
+    TwoFactorOff,
+    RecoveryCodesReplaced,
+    /// Signed in with a recovery code; this many are left.
+    RecoveryCodeUsed(u64),
+    /// An administrator's reset of a user's two-factor authentication, and the devices it
+    /// signed out.
+    TwoFactorReset(u64),
+    TwoFactorRuleSaved,
+    AppPasswordCreated,
+    AppPasswordRevoked,
 }
 
 impl Notice {
@@ -57,6 +68,14 @@ impl Notice {
             Self::ListDeleted => "list_deleted",
             Self::LimitsSaved => "limits_saved",
             Self::PolicySaved => "policy_saved",
+            Self::TwoFactorOn => "two_factor_on",
+            Self::TwoFactorOff => "two_factor_off",
+            Self::RecoveryCodesReplaced => "recovery_codes_replaced",
+            Self::RecoveryCodeUsed(_) => "recovery_code_used",
+            Self::TwoFactorReset(_) => "two_factor_reset",
+            Self::TwoFactorRuleSaved => "two_factor_rule_saved",
+            Self::AppPasswordCreated => "app_password_created",
+            Self::AppPasswordRevoked => "app_password_revoked",
         }
     }
 
@@ -69,7 +88,9 @@ impl Notice {
             | Self::Bulk(_, n)
             | Self::DevicesSignedOut(n)
             | Self::OwnPasswordChanged(n)
-            | Self::OwnDevicesSignedOut(n) => Some(n),
+            | Self::OwnDevicesSignedOut(n)
+            | Self::RecoveryCodeUsed(n)
+            | Self::TwoFactorReset(n) => Some(n),
             Self::PasswordReset { devices_ended, .. } => Some(devices_ended),
             _ => None,
         };
@@ -128,6 +149,14 @@ impl Notice {
             "list_deleted" => Self::ListDeleted,
             "limits_saved" => Self::LimitsSaved,
             "policy_saved" => Self::PolicySaved,
+            "two_factor_on" => Self::TwoFactorOn,
+            "two_factor_off" => Self::TwoFactorOff,
+            "recovery_codes_replaced" => Self::RecoveryCodesReplaced,
+            "recovery_code_used" => Self::RecoveryCodeUsed(n()?),
+            "two_factor_reset" => Self::TwoFactorReset(n()?),
+            "two_factor_rule_saved" => Self::TwoFactorRuleSaved,
+            "app_password_created" => Self::AppPasswordCreated,
+            "app_password_revoked" => Self::AppPasswordRevoked,
             _ => return None,
         })
     }
@@ -182,6 +211,14 @@ mod tests {
             Notice::ListDeleted,
             Notice::LimitsSaved,
             Notice::PolicySaved,
+            Notice::TwoFactorOn,
+            Notice::TwoFactorOff,
+            Notice::RecoveryCodesReplaced,
+            Notice::RecoveryCodeUsed(9),
+            Notice::TwoFactorReset(3),
+            Notice::TwoFactorRuleSaved,
+            Notice::AppPasswordCreated,
+            Notice::AppPasswordRevoked,
         ];
         for notice in all {
             assert_eq!(read_back(notice), Some(notice), "{}", notice.query());

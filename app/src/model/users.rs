@@ -16,6 +16,9 @@ pub struct Viewer {
     pub scope: AdminScope,
     /// Set by an administrator's reset: only the password change is open until it is done.
     pub must_change_password: bool,
+    /// The organisation requires two-factor authentication of them and they have none yet:
+    /// only its set-up is open until it is done.
+    pub must_set_up_two_factor: bool,
     /// When this session last proved the password (sign-in or a confirmation), Unix seconds.
     pub password_confirmed_at: i64,
 }

@@ -1,6 +1,7 @@
 use crate::api::account::{
     own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules, SignOutOwnDevices,
 };
+use crate::api::app_passwords::own_app_passwords;
 use crate::components::{
     use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, PageTitle,
     StrengthMeter,
@@ -20,24 +21,46 @@ pub fn AccountPasswordPage() -> impl IntoView {
     // Read again after each change here: a password change or a sign-out ends devices.
     let context = Resource::new(move || notice.get(), |_| own_password_context());
     let devices = Resource::new(move || notice.get(), |_| own_devices());
+    let app_passwords = Resource::new(move || notice.get(), |_| own_app_passwords());
     view! {
         <PageTitle text=|i| t_string!(i, my_password_title).to_string() />
         <h1>{t!(i18n, my_account)}</h1>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // While a new password is required, the other sections are shut.
+                context.await.ok().filter(|c| !c.must_change).map(|_| view! { <AccountTabs current="password" /> })
+            })}
+        </Transition>
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let form = context.await.ok().map(|c| view! { <OwnPasswordForm context=c /> });
                 // Closed (403) while a new password is required: the form above comes first.
-                let devices = devices.await.ok().map(|d| view! { <OwnDevices devices=d /> });
+                let mail_apps = app_passwords.await.map(|a| a.len()).unwrap_or_default();
+                let devices = devices.await.ok().map(|d| view! { <OwnDevices devices=d mail_apps /> });
                 view! { {form} {devices} }
             })}
         </Transition>
     }
 }
 
+/// The sections of My account.
+#[component]
+pub(super) fn AccountTabs(current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let current_if = move |tab: &str| (current == tab).then_some("page");
+    view! {
+        <nav class="tabs" aria-label=move || t_string!(i18n, account_sections).to_string()>
+            <a href="/account/password" aria-current=current_if("password")>{t!(i18n, tab_password)}</a>
+            <a href="/account/two-factor" aria-current=current_if("two-factor")>{t!(i18n, two_factor_title)}</a>
+            <a href="/account/app-passwords" aria-current=current_if("app-passwords")>{t!(i18n, app_passwords_title)}</a>
+        </nav>
+    }
+}
+
 /// Where the user is signed in, this device marked; the others can be ticked and signed out.
 #[component]
-fn OwnDevices(devices: Vec<Device>) -> impl IntoView {
+fn OwnDevices(devices: Vec<Device>, mail_apps: usize) -> impl IntoView {
     let i18n = use_i18n();
     let sign_out = ServerAction::<SignOutOwnDevices>::new();
     let others = devices.iter().filter(|d| !d.current).count();
@@ -45,6 +68,7 @@ fn OwnDevices(devices: Vec<Device>) -> impl IntoView {
         <section aria-labelledby="own-devices-heading">
             <h2 id="own-devices-heading">{t!(i18n, my_devices_heading)}</h2>
             <p>{t!(i18n, my_devices_intro)}</p>
+            <p class="field-hint">{t!(i18n, devices_app_passwords, n = mail_apps)}</p>
             <ActionForm action=sign_out>
                 <ul class="devices">
                     {devices

@@ -9,8 +9,8 @@ use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The frame of every signed-in page: header, navigation, and the guard that sends anyone
-/// without a live session to the sign-in page, and anyone who must first choose a new password
-/// to My account > Password. The pages' own server functions refuse such a visitor too, so
+/// without a live session to the sign-in page, anyone who must first choose a new password to
+/// My account > Password, and anyone who must set up two-factor authentication to its page. The pages' own server functions refuse such a visitor too, so
 /// rendering them next to the guard shows nothing. The guard asks again at every navigation.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
@@ -66,8 +66,16 @@ pub fn AdminLayout() -> impl IntoView {
                             .into_any()
                     }
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                    Err(AppError::PasswordChangeRequired) => {
-                        let elsewhere = location.pathname.get_untracked() != "/account/password";
+                    Err(error @ (AppError::PasswordChangeRequired | AppError::TwoFactorSetupRequired)) => {
+                        // The one page open until the step is done ("Confirm it's you" too,
+                        // which starting a set-up may ask for).
+                        let only = if error == AppError::PasswordChangeRequired {
+                            "/account/password"
+                        } else {
+                            "/account/two-factor"
+                        };
+                        let here = location.pathname.get_untracked();
+                        let elsewhere = here != only && here != "/account/confirm";
                         view! {
                             <header class="topbar">
                                 <span class="brand">{t!(i18n, app_name)}</span>
@@ -76,7 +84,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     {sign_out()}
                                 </div>
                             </header>
-                            {elsewhere.then(|| view! { <Redirect path="/account/password" /> })}
+                            {elsewhere.then(|| view! { <Redirect path=only /> })}
                         }
                             .into_any()
                     }

@@ -1,6 +1,7 @@
 //! One module per route.
 mod account;
 mod address_fields;
+pub(crate) mod app_passwords;
 mod audit;
 mod confirm;
 mod domains;
@@ -11,19 +12,22 @@ mod overview;
 mod set_password;
 mod settings;
 mod setup;
+mod two_factor;
 pub mod users;
 
 pub use account::AccountPasswordPage;
+pub use app_passwords::AccountAppPasswordsPage;
 pub use audit::AuditLogPage;
 pub use confirm::ConfirmPasswordPage;
 pub use domains::DomainsPage;
 pub use layout::AdminLayout;
 pub use lists::{ListPage, ListsPage};
-pub use login::LoginPage;
+pub use login::{LoginPage, SignInCodePage};
 pub use overview::OverviewPage;
 pub use set_password::SetPasswordPage;
 pub use settings::SettingsPage;
 pub use setup::SetupPage;
+pub use two_factor::AccountTwoFactorPage;
 
 /// The `:id` of the page's route; 0, which no row has, when it isn't a number.
 fn use_route_id() -> leptos::prelude::Signal<i64> {

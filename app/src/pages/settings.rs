@@ -1,11 +1,12 @@
 use crate::api::organisation::{usage, SetLimits, SetPasswordPolicy};
 use crate::api::passwords::current_policy;
+use crate::api::two_factor::{two_factor_rule, SetTwoFactorRule};
 use crate::components::{
     score_words, use_form_error, CheckboxField, Field, FormAlert, PageTitle, SelectField,
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
-use crate::model::{format_mb, PasswordPolicy, PolicyPreset};
+use crate::model::{format_mb, PasswordPolicy, PolicyPreset, TwoFactorRequirement};
 use leptos::prelude::*;
 
 /// The account administrator's settings: licences and the storage pool.
@@ -43,6 +44,57 @@ pub fn SettingsPage() -> impl IntoView {
             })}
         </Transition>
         <PasswordPolicySection />
+        <TwoFactorRuleSection />
+    }
+}
+
+/// Who must sign in with a second factor.
+#[component]
+fn TwoFactorRuleSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetTwoFactorRule>::new();
+    let error = use_form_error(save);
+    let notice = use_notice();
+    let current = Resource::new(move || notice.get(), |_| two_factor_rule());
+    let options = Signal::derive(move || {
+        TwoFactorRequirement::ALL
+            .into_iter()
+            .map(|r| {
+                let label = match r {
+                    TwoFactorRequirement::Nobody => t_string!(i18n, two_factor_rule_nobody),
+                    TwoFactorRequirement::Admins => t_string!(i18n, two_factor_rule_admins),
+                    TwoFactorRequirement::Everyone => t_string!(i18n, two_factor_rule_everyone),
+                };
+                (r.as_str().to_owned(), label.to_string())
+            })
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section aria-labelledby="two-factor-rule-heading">
+            <h2 id="two-factor-rule-heading">{t!(i18n, two_factor_title)}</h2>
+            <p>{t!(i18n, two_factor_rule_intro)}</p>
+            <FormAlert error />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    current.await.ok().map(|rules| view! {
+                        <ActionForm action=save>
+                            <SelectField name="required" options selected=rules.required.as_str().to_owned() error>
+                                {t!(i18n, two_factor_rule_label)}
+                            </SelectField>
+                            <CheckboxField
+                                name="app_passwords_only"
+                                checked=rules.app_passwords_only
+                                hint=Signal::derive(move || t_string!(i18n, app_passwords_only_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, app_passwords_only_label)}
+                            </CheckboxField>
+                            <button type="submit" class="button-primary">{t!(i18n, save_two_factor_rule)}</button>
+                        </ActionForm>
+                    })
+                })}
+            </Transition>
+        </section>
     }
 }
 

@@ -13,6 +13,9 @@ use std::sync::Mutex;
 pub struct LockoutRules {
     /// Failed sign-ins in a row that lock the account.
     pub failures: i64,
+    /// The same count, when its last failure is a wrong two-factor code: whoever types codes
+    /// already knows the password, so fewer guesses are allowed.
+    pub code_failures: i64,
     /// The first lock, in seconds; each failure after it doubles the next one.
     pub first_lock: i64,
     /// The longest lock, in seconds.
@@ -27,6 +30,7 @@ impl Default for LockoutRules {
     fn default() -> Self {
         Self {
             failures: 5,
+            code_failures: 3,
             first_lock: 60,
             longest_lock: 3600,
             ip_failures: 30,
@@ -36,6 +40,14 @@ impl Default for LockoutRules {
 }
 
 impl LockoutRules {
+    /// The rules a wrong two-factor code is counted under.
+    pub fn for_codes(self) -> Self {
+        Self {
+            failures: self.code_failures.min(self.failures),
+            ..self
+        }
+    }
+
     /// How long an account stays locked after its `failures`-th failure in a row, if at all.
     pub fn lock_seconds(&self, failures: i64) -> Option<i64> {
         let beyond = failures.saturating_sub(self.failures.max(1));
@@ -112,6 +124,8 @@ mod tests {
         assert_eq!(rules.lock_seconds(7), Some(240));
         assert_eq!(rules.lock_seconds(11), Some(3600));
         assert_eq!(rules.lock_seconds(10_000), Some(3600));
+        assert_eq!(rules.for_codes().lock_seconds(2), None);
+        assert_eq!(rules.for_codes().lock_seconds(3), Some(60));
     }
 
     #[test]

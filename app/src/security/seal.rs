@@ -37,6 +37,17 @@ impl Sealer {
 
     /// A random nonce followed by the ciphertext and its tag.
     pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
+        self.seal_for(b"", plain)
+    }
+
+    /// `None` when the data was not sealed with this key or was altered.
+    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+        self.open_for(b"", sealed)
+    }
+
+    /// Seals `plain` for one `purpose` only: what was sealed for one use (a half-way sign-in)
+    /// never opens as another (a secret shown once).
+    pub fn seal_for(&self, purpose: &[u8], plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         self.random
             .fill(&mut nonce)
@@ -45,7 +56,7 @@ impl Sealer {
         self.key
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
-                Aad::empty(),
+                Aad::from(purpose),
                 &mut sealed,
             )
             .expect("sealing a message in memory");
@@ -54,8 +65,8 @@ impl Sealer {
         out
     }
 
-    /// `None` when the data was not sealed with this key or was altered.
-    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+    /// `None` when the data was not sealed with this key for `purpose`, or was altered.
+    pub fn open_for(&self, purpose: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
         if sealed.len() < NONCE_LEN {
             return None;
         }
@@ -64,7 +75,7 @@ impl Sealer {
         let mut body = body.to_vec();
         let plain = self
             .key
-            .open_in_place(nonce, Aad::empty(), &mut body)
+            .open_in_place(nonce, Aad::from(purpose), &mut body)
             .ok()?;
         Some(plain.to_vec())
     }
@@ -87,5 +98,9 @@ mod tests {
         assert_eq!(sealer.open(&altered), None);
         let stranger = Sealer::new(&Sealer::generate_key());
         assert_eq!(stranger.open(&sealed), None);
+        let for_one = sealer.seal_for(b"one", b"text");
+        assert_eq!(sealer.open_for(b"one", &for_one).unwrap(), b"text");
+        assert_eq!(sealer.open_for(b"other", &for_one), None);
+        assert_eq!(sealer.open(&for_one), None);
     }
 }

@@ -41,6 +41,15 @@ impl TotpKey {
         (bytes.len() == KEY_BYTES).then_some(Self(bytes))
     }
 
+    /// The key as [`TotpKey::typed`] shows it, read back as an app reads a typed key.
+    pub fn from_typed(typed: &str) -> Option<Self> {
+        let base32: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+        totp_rs::Secret::Encoded(base32)
+            .to_bytes()
+            .ok()
+            .and_then(Self::from_bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -215,6 +224,8 @@ mod tests {
         assert_eq!(format!("{a:?}"), "TotpKey(redacted)");
         let typed = rfc_key().typed();
         assert_eq!(typed, "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ");
+        assert_eq!(TotpKey::from_typed(&typed), Some(rfc_key()));
+        assert!(TotpKey::from_typed("GEZD GNBV").is_none());
         assert!(TotpKey::from_bytes(vec![1; 19]).is_none());
     }
 

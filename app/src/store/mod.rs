@@ -1,6 +1,7 @@
 //! The persistence port, by feature. The server crate implements every feature trait for SQLite
 //! and PostgreSQL; server functions only ever see `&dyn Store`, which is all of them.
 mod addresses;
+mod app_passwords;
 mod audit;
 mod imports;
 mod mail;
@@ -10,6 +11,7 @@ mod two_factor;
 mod users;
 
 pub use addresses::AddressStore;
+pub use app_passwords::{AppPasswordStore, NewAppPassword};
 pub use audit::{AuditEntry, AuditStore};
 pub use imports::{ImportStore, NewImport, StoredImport};
 pub use mail::{
@@ -32,6 +34,7 @@ pub trait Store:
     + MailStore
     + AuditStore
     + TwoFactorStore
+    + AppPasswordStore
 {
 }
 
@@ -44,6 +47,7 @@ impl<T> Store for T where
         + MailStore
         + AuditStore
         + TwoFactorStore
+        + AppPasswordStore
 {
 }
 

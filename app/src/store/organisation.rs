@@ -1,7 +1,8 @@
 //! The organisation: its first administrator, domains, licences, storage and password policy.
 use super::StoreError;
 use crate::model::{
-    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, PasswordPolicy, Viewer,
+    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, PasswordPolicy,
+    TwoFactorRequirement, Viewer,
 };
 use async_trait::async_trait;
 
@@ -46,6 +47,15 @@ pub trait OrganisationStore: Send + Sync {
         &self,
         organisation_id: i64,
         policy: &PasswordPolicy,
+    ) -> Result<(), StoreError>;
+    async fn two_factor_requirement(
+        &self,
+        organisation_id: i64,
+    ) -> Result<TwoFactorRequirement, StoreError>;
+    async fn set_two_factor_requirement(
+        &self,
+        organisation_id: i64,
+        requirement: TwoFactorRequirement,
     ) -> Result<(), StoreError>;
     /// Sets the licence count and storage pool; never below what is in use (`InUse`,
     /// `StoragePoolExceeded`).

@@ -1,7 +1,7 @@
 //! Two-factor sign-in: each user's TOTP key (sealed by the caller; the store never sees it in
 //! clear) and recovery codes (argon2id hashes). Spending a code is one conditional update, so
 //! two sign-ins racing with the same code, on one instance or several, let one through.
-use super::StoreError;
+use super::{NewMail, StoreError};
 use async_trait::async_trait;
 
 /// A user's two-factor set-up as stored.
@@ -68,7 +68,17 @@ pub trait TwoFactorStore: Send + Sync {
         user_id: i64,
         code_hashes: &[String],
     ) -> Result<(), StoreError>;
-    /// Removes the key and the recovery codes (turning it off, or an administrator's reset).
-    /// Returns whether there was a set-up.
+    /// Removes the key and the recovery codes (the user turning it off). Returns whether there
+    /// was a set-up.
     async fn remove_two_factor(&self, user_id: i64) -> Result<bool, StoreError>;
+    /// An administrator's reset, in one transaction: removes the set-up and the recovery codes
+    /// of the organisation's user, ends every session of theirs and queues `mail` (the
+    /// notices). Returns how many sessions ended; `NotFound` if the user has no set-up.
+    async fn reset_two_factor(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        mail: &[NewMail],
+        now: i64,
+    ) -> Result<u64, StoreError>;
 }

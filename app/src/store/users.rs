@@ -43,6 +43,8 @@ pub struct PasswordReset {
     /// When a temporary password stops working (with `must_change`).
     pub expires_at: Option<i64>,
     pub sign_out: SignOut,
+    /// Revokes every app password too, so mail apps must be set up again.
+    pub revoke_app_passwords: bool,
     /// A set-password link to store with the reset, when one is mailed.
     pub link: Option<NewPasswordLink>,
     /// Queued in the same transaction, so a reset never commits without its mail or the reverse.

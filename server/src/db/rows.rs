@@ -4,7 +4,7 @@ use app::model::MailServerAction;
 use app::model::{
     mb_rounded_up, AccountStatus, AccountType, AdminScope, AuditLine, CharacterClasses, DateFormat,
     Language, MailKind, MailRecord, MailStatus, PasswordPolicy, Preferences, Role, TimeZone,
-    UserDetail, UserRow, Viewer,
+    TwoFactorRequirement, UserDetail, UserRow, Viewer,
 };
 use app::store::{LinkOwner, LoginRecord, MailServerTask, SessionLimits, StoreError};
 
@@ -52,18 +52,24 @@ pub struct SessionRecord {
     pub must_change_password: bool,
     pub password_confirmed_at: i64,
     pub admin_scope: String,
+    pub two_factor_required: String,
+    pub two_factor_since: Option<i64>,
 }
 
 impl SessionRecord {
     pub fn viewer(&self) -> Result<Viewer, StoreError> {
+        let role = Role::parse(&self.role).ok_or_else(|| corrupt("role"))?;
+        let required = TwoFactorRequirement::parse(&self.two_factor_required)
+            .ok_or_else(|| corrupt("two_factor_required"))?;
         Ok(Viewer {
             user_id: self.user_id,
             organisation_id: self.organisation_id,
             email: self.email.clone(),
             name: self.name.clone(),
-            role: Role::parse(&self.role).ok_or_else(|| corrupt("role"))?,
+            role,
             scope: stored_scope(&self.admin_scope)?,
             must_change_password: self.must_change_password,
+            must_set_up_two_factor: required.applies_to(role) && self.two_factor_since.is_none(),
             password_confirmed_at: self.password_confirmed_at,
         })
     }

@@ -103,6 +103,7 @@ async fn the_mail_server_views_follow_the_panel(store: &dyn Store, url: &str) {
         unreachable!()
     };
     let reset = PasswordReset {
+        revoke_app_passwords: false,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA".into(),
         must_change: true,
         expires_at: Some(NOW + 86_400),

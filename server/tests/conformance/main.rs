@@ -43,6 +43,7 @@ macro_rules! conformance {
 }
 
 mod addresses;
+mod app_passwords;
 mod audit;
 mod imports;
 mod list;

@@ -45,6 +45,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
             org,
             ann.id,
             PasswordReset {
+                revoke_app_passwords: false,
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3aGFzaA".into(),
                 must_change: true,
                 expires_at: None,
@@ -88,6 +89,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
             org,
             ann.id,
             PasswordReset {
+                revoke_app_passwords: false,
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$YWdhaW4$YWdhaW4".into(),
                 must_change: false,
                 expires_at: None,
@@ -115,6 +117,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
             org + 1,
             ann.id,
             PasswordReset {
+                revoke_app_passwords: false,
                 password_hash: "x".into(),
                 must_change: false,
                 expires_at: None,
@@ -149,6 +152,7 @@ async fn a_users_own_change_clears_the_flag_and_may_end_their_other_sessions(sto
     let there = open_session(store, ann.id, 2u8, NOW).await;
     let clerk = open_session(store, admin.user_id, 3u8, NOW).await;
     let reset = PasswordReset {
+        revoke_app_passwords: false,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA".into(),
         must_change: true,
         expires_at: None,
@@ -228,6 +232,7 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
         sealed_body: vec![7u8; 40],
     };
     let reset = |now: i64| PasswordReset {
+        revoke_app_passwords: false,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3aGFzaA".into(),
         must_change: true,
         expires_at: None,
@@ -329,6 +334,7 @@ async fn a_set_password_link_works_once_and_expires(store: &dyn Store) {
         .await
         .unwrap();
     let reset = |token: u8, now: i64| PasswordReset {
+        revoke_app_passwords: false,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA".into(),
         must_change: true,
         expires_at: None,
@@ -445,6 +451,7 @@ async fn a_temporary_password_keeps_its_end_until_the_user_chooses_one(store: &d
     };
     assert_eq!(expiry().await, None, "a new user's password has no end");
     let reset = PasswordReset {
+        revoke_app_passwords: false,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$dGVtcA$dGVtcA".into(),
         must_change: true,
         expires_at: Some(NOW + 7 * 86_400),

@@ -251,6 +251,7 @@ async fn failed_sign_ins_lock_for_a_growing_time_until_a_success_or_an_admin(sto
             org,
             ann.id,
             PasswordReset {
+                revoke_app_passwords: false,
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$bmV3".into(),
                 must_change: true,
                 expires_at: None,

@@ -1,7 +1,8 @@
 //! Two-factor sign-in: a set-up waits for its first code, each code and recovery code counts
 //! once, and removing it (or the user) leaves nothing behind.
-use crate::support::fixtures::{new_user, organisation, NOW};
-use app::store::{Store, StoreError};
+use crate::support::fixtures::{new_user, open_session, organisation, LIMITS, NOW};
+use app::model::{MailKind, TwoFactorRequirement};
+use app::store::{NewMail, Store, StoreError};
 
 fn hashes(n: usize) -> Vec<String> {
     batch("first", n)
@@ -134,6 +135,84 @@ async fn turning_it_off_or_deleting_the_user_leaves_nothing(store: &dyn Store) {
     assert!(store.unused_recovery_codes(ann).await.unwrap().is_empty());
 }
 
+async fn an_administrators_reset_ends_sessions_and_queues_its_notices_in_one_go(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    assert_eq!(
+        store.two_factor_requirement(org).await.unwrap(),
+        TwoFactorRequirement::Admins,
+        "a new organisation's rule"
+    );
+    let ann = organisation_user(store, org).await;
+    open_session(store, ann, 1, NOW).await;
+    open_session(store, ann, 2, NOW).await;
+    let notice = |to: &str| NewMail {
+        kind: MailKind::TwoFactorResetNotice,
+        recipient: to.into(),
+        subject: "Two-factor authentication was reset".into(),
+        sealed_body: b"sealed".to_vec(),
+    };
+    let mail = [notice("ann@council.test"), notice("ann@home.test")];
+    assert!(
+        matches!(
+            store.reset_two_factor(org, ann, &mail, NOW).await,
+            Err(StoreError::NotFound)
+        ),
+        "nothing to reset"
+    );
+    assert!(
+        store.user_mail(org, ann, 10).await.unwrap().is_empty(),
+        "and nothing queued"
+    );
+    store.begin_two_factor(ann, b"sealed").await.unwrap();
+    store
+        .confirm_two_factor(ann, 1, &hashes(10), NOW)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            store.reset_two_factor(org + 1, ann, &mail, NOW).await,
+            Err(StoreError::NotFound)
+        ),
+        "another organisation's user"
+    );
+    assert!(store.two_factor(ann).await.unwrap().is_some());
+
+    assert_eq!(
+        store.reset_two_factor(org, ann, &mail, NOW).await.unwrap(),
+        2
+    );
+    assert_eq!(store.two_factor(ann).await.unwrap(), None);
+    assert!(store.unused_recovery_codes(ann).await.unwrap().is_empty());
+    assert!(store
+        .session_viewer(&[1; 32], NOW, LIMITS)
+        .await
+        .unwrap()
+        .is_none());
+    let queued = store.user_mail(org, ann, 10).await.unwrap();
+    assert_eq!(queued.len(), 2);
+    assert!(queued
+        .iter()
+        .all(|m| m.kind == MailKind::TwoFactorResetNotice));
+
+    store
+        .set_two_factor_requirement(org, TwoFactorRequirement::Everyone)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.two_factor_requirement(org).await.unwrap(),
+        TwoFactorRequirement::Everyone
+    );
+    // The rule binds at the next request: a session reads it.
+    let token = open_session(store, ann, 3, NOW).await;
+    let viewer = store
+        .session_viewer(&token, NOW, LIMITS)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(viewer.must_set_up_two_factor);
+}
+
 async fn organisation_user(store: &dyn Store, org: i64) -> i64 {
     let main = store.list_domains(org).await.unwrap()[0].id;
     store
@@ -147,4 +226,5 @@ conformance!(
     a_set_up_waits_for_its_first_code_then_each_step_counts_once,
     recovery_codes_work_once_and_are_replaced_whole,
     turning_it_off_or_deleting_the_user_leaves_nothing,
+    an_administrators_reset_ends_sessions_and_queues_its_notices_in_one_go,
 );

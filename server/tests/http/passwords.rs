@@ -214,7 +214,13 @@ async fn a_reset_ends_the_chosen_devices_and_their_cookies_get_401() {
     let detail: serde_json::Value = serde_json::from_str(&resets[0].detail).unwrap();
     assert_eq!(
         detail,
-        serde_json::json!({"must_change": true, "sign_out": "chosen", "sessions_ended": 2, "email": "nothing"})
+        serde_json::json!({
+            "must_change": true,
+            "sign_out": "chosen",
+            "sessions_ended": 2,
+            "email": "nothing",
+            "app_passwords_revoked": false,
+        })
     );
     assert!(events
         .iter()

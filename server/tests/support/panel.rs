@@ -1,6 +1,9 @@
 //! The panel's HTTP surface in-process, with a fresh database, as the HTTP and mail-server
 //! tests drive it: requests as a browser sends them, sign-in, setup.
 use super::TestClock;
+use app::model::PendingTwoFactor;
+use app::security::clock::Clock;
+use app::security::totp::TotpKey;
 use app::store::Store;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -12,6 +15,13 @@ use std::time::Duration;
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "lantern orchard velvet 42";
+/// The cookie of a secret shown once (recovery codes, an app password).
+pub const SHOWN_ONCE: &str = "__Host-postmaster_once";
+
+/// The `name=value` pair of a `Set-Cookie` value.
+pub fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_owned()
+}
 
 pub struct Panel {
     pub router: axum::Router,
@@ -32,12 +42,38 @@ pub struct Reply {
 
 impl Reply {
     pub fn cookie(&self) -> Option<String> {
+        self.cookie_named("__Host-postmaster_session")
+    }
+
+    /// The `Set-Cookie` value of the cookie `name`, if the reply sets it.
+    pub fn cookie_named(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("__Host-postmaster_session="))
+            .find(|c| {
+                c.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with('='))
+            })
             .map(str::to_owned)
+    }
+
+    /// The code of the refusal of `field`, as its JSON spells it (`code_wrong`).
+    pub fn error_code(&self, field: &str) -> Option<String> {
+        let error: app::error::AppError = serde_json::from_str(&self.body).ok()?;
+        error.field(field).map(|code| {
+            serde_json::to_value(code).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+    }
+
+    /// Where a redirect sends the browser.
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 }
 
@@ -133,8 +169,21 @@ impl Panel {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
-    /// Runs the one-time setup and signs in; returns the `name=value` cookie pair.
+    /// Runs the one-time setup and signs in; returns the `name=value` cookie pair. The tests of
+    /// other features sign in with a password alone, so the organisation requires no second
+    /// factor; `http/two_factor.rs` starts from `set_up` and the rule a new organisation has.
     pub async fn admin_session(&self) -> String {
+        self.set_up().await;
+        let org = self.organisation().await;
+        self.store
+            .set_two_factor_requirement(org, app::model::TwoFactorRequirement::Nobody)
+            .await
+            .unwrap();
+        self.sign_in("clerk@council.test", PASSWORD).await
+    }
+
+    /// Runs the one-time setup: the organisation, with its first administrator.
+    pub async fn set_up(&self) {
         let token = self.state.services.setup.arm();
         let setup = self
             .api(
@@ -151,7 +200,6 @@ impl Panel {
             )
             .await;
         assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
-        self.sign_in("clerk@council.test", PASSWORD).await
     }
 
     /// The organisation of the account admin created by `admin_session`.
@@ -277,6 +325,46 @@ impl Panel {
 }
 
 impl Panel {
+    /// Sets two-factor authentication up for the signed-in `session` as a person would with an
+    /// app: reads the key as text, types the code of now. Returns the key and the recovery codes.
+    pub async fn set_up_two_factor(&self, session: &str) -> (TotpKey, Vec<String>) {
+        let panel = self;
+        let started = panel.api("two_factor/start", &[], Some(session)).await;
+        assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+        let waiting = panel.api("two_factor/pending", &[], Some(session)).await;
+        let pending: Option<PendingTwoFactor> = serde_json::from_str(&waiting.body).unwrap();
+        let pending = pending.expect("a set-up waits for its first code");
+        assert!(pending.qr_image.starts_with("data:image/svg+xml;base64,"));
+        let key = TotpKey::from_typed(&pending.key_text).expect("the key as text reads back");
+        let wrong = panel
+            .api("two_factor/confirm", &[("code", "000000")], Some(session))
+            .await;
+        let code = key.code_at(panel.clock.now());
+        if code != "000000" {
+            assert_eq!(wrong.error_code("code").as_deref(), Some("code_wrong"));
+        }
+        let confirmed = panel
+            .api("two_factor/confirm", &[("code", &code)], Some(session))
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        let once = pair(
+            &confirmed
+                .cookie_named(SHOWN_ONCE)
+                .expect("the codes to show"),
+        );
+        let both = format!("{session}; {once}");
+        let shown = panel.api("two_factor/fresh_codes", &[], Some(&both)).await;
+        let codes: Vec<String> = serde_json::from_str(&shown.body).unwrap();
+        assert_eq!(codes.len(), 10);
+        assert!(
+            shown
+                .cookie_named(SHOWN_ONCE)
+                .is_some_and(|c| c.contains("Max-Age=0")),
+            "the browser forgets them once read"
+        );
+        (key, codes)
+    }
+
     /// Resets `user`'s password, signing out all their devices.
     pub async fn reset(&self, cookie: &str, user: &str) -> Reply {
         self.api(

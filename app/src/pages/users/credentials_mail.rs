@@ -117,6 +117,7 @@ fn kind_words(i18n: I18nContext<Locale>, kind: MailKind) -> String {
         MailKind::SetPasswordLink => t_string!(i18n, mail_kind_set_password_link),
         MailKind::TemporaryPassword => t_string!(i18n, mail_kind_temporary_password),
         MailKind::ResetNotice => t_string!(i18n, mail_kind_reset_notice),
+        MailKind::TwoFactorResetNotice => t_string!(i18n, mail_kind_two_factor_reset_notice),
     }
     .to_string()
 }

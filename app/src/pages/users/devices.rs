@@ -13,6 +13,8 @@ pub fn DevicesSection(
     user: i64,
     devices: Vec<Device>,
     sign_out: ServerAction<SignOutDevices>,
+    /// The user's app passwords, which mail apps sign in with.
+    mail_apps: usize,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = use_form_error(sign_out);
@@ -40,6 +42,7 @@ pub fn DevicesSection(
                 }
                 .into_any()
             }}
+            <p class="field-hint">{t!(i18n, devices_app_passwords, n = mail_apps)}</p>
             // Even with no panel session left, mail apps may still hold IMAP connections.
             <p class="field-hint">{t!(i18n, sign_out_all_hint)}</p>
             <ActionForm action=sign_out>

@@ -170,17 +170,9 @@ fn show_password_fields(show: bool) {
 /// Puts the `password` field's value on the clipboard, then tells `done` whether it worked.
 fn copy_password(done: impl FnOnce(bool) + 'static) {
     #[cfg(feature = "hydrate")]
-    {
-        let Some(window) = web_sys::window() else {
-            return done(false);
-        };
-        let Some(input) = password_inputs().into_iter().next() else {
-            return done(false);
-        };
-        let promise = window.navigator().clipboard().write_text(&input.value());
-        wasm_bindgen_futures::spawn_local(async move {
-            done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-        });
+    match password_inputs().into_iter().next() {
+        Some(input) => crate::components::copy_text(input.value(), done),
+        None => done(false),
     }
     #[cfg(not(feature = "hydrate"))]
     done(false);

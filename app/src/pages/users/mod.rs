@@ -1,4 +1,5 @@
 mod aliases;
+mod app_passwords;
 mod bulk;
 mod credentials_mail;
 mod devices;
@@ -10,6 +11,7 @@ mod new;
 mod role;
 mod security;
 mod sign_in_lock;
+mod two_factor;
 
 pub use bulk::BulkPage;
 pub use edit::EditUserPage;

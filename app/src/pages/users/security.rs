@@ -1,11 +1,15 @@
+use super::app_passwords::{AppPasswordActions, UserAppPasswords};
 use super::credentials_mail::{EmailChoice, MailHistory};
 use super::devices::DevicesSection;
 use super::generator::PasswordGenerator;
 use super::sign_in_lock::SignInLock;
+use super::two_factor::TwoFactorSection;
 use super::UserTabs;
+use crate::api::app_passwords::{fresh_user_app_password, user_app_passwords};
 use crate::api::auth::whoami;
 use crate::api::devices::SignOutDevices;
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
+use crate::api::two_factor::user_two_factor;
 use crate::api::users::get_user;
 use crate::components::NoticeAlert;
 use crate::components::{
@@ -41,6 +45,19 @@ pub fn UserSecurityPage() -> impl IntoView {
         move || (id.get(), query.read().clone()),
         |(id, _)| user_mail(id),
     );
+    let two_factor = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| user_two_factor(id),
+    );
+    let app_actions = AppPasswordActions::for_page();
+    let app_passwords = Resource::new(
+        move || (id.get(), query.read().clone(), app_actions.versions()),
+        |(id, _, _)| user_app_passwords(id),
+    );
+    let fresh_app_password = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| fresh_user_app_password(id),
+    );
     let policy = Resource::new(|| (), |_| current_policy());
     let viewer = Resource::new(|| (), |_| whoami());
     view! {
@@ -60,10 +77,14 @@ pub fn UserSecurityPage() -> impl IntoView {
                     }
                     .into_any();
                 }
-                match (devices.await, policy.await, mail.await) {
-                    (Ok(d), Ok(p), Ok(m)) => view! {
+                let apps = app_passwords.await;
+                let fresh = fresh_app_password.await.ok().flatten();
+                match (devices.await, policy.await, mail.await, two_factor.await, apps) {
+                    (Ok(d), Ok(p), Ok(m), Ok(t), Ok(a)) => view! {
                         <ResetForm user=u.clone() devices=d.clone() policy=p />
-                        <DevicesSection user=u.id devices=d sign_out />
+                        <TwoFactorSection user=u.clone() status=t />
+                        <DevicesSection user=u.id devices=d sign_out mail_apps=a.len() />
+                        <UserAppPasswords user=u.id items=a fresh actions=app_actions />
                         <MailHistory mail=m />
                     }
                     .into_any(),
@@ -128,6 +149,9 @@ fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> 
                     {t!(i18n, must_change_label)}
                 </CheckboxField>
                 <SignOutChoice devices error />
+                <CheckboxField name="revoke_app_passwords" error>
+                    {t!(i18n, revoke_app_passwords_label)}
+                </CheckboxField>
                 <EmailChoice recovery=recovery error />
                 <button type="submit" class="button-primary">{t!(i18n, reset_password)}</button>
             </ActionForm>

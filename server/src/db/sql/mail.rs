@@ -11,6 +11,38 @@ macro_rules! mail {
             use $crate::db::error::{backend, touched};
             use $crate::db::rows::{mail_server_tasks, MailRecordRow};
 
+            impl $store {
+                /// Queues `mail` about `user_id` within the caller's transaction, so a change and
+                /// the mail that tells of it land together or not at all.
+                pub(crate) async fn queue_mail_in(
+                    tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
+                    organisation_id: i64,
+                    user_id: i64,
+                    mail: &[app::store::NewMail],
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    for mail in mail {
+                        sqlx::query(
+                            "INSERT INTO outbox (organisation_id, user_id, kind, recipient, subject, \
+                             sealed_body, next_attempt_at, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(organisation_id)
+                        .bind(user_id)
+                        .bind(mail.kind.as_str())
+                        .bind(&mail.recipient)
+                        .bind(&mail.subject)
+                        .bind(&mail.sealed_body)
+                        .bind(now)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    Ok(())
+                }
+            }
+
             #[async_trait::async_trait]
             impl app::store::MailStore for $store {
                 async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError> {

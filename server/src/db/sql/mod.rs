@@ -4,6 +4,7 @@
 //! bounds over `sqlx::Database` for every executor, bind and row type would drown the SQL).
 //! What differs between the back ends comes from their `Dialect` impl, nothing else.
 pub mod addresses;
+pub mod app_passwords;
 pub mod audit;
 pub mod imports;
 pub mod list;
@@ -26,6 +27,7 @@ macro_rules! stamp_store {
         $crate::db::sql::mail::mail!($store);
         $crate::db::sql::audit::audit!($store);
         $crate::db::sql::two_factor::two_factor!($store);
+        $crate::db::sql::app_passwords::app_passwords!($store);
     };
 }
 pub(crate) use stamp_store;

@@ -33,10 +33,12 @@ macro_rules! organisation {
                         return Err(StoreError::Conflict { field: "email" });
                     }
                     let organisation_id: i64 = sqlx::query_scalar(
-                        "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id",
+                        "INSERT INTO organisations (name, created_at, two_factor_required) \
+                         VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(&new.organisation_name)
                     .bind(new.now)
+                    .bind(app::model::TwoFactorRequirement::default().as_str())
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
@@ -76,6 +78,8 @@ macro_rules! organisation {
                         role: Role::AccountAdmin,
                         scope: AdminScope::Organisation,
                         must_change_password: false,
+                        // Until the first sign-in, which asks for it under the new rule.
+                        must_set_up_two_factor: false,
                         password_confirmed_at: new.now,
                     })
                 }
@@ -180,6 +184,36 @@ macro_rules! organisation {
                     .await
                     .map_err(backend)?
                     .try_into()
+                }
+
+                async fn two_factor_requirement(
+                    &self,
+                    organisation_id: i64,
+                ) -> Result<app::model::TwoFactorRequirement, StoreError> {
+                    let stored: String = sqlx::query_scalar(
+                        "SELECT two_factor_required FROM organisations WHERE id = $1",
+                    )
+                    .bind(organisation_id)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                    app::model::TwoFactorRequirement::parse(&stored)
+                        .ok_or_else(|| StoreError::Backend("unexpected two_factor_required".into()))
+                }
+
+                async fn set_two_factor_requirement(
+                    &self,
+                    organisation_id: i64,
+                    requirement: app::model::TwoFactorRequirement,
+                ) -> Result<(), StoreError> {
+                    let done = sqlx::query("UPDATE organisations SET two_factor_required = $1 WHERE id = $2")
+                        .bind(requirement.as_str())
+                        .bind(organisation_id)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
+                    touched(done.rows_affected())
                 }
 
                 async fn set_password_policy(

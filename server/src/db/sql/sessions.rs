@@ -174,7 +174,10 @@ macro_rules! sessions {
                     let row: Option<SessionRecord> = sqlx::query_as(
                         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
                          u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password, \
-                         s.password_confirmed_at, u.admin_scope FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                         s.password_confirmed_at, u.admin_scope, o.two_factor_required, \
+                         t.confirmed_at AS two_factor_since FROM sessions s JOIN users u ON u.id = s.user_id \
+                         JOIN organisations o ON o.id = u.organisation_id \
+                         LEFT JOIN two_factor t ON t.user_id = u.id WHERE s.token_hash = $1",
                     )
                     .bind(token_hash)
                     .fetch_optional(self.pool())

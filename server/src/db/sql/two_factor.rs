@@ -193,6 +193,40 @@ macro_rules! two_factor {
                     tx.commit().await.map_err(backend)?;
                     Ok(done.rows_affected() == 1)
                 }
+
+                async fn reset_two_factor(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    mail: &[app::store::NewMail],
+                    now: i64,
+                ) -> Result<u64, StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    let done = sqlx::query(
+                        "DELETE FROM two_factor WHERE user_id = $1 \
+                         AND user_id IN (SELECT id FROM users WHERE organisation_id = $2)",
+                    )
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())?;
+                    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .rows_affected();
+                    Self::queue_mail_in(&mut tx, organisation_id, user_id, mail, now).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(ended)
+                }
             }
         };
     };

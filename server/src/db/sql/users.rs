@@ -342,24 +342,14 @@ macro_rules! users {
                         .await
                         .map_err(backend)?;
                     }
-                    for mail in &reset.mail {
-                        sqlx::query(
-                            "INSERT INTO outbox (organisation_id, user_id, kind, recipient, subject, \
-                             sealed_body, next_attempt_at, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(organisation_id)
-                        .bind(user_id)
-                        .bind(mail.kind.as_str())
-                        .bind(&mail.recipient)
-                        .bind(&mail.subject)
-                        .bind(&mail.sealed_body)
-                        .bind(reset.now)
-                        .bind(reset.now)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(backend)?;
+                    if reset.revoke_app_passwords {
+                        sqlx::query("DELETE FROM app_passwords WHERE user_id = $1")
+                            .bind(user_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
                     }
+                    Self::queue_mail_in(&mut tx, organisation_id, user_id, &reset.mail, reset.now).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(ended)
                 }
