@@ -57,9 +57,10 @@ export default defineConfig({
     {
       name: "no-javascript",
       dependencies: ["setup"],
-      // The mail server's side of a change does not depend on how the form was sent, and the
-      // tests tagged @needs-javascript are about what the WASM does (the meter, the CSP's scripts).
-      testIgnore: /phone-layout|mail-server/,
+      // The mail server's side of a change (app passwords over IMAP too) and the organisation's
+      // two-factor rule do not depend on how the form was sent, and the tests tagged
+      // @needs-javascript are about what the WASM does (the meter, the CSP's scripts).
+      testIgnore: /phone-layout|mail-server|app-passwords|two-factor-rule/,
       grepInvert: /@needs-javascript/,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },

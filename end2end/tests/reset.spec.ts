@@ -44,7 +44,7 @@ test("Generate fills both fields with a memorable password that can be shown and
   const confirm = page.getByLabel("Confirm password");
   await expect(password).toHaveAttribute("type", "password");
 
-  await page.getByLabel("Words").selectOption("5");
+  await page.getByRole("combobox", { name: "Words" }).selectOption("5");
   await page.getByLabel("Separator").selectOption({ label: "Period (.)" });
   await page.getByLabel("Digits at each end").selectOption("3");
   await generate.click();

@@ -12,7 +12,7 @@ use {
     super::{
         audit, check_new_password, client_ip, current_session, finish,
         password_check::{check_password, PasswordCheck},
-        require_viewer, services, set_cookie, user_agent,
+        request_cookies, require_viewer, services, set_cookie, user_agent,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Notice,
@@ -245,12 +245,8 @@ pub async fn pending_sign_in() -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 async fn half_way(services: &Services) -> Result<(HalfWay, crate::model::UserDetail), AppError> {
     let expired = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInExpired));
-    let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
-    let headers = parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+    let cookies = request_cookies();
+    let headers = cookies.iter().map(String::as_str);
     let Opened::Live(state) =
         HALF_WAY_SIGN_IN.read::<HalfWay>(&services.sealer, headers, services.clock.now())
     else {

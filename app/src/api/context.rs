@@ -131,6 +131,20 @@ pub async fn domains_in_scope(
         .collect())
 }
 
+/// The request's `Cookie` headers, for the sealed cookies that carry a half-way sign-in or a
+/// secret shown once.
+pub fn request_cookies() -> Vec<String> {
+    use_context::<Parts>()
+        .map(|p| {
+            p.headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn client_ip() -> String {
     use_context::<Parts>()
         .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))

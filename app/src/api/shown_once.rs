@@ -1,7 +1,7 @@
 //! Secrets the panel shows once (new recovery codes, a new app password): the answer to the
 //! form carries them for a page with JavaScript, and a sealed cookie for the page a plain form
 //! post lands on, which reads it once and clears it. The server keeps only hashes.
-use super::{services, set_cookie};
+use super::{request_cookies, services, set_cookie};
 use crate::error::AppError;
 use crate::model::NewAppPasswordShown;
 use crate::security::sealed_cookie::{Opened, SHOWN_ONCE};
@@ -37,13 +37,8 @@ pub fn take_shown<T>(
     wanted: impl Fn(Shown) -> Option<T>,
 ) -> Result<Option<T>, AppError> {
     let services = services()?;
-    let parts =
-        leptos::prelude::use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
-    let headers = parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok());
+    let cookies = request_cookies();
+    let headers = cookies.iter().map(String::as_str);
     let clear = || set_cookie(&SHOWN_ONCE.clear(services.settings.secure_cookies));
     match SHOWN_ONCE.read::<ForViewer>(&services.sealer, headers, services.clock.now()) {
         Opened::Missing => Ok(None),

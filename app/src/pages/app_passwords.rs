@@ -43,14 +43,7 @@ pub fn AccountAppPasswordsPage() -> impl IntoView {
             </Transition>
             <FormAlert error />
             <ActionForm action=create>
-                <Field
-                    name="name"
-                    required=true
-                    hint=Signal::derive(move || t_string!(i18n, app_password_name_hint).to_string())
-                    error
-                >
-                    {t!(i18n, app_password_name)}
-                </Field>
+                <AppPasswordName error />
                 <button type="submit" class="button-primary">{t!(i18n, create_app_password)}</button>
             </ActionForm>
             <FormAlert error=revoke_error />
@@ -68,6 +61,18 @@ pub fn AccountAppPasswordsPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The name a new app password is made with.
+#[component]
+pub fn AppPasswordName(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint = Signal::derive(move || t_string!(i18n, app_password_name_hint).to_string());
+    view! {
+        <Field name="name" required=true hint error>
+            {t!(i18n, app_password_name)}
+        </Field>
     }
 }
 

@@ -167,7 +167,7 @@ fn TwoFactorOn(status: TwoFactorStatus, actions: Actions) -> impl IntoView {
     let since = utc_minutes(status.on_since.unwrap_or_default());
     let left = status.recovery_codes_left;
     view! {
-        <p role="status">{t!(i18n, two_factor_on_since, since = move || since.clone())}</p>
+        <p>{t!(i18n, two_factor_on_since, since = move || since.clone())}</p>
         <h3>{t!(i18n, recovery_codes_heading)}</h3>
         <p>{t!(i18n, recovery_codes_left, n = left)}</p>
         <FormAlert error=renew_error />

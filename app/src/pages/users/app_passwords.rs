@@ -1,8 +1,10 @@
 use crate::api::app_passwords::{CreateUserAppPassword, RevokeUserAppPassword};
-use crate::components::{use_form_error, Field, FormAlert};
+use crate::components::{use_form_error, FormAlert};
 use crate::i18n::*;
 use crate::model::{AppPassword, NewAppPasswordShown};
-use crate::pages::app_passwords::{AppPasswordList, RevokeButton, ShownAppPassword};
+use crate::pages::app_passwords::{
+    AppPasswordList, AppPasswordName, RevokeButton, ShownAppPassword,
+};
 use leptos::prelude::*;
 
 /// The page's app-password forms, made by the page so that their answers reload its lists.
@@ -59,14 +61,7 @@ pub fn UserAppPasswords(
             <FormAlert error />
             <ActionForm action=actions.create>
                 <input type="hidden" name="form[user]" value=user />
-                <Field
-                    name="name"
-                    required=true
-                    hint=Signal::derive(move || t_string!(i18n, app_password_name_hint).to_string())
-                    error
-                >
-                    {t!(i18n, app_password_name)}
-                </Field>
+                <AppPasswordName error />
                 <button type="submit">{t!(i18n, create_app_password)}</button>
             </ActionForm>
         </section>

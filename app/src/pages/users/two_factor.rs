@@ -30,7 +30,7 @@ pub fn TwoFactorSection(user: UserDetail, status: TwoFactorStatus) -> impl IntoV
     view! {
         <section aria-labelledby="user-two-factor-heading">
             <h2 id="user-two-factor-heading">{t!(i18n, two_factor_title)}</h2>
-            <p role="status">{state}</p>
+            <p>{state}</p>
             {match (status.on_since.is_some(), admin) {
                 (true, false) => view! {
                     <p class="field-hint">{t!(i18n, reset_two_factor_hint)}</p>
