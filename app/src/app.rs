@@ -5,8 +5,8 @@ use crate::pages::users::{
 };
 use crate::pages::{
     AccountAppPasswordsPage, AccountPasswordPage, AccountTwoFactorPage, AdminLayout, AuditLogPage,
-    ConfirmPasswordPage, DomainsPage, ListPage, ListsPage, LoginPage, OverviewPage,
-    SetPasswordPage, SettingsPage, SetupPage, SignInCodePage,
+    ConfirmPasswordPage, DomainsPage, ForgotPasswordPage, ListPage, ListsPage, LoginPage,
+    OverviewPage, SetPasswordPage, SettingsPage, SetupPage, SignInCodePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/code") view=SignInCodePage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/set-password/:token") view=SetPasswordPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=AdminLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />

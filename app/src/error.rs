@@ -112,6 +112,8 @@ pub enum ErrorCode {
     TwoFactorAlreadyOn,
     /// Administrators' two-factor authentication is their own to change, on My account.
     ResetAdminTwoFactor,
+    /// A one-time password works from 1 to 60 minutes.
+    MinutesOutOfRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! The mails a password reset sends, in plain text and in the user's own language.
+//! The mails a password reset or a recovery sends, in plain text and in the user's own
+//! language.
 use crate::i18n::Locale;
 use crate::model::{CredentialsByEmail, Language, MailKind, UserDetail};
 use leptos_i18n::td_string;
@@ -9,6 +10,18 @@ pub struct Message {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+}
+
+impl Message {
+    /// The message as the outbox keeps it, its body sealed with the server's key.
+    pub fn seal(self, sealer: &crate::security::seal::Sealer) -> crate::store::NewMail {
+        crate::store::NewMail {
+            kind: self.kind,
+            recipient: self.recipient,
+            subject: self.subject,
+            sealed_body: sealer.seal(self.body.as_bytes()),
+        }
+    }
 }
 
 fn locale(user: &UserDetail) -> Locale {
@@ -27,6 +40,31 @@ pub fn set_password_link(user: &UserDetail, to: &str, url: &str, hours: i64) -> 
         recipient: to.to_owned(),
         subject: td_string!(l, mail_link_subject, email).to_string(),
         body: td_string!(l, mail_link_body, name, email, url, hours).to_string(),
+    }
+}
+
+/// The link the user asked for on "Forgot password", to the recovery address only.
+pub fn recovery_link(user: &UserDetail, to: &str, url: &str, minutes: i64) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::RecoveryLink,
+        recipient: to.to_owned(),
+        subject: td_string!(l, mail_recovery_subject, email).to_string(),
+        body: td_string!(l, mail_recovery_body, name, email, url, minutes).to_string(),
+    }
+}
+
+/// A recovery link set a new password: the mailbox hears of it, so a recovery nobody asked
+/// for is seen.
+pub fn password_set_notice(user: &UserDetail) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::PasswordSetNotice,
+        recipient: user.email.clone(),
+        subject: td_string!(l, mail_password_set_subject, email).to_string(),
+        body: td_string!(l, mail_password_set_body, name, email).to_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the server crate hands to server functions through Leptos context.
 use crate::mail_server::MailServer;
 use crate::model::Viewer;
-use crate::security::lockout::{IpThrottle, LockoutRules};
+use crate::security::lockout::{LockoutRules, Throttle};
 use crate::security::{clock::Clock, seal::Sealer, setup::SetupGate};
 use crate::store::{SessionLimits, Store};
 use std::sync::Arc;
@@ -17,7 +17,9 @@ pub struct Services {
     /// Wakes the outbox worker when a server function has queued mail.
     pub mail_queued: Arc<tokio::sync::Notify>,
     /// Failed sign-ins per client address.
-    pub sign_in_throttle: Arc<IpThrottle>,
+    pub sign_in_throttle: Arc<Throttle>,
+    /// "Forgot password" requests per address typed and per client address.
+    pub recovery_limits: Arc<RecoveryLimits>,
     /// Closes connections and flushes caches on the mail server; `None` when not configured.
     pub mail_server: Option<Arc<dyn MailServer>>,
 }
@@ -44,6 +46,52 @@ pub struct Settings {
     pub lockout: LockoutRules,
     /// How long a session's proof of its password covers sensitive actions, in seconds.
     pub reauth_after: i64,
+    /// When "Forgot password" answers, counted from the request's start: the same for every
+    /// address, so the time taken says nothing of what was found.
+    pub recovery_answer_after: std::time::Duration,
+}
+
+/// How often "Forgot password" may be asked: a few times an hour for one address (each time
+/// mails its recovery address), more from one client address (a shared office connection).
+pub struct RecoveryLimits {
+    pub per_address: Throttle,
+    pub per_client: Throttle,
+}
+
+impl RecoveryLimits {
+    pub const PER_ADDRESS: u32 = 3;
+    pub const PER_CLIENT: u32 = 10;
+    pub const WINDOW: i64 = 3600;
+
+    pub fn new() -> Self {
+        Self {
+            per_address: Throttle::new(Self::PER_ADDRESS, Self::WINDOW),
+            per_client: Throttle::new(Self::PER_CLIENT, Self::WINDOW),
+        }
+    }
+
+    /// Counts one request, or says how many seconds to wait when a limit is reached.
+    pub fn take(&self, address: &str, client: &str, now: i64) -> Result<(), i64> {
+        let wait = [
+            self.per_address.retry_after(address, now),
+            self.per_client.retry_after(client, now),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        self.per_address.record(address, now);
+        self.per_client.record(client, now);
+        Ok(())
+    }
+}
+
+impl Default for RecoveryLimits {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Put in each request's extensions by the server's session layer when its cookie is live.

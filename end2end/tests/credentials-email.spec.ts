@@ -1,24 +1,8 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ADMIN_STATE, NewUserPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, mailTo, ready, signInAsAdmin, unique } from "./support";
 
 // Signed in as the account administrator from the start (the setup project saved the session).
 test.use({ storageState: ADMIN_STATE });
-
-/** The messages the test SMTP server received for `address`, soft line breaks undone. */
-function mailTo(address: string): string[] {
-  const dir = join(process.env.E2E_MAILDIR ?? "", "new");
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => readFileSync(join(dir, n), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
-    .filter((m) => m.includes(`To: ${address}`));
-}
 
 /** Creates a mailbox with a recovery address and opens its Security tab. */
 async function mailboxWithRecovery(page: Page, info: TestInfo): Promise<{ address: string; recovery: string }> {

@@ -1,7 +1,8 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
 import { createHmac } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { join } from "node:path";
 
 /** The account administrator the setup project creates. */
 export const ADMIN = {
@@ -293,4 +294,18 @@ export function imapLogin(user: string, password: string): Promise<Login> {
 export async function closedSoon(login: Login): Promise<boolean> {
   const timeout = new Promise<boolean>((done) => setTimeout(() => done(false), 5_000));
   return Promise.race([login.closed.then(() => true), timeout]);
+}
+
+/** The messages the test SMTP server received for `address`, soft line breaks undone. */
+export function mailTo(address: string): string[] {
+  const dir = join(process.env.E2E_MAILDIR ?? "", "new");
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => readFileSync(join(dir, n), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "="))
+    .filter((m) => m.includes(`To: ${address}`));
 }

@@ -21,6 +21,8 @@ pub struct Config {
     pub lockout: LockoutRules,
     /// Sensitive actions ask for the password again after this long.
     pub reauth_minutes: i64,
+    /// "Forgot password" answers this long after the request came, whatever it found.
+    pub recovery_answer_ms: i64,
     pub mail: MailConfig,
     /// Dovecot's doveadm HTTP API, to close connections and flush caches; optional.
     pub doveadm: Option<DoveadmConfig>,
@@ -275,6 +277,7 @@ impl Config {
             temporary_password_days: 7,
             lockout: LockoutRules::default(),
             reauth_minutes: 15,
+            recovery_answer_ms: 250,
             mail: MailConfig::without_relay(),
             doveadm: None,
         }
@@ -335,6 +338,7 @@ impl Config {
             )?,
             lockout: lockout_rules()?,
             reauth_minutes: parse("POSTMASTER_REAUTH_MINUTES", d.reauth_minutes)?,
+            recovery_answer_ms: parse("POSTMASTER_RECOVERY_ANSWER_MS", d.recovery_answer_ms)?,
             mail,
             doveadm: DoveadmConfig::parse(
                 var("POSTMASTER_DOVEADM_URL"),

@@ -2,8 +2,9 @@
 use crate::config::Config;
 use crate::mailserver;
 use app::mail_server::MailServer;
-use app::security::lockout::IpThrottle;
+use app::security::lockout::Throttle;
 use app::security::{clock::Clock, seal::Sealer, setup::SetupGate};
+use app::services::RecoveryLimits;
 use app::services::{Services, Settings};
 use app::store::{SessionLimits, Store};
 use std::sync::Arc;
@@ -39,6 +40,9 @@ impl AppState {
             temporary_password_lifetime: config.temporary_password_days * 86_400,
             lockout: config.lockout,
             reauth_after: config.reauth_minutes * 60,
+            recovery_answer_after: std::time::Duration::from_millis(
+                config.recovery_answer_ms.max(0) as u64,
+            ),
         };
         let services = Arc::new(Services {
             store,
@@ -47,7 +51,8 @@ impl AppState {
             settings,
             sealer: Arc::new(Sealer::new(&config.mail.key.0)),
             mail_queued: Arc::new(tokio::sync::Notify::new()),
-            sign_in_throttle: Arc::new(IpThrottle::new(config.lockout)),
+            sign_in_throttle: Arc::new(Throttle::for_sign_ins(config.lockout)),
+            recovery_limits: Arc::new(RecoveryLimits::new()),
             mail_server,
         });
         let origin = config.origin();

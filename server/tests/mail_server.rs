@@ -267,6 +267,86 @@ async fn app_passwords_open_mail_apps_on_postgres() {
     mail_apps_sign_in_with_app_passwords(true).await;
 }
 
+/// An administrator's one-time password opens IMAP until its end, which Dovecot reads from the
+/// database and compares with the database's clock: no panel process is needed for it to stop.
+/// The user's own password works throughout.
+async fn one_time_passwords_open_imap_until_their_end(postgres: bool) {
+    let (panel, dovecot) = panel_and_dovecot(postgres).await;
+    let imap = dovecot.imap_port;
+    let admin = panel.admin_session().await;
+    let ann = panel.add_users(&admin, &["ann"]).await[0].to_string();
+    // Dovecot's clock is the real one: so is the panel's here.
+    let real_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    panel
+        .clock
+        .advance(real_now - panel.state.services.clock.now());
+    let form = [("id", ann.as_str())];
+    let create = || panel.api("one_time_passwords/create", &form, Some(&admin));
+    let made = create().await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let made: app::model::NewOneTimePasswordShown = serde_json::from_str(&made.body).unwrap();
+    assert_eq!(made.expires_at, real_now + 300, "five minutes by default");
+    imap_login(imap, ANN, &made.password)
+        .await
+        .unwrap_or_else(|e| panic!("the one-time password opens IMAP: {e}\n{}", dovecot.log()));
+    imap_login(imap, ANN, PASSWORD)
+        .await
+        .expect("the user's own password keeps working");
+
+    // Made by a panel whose clock says six minutes ago: past its end by the database's clock.
+    panel.clock.advance(-360);
+    let stale = create().await;
+    let stale: app::model::NewOneTimePasswordShown = serde_json::from_str(&stale.body).unwrap();
+    assert!(stale.expires_at < real_now);
+    let refused = imap_login(imap, ANN, &stale.password).await.err().unwrap();
+    assert!(refused.contains("AUTHENTICATIONFAILED"), "{refused}");
+    let refused = imap_login(imap, ANN, &made.password).await.err().unwrap();
+    assert!(
+        refused.contains("AUTHENTICATIONFAILED"),
+        "a new one replaced it: {refused}"
+    );
+    imap_login(imap, ANN, PASSWORD)
+        .await
+        .expect("the user's own password still works");
+
+    // "End it now" refuses it at the next login and closes what it opened.
+    panel.clock.advance(360);
+    let fresh = create().await;
+    let fresh: app::model::NewOneTimePasswordShown = serde_json::from_str(&fresh.body).unwrap();
+    let mut open = imap_login(imap, ANN, &fresh.password).await.unwrap();
+    let ended = panel
+        .api(
+            "one_time_passwords/end",
+            &[("id", ann.as_str())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert!(
+        open.closed_within(CLOSE).await,
+        "its connection is closed\n{}",
+        dovecot.log()
+    );
+    let refused = imap_login(imap, ANN, &fresh.password).await.err().unwrap();
+    assert!(refused.contains("AUTHENTICATIONFAILED"), "{refused}");
+    imap_login(imap, ANN, PASSWORD)
+        .await
+        .expect("and the user's own password works after it");
+}
+
+#[tokio::test]
+async fn one_time_passwords_end_in_dovecot_on_sqlite() {
+    one_time_passwords_open_imap_until_their_end(false).await;
+}
+
+#[tokio::test]
+async fn one_time_passwords_end_in_dovecot_on_postgres() {
+    one_time_passwords_open_imap_until_their_end(true).await;
+}
+
 /// `postmap -q key table`: the value found, or `None`.
 fn postmap(key: &str, table: &str) -> Option<String> {
     let out = Command::new("postmap")

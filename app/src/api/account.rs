@@ -1,7 +1,7 @@
 //! My account: the signed-in user's own password. Open also to a user who must change their
 //! password after an administrator's reset, which is all such a user can reach.
 use crate::error::AppError;
-use crate::model::{Device, PasswordPolicy};
+use crate::model::{AuditLine, Device, PasswordPolicy};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -162,6 +162,26 @@ pub async fn change_own_password(form: ChangePasswordForm) -> Result<(), AppErro
                 Reached::Yes,
             );
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// How many of the latest events about the caller's account My account shows.
+pub const ACTIVITY_SHOWN: i64 = 20;
+
+/// What happened to the caller's account (sign-ins, changes, an administrator's one-time
+/// password), newest first.
+#[server(endpoint = "account/activity")]
+pub async fn own_activity() -> Result<Vec<AuditLine>, AppError> {
+    finish(
+        async move {
+            let viewer = require_viewer()?;
+            let services = services()?;
+            Ok(services
+                .store
+                .audit_about(viewer.organisation_id, &viewer.email, ACTIVITY_SHOWN)
+                .await?)
         }
         .await,
     )

@@ -234,7 +234,7 @@ pub async fn revoke_user_app_password(form: RevokeUserAppPasswordForm) -> Result
 }
 
 /// Draws, hashes and stores an app password for `user_id`, and seals it for `maker`'s next
-/// page. A lookup the user holds already is drawn again.
+/// page.
 #[cfg(feature = "ssr")]
 async fn make(
     services: &Services,
@@ -247,34 +247,55 @@ async fn make(
     let name = DisplayName::parse(name)
         .map_err(|code| AppError::Invalid(FieldErrors::one("name", code)))?
         .into_inner();
+    let password = store_secret(
+        services,
+        NewAppPassword {
+            user_id,
+            name: name.clone(),
+            lookup: String::new(),
+            password_hash: String::new(),
+            created_by,
+            expires_at: None,
+            now: services.clock.now(),
+        },
+    )
+    .await?;
+    let made = NewAppPasswordShown {
+        name,
+        password,
+        email: email.to_owned(),
+    };
+    show_once(services, maker.user_id, Shown::AppPassword(made.clone()))?;
+    Ok(made)
+}
+
+/// Draws a secret for the mail server, stores its hash and lookup as `new` says (an app
+/// password, or with `expires_at` the user's one-time password) and returns it. A lookup the
+/// user holds already is drawn again.
+#[cfg(feature = "ssr")]
+pub(super) async fn store_secret(
+    services: &Services,
+    new: NewAppPassword,
+) -> Result<String, AppError> {
     for _ in 0..5 {
         let secret = app_password::generate();
-        let stored = services
-            .store
-            .create_app_password(NewAppPassword {
-                user_id,
-                name: name.clone(),
-                lookup: app_password::lookup(&secret).to_owned(),
-                password_hash: password::hash_password(secret.clone()).await?,
-                created_by: created_by.clone(),
-                now: services.clock.now(),
-            })
-            .await;
+        let new = NewAppPassword {
+            lookup: app_password::lookup(&secret).to_owned(),
+            password_hash: password::hash_password(secret.clone()).await?,
+            ..new.clone()
+        };
+        let stored = if new.expires_at.is_some() {
+            services.store.replace_one_time_password(new).await
+        } else {
+            services.store.create_app_password(new).await.map(|_| ())
+        };
         match stored {
-            Ok(_) => {
-                let made = NewAppPasswordShown {
-                    name,
-                    password: secret,
-                    email: email.to_owned(),
-                };
-                show_once(services, maker.user_id, Shown::AppPassword(made.clone()))?;
-                return Ok(made);
-            }
+            Ok(()) => return Ok(secret),
             Err(StoreError::Conflict { .. }) => continue,
             Err(other) => return Err(other.into()),
         }
     }
-    tracing::error!("five app passwords drawn, each with a lookup the user holds");
+    tracing::error!("five secrets drawn, each with a lookup the user holds");
     Err(AppError::Internal)
 }
 

@@ -78,7 +78,7 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
         .unwrap_or_default();
     if !reason.is_empty() {
         tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %ip);
-        services.sign_in_throttle.record_failure(&ip, now);
+        services.sign_in_throttle.record(&ip, now);
         // Unknown addresses leave no row behind: nothing to fill the database with.
         if let Some(r) = &record {
             let mut detail = check.detail();
@@ -302,7 +302,7 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
         let ip = ip.clone();
         async move {
             tracing::info!(target: "signin", result = "failure", reason, account = %email, ip = %ip);
-            services.sign_in_throttle.record_failure(&ip, now);
+            services.sign_in_throttle.record(&ip, now);
             let mut detail = detail;
             detail["reason"] = json!(reason);
             audit(

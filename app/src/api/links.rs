@@ -1,5 +1,6 @@
-//! Single-use set-password links, mailed to a user's recovery address by a reset. The page that
-//! opens them is public: the token, 128 random bits, is the only credential.
+//! Single-use set-password links, mailed to a user's recovery address by a reset or by
+//! "Forgot password". The page that opens them is public: the token, 128 random bits, is the
+//! only credential.
 use crate::error::AppError;
 use crate::model::LinkHolder;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use {
     super::redirect_with,
     super::{audit, check_new_password, finish, policy_of, services},
     crate::error::FieldErrors,
+    crate::messages,
     crate::model::personal_words,
     crate::model::MailServerAction,
     crate::model::Notice,
@@ -82,12 +84,23 @@ pub async fn set_password_by_link(form: LinkPasswordForm) -> Result<(), AppError
             );
             errors.into_result(())?;
             let hash = password::hash_password(password).await?;
+            // A link the person asked for themselves: the mailbox hears that it was used.
+            let notice = if owner.requested {
+                let user = services
+                    .store
+                    .get_user(owner.organisation_id, owner.user_id)
+                    .await?;
+                vec![messages::password_set_notice(&user).seal(&services.sealer)]
+            } else {
+                Vec::new()
+            };
             // A second use racing this one finds the link spent.
             let owner = services
                 .store
-                .set_password_by_link(&token_hash, &hash, services.clock.now())
+                .set_password_by_link(&token_hash, &hash, &notice, services.clock.now())
                 .await
                 .map_err(link_error)?;
+            services.mail_queued.notify_one();
             // Every session ended, so the mail apps' connections too. The user isn't told
             // when the mail server lags: the retry queue sees to it.
             let address = std::slice::from_ref(&owner.email);
@@ -99,7 +112,7 @@ pub async fn set_password_by_link(form: LinkPasswordForm) -> Result<(), AppError
                 "password.set_by_link",
                 &owner.email,
                 true,
-                json!({ "sessions_ended": "all" }),
+                json!({ "sessions_ended": "all", "requested": owner.requested }),
             )
             .await;
             redirect_with("/login", Notice::PasswordSetByLink, Reached::Yes);

@@ -1,6 +1,7 @@
-//! The organisation's licences and storage pool.
+//! The organisation's licences and storage pool, and the help it offers a user who can't get
+//! in.
 use crate::error::AppError;
-use crate::model::{OrganisationUsage, Overview};
+use crate::model::{AccountHelp, OrganisationUsage, Overview};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,8 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Notice,
     crate::model::{
-        parse_gb_as_mb, CharacterClasses, PasswordPolicy, PolicyPreset, STALE_AFTER_DAYS,
+        parse_gb_as_mb, CharacterClasses, PasswordPolicy, PolicyPreset, ONE_TIME_PASSWORD_MINUTES,
+        STALE_AFTER_DAYS,
     },
     crate::store::StoreError,
     serde_json::json,
@@ -223,6 +225,74 @@ pub async fn set_password_policy(form: PolicyForm) -> Result<(), AppError> {
             )
             .await;
             redirect_with("/settings", Notice::PolicySaved, Reached::Yes);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Settings > Help for users who can't sign in.
+#[server(endpoint = "organisation/account_help")]
+pub async fn account_help_settings() -> Result<AccountHelp, AppError> {
+    finish(
+        async move {
+            let owner = require_account_admin()?;
+            Ok(services()?
+                .store
+                .account_help(owner.organisation_id)
+                .await?)
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHelpForm {
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub self_service_recovery: bool,
+    pub one_time_password_minutes: String,
+}
+
+/// Turns "Forgot password" on or off for the organisation's users, and sets how long a
+/// one-time password works (1 to 60 minutes).
+#[server(endpoint = "organisation/set_account_help")]
+pub async fn set_account_help(form: AccountHelpForm) -> Result<(), AppError> {
+    finish(
+        async move {
+            let owner = require_account_admin()?;
+            let services = services()?;
+            let minutes = form
+                .one_time_password_minutes
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|m| ONE_TIME_PASSWORD_MINUTES.contains(m))
+                .ok_or_else(|| {
+                    AppError::Invalid(FieldErrors::one(
+                        "one_time_password_minutes",
+                        ErrorCode::MinutesOutOfRange,
+                    ))
+                })?;
+            let help = AccountHelp {
+                self_service_recovery: form.self_service_recovery,
+                one_time_password_minutes: minutes,
+            };
+            services
+                .store
+                .set_account_help(owner.organisation_id, help)
+                .await?;
+            record_admin_action(
+                &services,
+                &owner,
+                "organisation.account_help",
+                "",
+                json!({
+                    "self_service_recovery": help.self_service_recovery,
+                    "one_time_password_minutes": help.one_time_password_minutes,
+                }),
+            )
+            .await;
+            redirect_with("/settings", Notice::AccountHelpSaved, Reached::Yes);
             Ok(())
         }
         .await,

@@ -302,12 +302,7 @@ fn reset_mail(
     messages.push(messages::reset_notice(target, send));
     let mail = messages
         .into_iter()
-        .map(|m: Message| NewMail {
-            kind: m.kind,
-            recipient: m.recipient,
-            subject: m.subject,
-            sealed_body: services.sealer.seal(m.body.as_bytes()),
-        })
+        .map(|m: Message| m.seal(&services.sealer))
         .collect();
     (link, mail)
 }

@@ -3,7 +3,7 @@
 //! post lands on, which reads it once and clears it. The server keeps only hashes.
 use super::{request_cookies, services, set_cookie};
 use crate::error::AppError;
-use crate::model::NewAppPasswordShown;
+use crate::model::{NewAppPasswordShown, NewOneTimePasswordShown};
 use crate::security::sealed_cookie::{Opened, SHOWN_ONCE};
 use crate::services::Services;
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub enum Shown {
     RecoveryCodes(Vec<String>),
     AppPassword(NewAppPasswordShown),
+    OneTimePassword(NewOneTimePasswordShown),
 }
 
 /// The secret, and the signed-in person whose browser may read it.

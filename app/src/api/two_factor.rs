@@ -355,12 +355,7 @@ pub async fn reset_two_factor(form: super::form::IdForm) -> Result<(), AppError>
             }
             let mail: Vec<NewMail> = notices
                 .into_iter()
-                .map(|m| NewMail {
-                    kind: m.kind,
-                    recipient: m.recipient,
-                    subject: m.subject,
-                    sealed_body: services.sealer.seal(m.body.as_bytes()),
-                })
+                .map(|m| m.seal(&services.sealer))
                 .collect();
             let ended = services
                 .store

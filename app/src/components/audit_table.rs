@@ -15,6 +15,9 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "password.change" => t_string!(i18n, action_password_change).to_string(),
         "password.confirm" => t_string!(i18n, action_password_confirm).to_string(),
         "password.set_by_link" => t_string!(i18n, action_password_set_by_link).to_string(),
+        "password.recovery_request" => {
+            t_string!(i18n, action_password_recovery_request).to_string()
+        }
         "session.sign_out_devices" => t_string!(i18n, action_session_sign_out_devices).to_string(),
         "user.create" => t_string!(i18n, action_user_create).to_string(),
         "user.update" => t_string!(i18n, action_user_update).to_string(),
@@ -47,6 +50,11 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "organisation.two_factor" => t_string!(i18n, action_organisation_two_factor).to_string(),
         "app_password.create" => t_string!(i18n, action_app_password_create).to_string(),
         "app_password.revoke" => t_string!(i18n, action_app_password_revoke).to_string(),
+        "one_time_password.create" => t_string!(i18n, action_one_time_password_create).to_string(),
+        "one_time_password.end" => t_string!(i18n, action_one_time_password_end).to_string(),
+        "organisation.account_help" => {
+            t_string!(i18n, action_organisation_account_help).to_string()
+        }
         other => other.to_owned(),
     }
 }

@@ -73,6 +73,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::TwoFactorAlreadyOn => t_string!(i18n, err_two_factor_already_on).to_string(),
         ErrorCode::ResetAdminTwoFactor => t_string!(i18n, err_reset_admin_two_factor).to_string(),
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
+        ErrorCode::MinutesOutOfRange => t_string!(i18n, err_minutes_out_of_range).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => {
             t_string!(i18n, err_quota_over_pool, left = format_mb(mb)).to_string()

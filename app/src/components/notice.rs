@@ -72,5 +72,9 @@ fn notice_text(i18n: I18nContext<Locale>, notice: Notice) -> String {
         Notice::TwoFactorRuleSaved => t_string!(i18n, two_factor_rule_saved).to_string(),
         Notice::AppPasswordCreated => t_string!(i18n, app_password_created).to_string(),
         Notice::AppPasswordRevoked => t_string!(i18n, app_password_revoked).to_string(),
+        Notice::OneTimePasswordCreated => t_string!(i18n, one_time_password_created).to_string(),
+        Notice::OneTimePasswordEnded => t_string!(i18n, one_time_password_ended).to_string(),
+        Notice::AccountHelpSaved => t_string!(i18n, account_help_saved).to_string(),
+        Notice::RecoveryRequested => t_string!(i18n, recovery_requested).to_string(),
     }
 }

@@ -32,6 +32,33 @@ impl std::fmt::Debug for NewAppPasswordShown {
     }
 }
 
+/// The one-time password an administrator made for a user's mail apps, while it works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimePassword {
+    /// The administrator's address.
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A one-time password just made, shown this once to the administrator who made it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOneTimePasswordShown {
+    pub password: String,
+    /// The mailbox it opens.
+    pub email: String,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for NewOneTimePasswordShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOneTimePasswordShown")
+            .field("email", &self.email)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An app password in groups of four, as the page shows it for reading; it is typed without
 /// the spaces.
 pub fn password_groups(password: &str) -> Vec<String> {

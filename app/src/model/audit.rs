@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 35] = [
+pub const AUDIT_ACTIONS: [&str; 39] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -25,6 +25,7 @@ pub const AUDIT_ACTIONS: [&str; 35] = [
     "password.change",
     "password.confirm",
     "password.set_by_link",
+    "password.recovery_request",
     "session.sign_out_devices",
     "user.create",
     "user.update",
@@ -53,6 +54,9 @@ pub const AUDIT_ACTIONS: [&str; 35] = [
     "organisation.two_factor",
     "app_password.create",
     "app_password.revoke",
+    "one_time_password.create",
+    "one_time_password.end",
+    "organisation.account_help",
 ];
 
 /// Events per page of the audit log.

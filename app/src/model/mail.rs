@@ -36,14 +36,20 @@ pub enum MailKind {
     ResetNotice,
     /// "Your two-factor authentication was reset", to the mailbox and the recovery address.
     TwoFactorResetNotice,
+    /// The link "Forgot password" sends, to the recovery address only.
+    RecoveryLink,
+    /// "Your password was changed with a recovery link", to the mailbox itself.
+    PasswordSetNotice,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 6] = [
         Self::SetPasswordLink,
         Self::TemporaryPassword,
         Self::ResetNotice,
         Self::TwoFactorResetNotice,
+        Self::RecoveryLink,
+        Self::PasswordSetNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +58,8 @@ impl MailKind {
             Self::TemporaryPassword => "temporary_password",
             Self::ResetNotice => "reset_notice",
             Self::TwoFactorResetNotice => "two_factor_reset_notice",
+            Self::RecoveryLink => "recovery_link",
+            Self::PasswordSetNotice => "password_set_notice",
         }
     }
 

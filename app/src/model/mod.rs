@@ -21,7 +21,9 @@ mod users;
 
 pub use address::{DomainName, EmailAddress, LocalPart};
 pub use addresses::{AddressHolder, Alias, ListDetail, ListMember, ListSummary};
-pub use app_passwords::{password_groups, AppPassword, NewAppPasswordShown};
+pub use app_passwords::{
+    password_groups, AppPassword, NewAppPasswordShown, NewOneTimePasswordShown, OneTimePassword,
+};
 pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE};
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
@@ -29,7 +31,10 @@ pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus}
 pub use mail_server::MailServerAction;
 pub use name::DisplayName;
 pub use notice::Notice;
-pub use organisation::{DomainSummary, OrganisationUsage, Overview, STALE_AFTER_DAYS};
+pub use organisation::{
+    AccountHelp, DomainSummary, OrganisationUsage, Overview, ONE_TIME_PASSWORD_MINUTES,
+    STALE_AFTER_DAYS,
+};
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
 pub use password_policy::{
     Assessment, CharacterClasses, PasswordPolicy, PolicyPreset, Suggestion, Warning,

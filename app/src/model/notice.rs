@@ -42,6 +42,12 @@ pub enum Notice {
     TwoFactorRuleSaved,
     AppPasswordCreated,
     AppPasswordRevoked,
+    OneTimePasswordCreated,
+    OneTimePasswordEnded,
+    AccountHelpSaved,
+    /// "If that address has a recovery address, a link is on its way": the same for every
+    /// address typed.
+    RecoveryRequested,
 }
 
 impl Notice {
@@ -76,6 +82,10 @@ impl Notice {
             Self::TwoFactorRuleSaved => "two_factor_rule_saved",
             Self::AppPasswordCreated => "app_password_created",
             Self::AppPasswordRevoked => "app_password_revoked",
+            Self::OneTimePasswordCreated => "one_time_password_created",
+            Self::OneTimePasswordEnded => "one_time_password_ended",
+            Self::AccountHelpSaved => "account_help_saved",
+            Self::RecoveryRequested => "recovery_requested",
         }
     }
 
@@ -157,6 +167,10 @@ impl Notice {
             "two_factor_rule_saved" => Self::TwoFactorRuleSaved,
             "app_password_created" => Self::AppPasswordCreated,
             "app_password_revoked" => Self::AppPasswordRevoked,
+            "one_time_password_created" => Self::OneTimePasswordCreated,
+            "one_time_password_ended" => Self::OneTimePasswordEnded,
+            "account_help_saved" => Self::AccountHelpSaved,
+            "recovery_requested" => Self::RecoveryRequested,
             _ => return None,
         })
     }
@@ -219,6 +233,10 @@ mod tests {
             Notice::TwoFactorRuleSaved,
             Notice::AppPasswordCreated,
             Notice::AppPasswordRevoked,
+            Notice::OneTimePasswordCreated,
+            Notice::OneTimePasswordEnded,
+            Notice::AccountHelpSaved,
+            Notice::RecoveryRequested,
         ];
         for notice in all {
             assert_eq!(read_back(notice), Some(notice), "{}", notice.query());

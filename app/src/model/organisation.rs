@@ -22,6 +22,27 @@ impl OrganisationUsage {
     }
 }
 
+/// What the organisation offers a user who can't get in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHelp {
+    /// "Forgot password" mails a link to the recovery address.
+    pub self_service_recovery: bool,
+    /// How long an administrator's one-time password opens the mailbox.
+    pub one_time_password_minutes: i64,
+}
+
+/// The one-time password's life an organisation may choose, in minutes.
+pub const ONE_TIME_PASSWORD_MINUTES: std::ops::RangeInclusive<i64> = 1..=60;
+
+impl Default for AccountHelp {
+    fn default() -> Self {
+        Self {
+            self_service_recovery: true,
+            one_time_password_minutes: 5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainSummary {
     pub id: i64,

@@ -1,10 +1,11 @@
 use crate::api::account::{
-    own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules, SignOutOwnDevices,
+    own_activity, own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules,
+    SignOutOwnDevices,
 };
 use crate::api::app_passwords::own_app_passwords;
 use crate::components::{
-    use_form_error, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields, PageTitle,
-    StrengthMeter,
+    use_form_error, AuditTable, CheckboxField, DeviceChoice, Field, FormAlert, NewPasswordFields,
+    PageTitle, StrengthMeter,
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
@@ -22,6 +23,7 @@ pub fn AccountPasswordPage() -> impl IntoView {
     let context = Resource::new(move || notice.get(), |_| own_password_context());
     let devices = Resource::new(move || notice.get(), |_| own_devices());
     let app_passwords = Resource::new(move || notice.get(), |_| own_app_passwords());
+    let activity = Resource::new(move || notice.get(), |_| own_activity());
     view! {
         <PageTitle text=|i| t_string!(i, my_password_title).to_string() />
         <h1>{t!(i18n, my_account)}</h1>
@@ -38,7 +40,8 @@ pub fn AccountPasswordPage() -> impl IntoView {
                 // Closed (403) while a new password is required: the form above comes first.
                 let mail_apps = app_passwords.await.map(|a| a.len()).unwrap_or_default();
                 let devices = devices.await.ok().map(|d| view! { <OwnDevices devices=d mail_apps /> });
-                view! { {form} {devices} }
+                let activity = activity.await.ok().map(|lines| view! { <OwnActivity lines /> });
+                view! { {form} {devices} {activity} }
             })}
         </Transition>
     }
@@ -83,6 +86,19 @@ fn OwnDevices(devices: Vec<Device>, mail_apps: usize) -> impl IntoView {
                     view! { <button type="submit" class="button">{t!(i18n, sign_out_ticked)}</button> }.into_any()
                 }}
             </ActionForm>
+        </section>
+    }
+}
+
+/// What happened to the account lately, whoever did it: the user sees an administrator's
+/// one-time password or reset as well as their own sign-ins.
+#[component]
+fn OwnActivity(lines: Vec<crate::model::AuditLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section aria-labelledby="own-activity-heading">
+            <h2 id="own-activity-heading">{t!(i18n, my_activity_heading)}</h2>
+            <AuditTable lines caption=Signal::derive(move || t_string!(i18n, my_activity_heading).to_string()) />
         </section>
     }
 }

@@ -28,6 +28,7 @@ pub fn LoginPage() -> impl IntoView {
                 </Field>
                 <button type="submit" class="button-primary">{t!(i18n, sign_in)}</button>
             </ActionForm>
+            <p><a href="/forgot-password">{t!(i18n, forgot_link)}</a></p>
             <Suspense>
                 {move || Suspend::new(async move {
                     matches!(setup.await, Ok(true))

@@ -1,4 +1,6 @@
-use crate::api::organisation::{usage, SetLimits, SetPasswordPolicy};
+use crate::api::organisation::{
+    account_help_settings, usage, SetAccountHelp, SetLimits, SetPasswordPolicy,
+};
 use crate::api::passwords::current_policy;
 use crate::api::two_factor::{two_factor_rule, SetTwoFactorRule};
 use crate::components::{
@@ -45,6 +47,51 @@ pub fn SettingsPage() -> impl IntoView {
         </Transition>
         <PasswordPolicySection />
         <TwoFactorRuleSection />
+        <AccountHelpSection />
+    }
+}
+
+/// Help for users who can't sign in: "Forgot password" by mail, and how long an
+/// administrator's one-time password opens a mailbox.
+#[component]
+fn AccountHelpSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetAccountHelp>::new();
+    let error = use_form_error(save);
+    let notice = use_notice();
+    let current = Resource::new(move || notice.get(), |_| account_help_settings());
+    view! {
+        <section aria-labelledby="account-help-heading">
+            <h2 id="account-help-heading">{t!(i18n, account_help_title)}</h2>
+            <FormAlert error />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    current.await.ok().map(|help| view! {
+                        <ActionForm action=save>
+                            <CheckboxField
+                                name="self_service_recovery"
+                                checked=help.self_service_recovery
+                                hint=Signal::derive(move || t_string!(i18n, self_service_recovery_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, self_service_recovery_label)}
+                            </CheckboxField>
+                            <Field
+                                name="one_time_password_minutes"
+                                value=help.one_time_password_minutes.to_string()
+                                inputmode="numeric"
+                                required=true
+                                hint=Signal::derive(move || t_string!(i18n, one_time_password_minutes_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, one_time_password_minutes_label)}
+                            </Field>
+                            <button type="submit" class="button-primary">{t!(i18n, save_account_help)}</button>
+                        </ActionForm>
+                    })
+                })}
+            </Transition>
+        </section>
     }
 }
 

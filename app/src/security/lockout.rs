@@ -59,9 +59,11 @@ impl LockoutRules {
     }
 }
 
-/// Failed sign-ins per client address in fixed windows.
-pub struct IpThrottle {
-    rules: LockoutRules,
+/// Counts events per key (a client address, an account) in fixed windows, and refuses a key
+/// that reached its limit until its window ends.
+pub struct Throttle {
+    limit: u32,
+    window: i64,
     windows: Mutex<HashMap<String, Window>>,
 }
 
@@ -75,29 +77,37 @@ struct Window {
 /// flood from many addresses can't grow the map without end.
 const SWEEP_ABOVE: usize = 10_000;
 
-impl IpThrottle {
-    pub fn new(rules: LockoutRules) -> Self {
+impl Throttle {
+    /// At most `limit` events per key in each `window` seconds.
+    pub fn new(limit: u32, window: i64) -> Self {
         Self {
-            rules,
+            limit,
+            window,
             windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Seconds until `ip` may try again, if it has used up its failures.
-    pub fn retry_after(&self, ip: &str, now: i64) -> Option<i64> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let window = windows.get(ip)?;
-        let end = window.start + self.rules.ip_window;
-        (window.failures >= self.rules.ip_failures && now < end).then_some(end - now)
+    /// Failed sign-ins per client address, as the lockout rules say.
+    pub fn for_sign_ins(rules: LockoutRules) -> Self {
+        Self::new(rules.ip_failures, rules.ip_window)
     }
 
-    pub fn record_failure(&self, ip: &str, now: i64) {
+    /// Seconds until `key` may try again, if it has reached its limit.
+    pub fn retry_after(&self, key: &str, now: i64) -> Option<i64> {
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let window = windows.get(key)?;
+        let end = window.start + self.window;
+        (window.failures >= self.limit && now < end).then_some(end - now)
+    }
+
+    /// Counts one event for `key`.
+    pub fn record(&self, key: &str, now: i64) {
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let span = self.rules.ip_window;
-        if windows.len() >= SWEEP_ABOVE && !windows.contains_key(ip) {
+        let span = self.window;
+        if windows.len() >= SWEEP_ABOVE && !windows.contains_key(key) {
             windows.retain(|_, w| now < w.start + span);
         }
-        let window = windows.entry(ip.to_owned()).or_insert(Window {
+        let window = windows.entry(key.to_owned()).or_insert(Window {
             start: now,
             failures: 0,
         });
@@ -135,15 +145,15 @@ mod tests {
             ip_window: 100,
             ..LockoutRules::default()
         };
-        let throttle = IpThrottle::new(rules);
+        let throttle = Throttle::for_sign_ins(rules);
         for t in 0..3 {
             assert_eq!(throttle.retry_after("192.0.2.1", t), None);
-            throttle.record_failure("192.0.2.1", t);
+            throttle.record("192.0.2.1", t);
         }
         assert_eq!(throttle.retry_after("192.0.2.1", 10), Some(90));
         assert_eq!(throttle.retry_after("192.0.2.2", 10), None);
         assert_eq!(throttle.retry_after("192.0.2.1", 100), None);
-        throttle.record_failure("192.0.2.1", 100);
+        throttle.record("192.0.2.1", 100);
         assert_eq!(throttle.retry_after("192.0.2.1", 101), None);
     }
 }

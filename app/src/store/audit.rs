@@ -27,6 +27,13 @@ pub trait AuditStore: Send + Sync {
         query: &AuditQuery,
         limit: i64,
     ) -> Result<Vec<AuditLine>, StoreError>;
+    /// The latest events about one address (its owner's own activity), newest first.
+    async fn audit_about(
+        &self,
+        organisation_id: i64,
+        target: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditLine>, StoreError>;
     /// The organisation's latest events.
     async fn list_audit(
         &self,

@@ -1,8 +1,8 @@
 //! The organisation: its first administrator, domains, licences, storage and password policy.
 use super::StoreError;
 use crate::model::{
-    Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage, PasswordPolicy,
-    TwoFactorRequirement, Viewer,
+    AccountHelp, Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage,
+    PasswordPolicy, TwoFactorRequirement, Viewer,
 };
 use async_trait::async_trait;
 
@@ -57,6 +57,15 @@ pub trait OrganisationStore: Send + Sync {
         organisation_id: i64,
         requirement: TwoFactorRequirement,
     ) -> Result<(), StoreError>;
+    async fn account_help(&self, organisation_id: i64) -> Result<AccountHelp, StoreError>;
+    async fn set_account_help(
+        &self,
+        organisation_id: i64,
+        help: AccountHelp,
+    ) -> Result<(), StoreError>;
+    /// Whether some organisation lets its users recover their password by mail: the public
+    /// "Forgot password" page shows its form only then.
+    async fn any_self_service_recovery(&self) -> Result<bool, StoreError>;
     /// Sets the licence count and storage pool; never below what is in use (`InUse`,
     /// `StoragePoolExceeded`).
     async fn set_organisation_limits(

@@ -1,5 +1,5 @@
 //! Sign-in, sessions and devices, and the set-password links that end them.
-use super::StoreError;
+use super::{NewMail, NewPasswordLink, StoreError};
 use crate::model::{Device, EmailAddress, Role, SignOut, Viewer};
 use crate::security::lockout::LockoutRules;
 use async_trait::async_trait;
@@ -43,6 +43,8 @@ pub struct LinkOwner {
     pub user_id: i64,
     pub email: String,
     pub name: String,
+    /// Asked for on "Forgot password" (the others come with an administrator's reset).
+    pub requested: bool,
 }
 
 #[async_trait]
@@ -113,12 +115,23 @@ pub trait SessionStore: Send + Sync {
         now: i64,
     ) -> Result<LinkOwner, StoreError>;
     /// Uses the link: sets the password, clears the force-change flag, ends every session of
-    /// the owner and marks the link used, in one transaction. `NotFound` if the link is unknown,
-    /// used or expired (a second use loses the race).
+    /// the owner, marks the link used and queues `notice`, in one transaction. `NotFound` if
+    /// the link is unknown, used or expired (a second use loses the race).
     async fn set_password_by_link(
         &self,
         token_hash: &[u8],
         password_hash: &str,
+        notice: &[NewMail],
         now: i64,
     ) -> Result<LinkOwner, StoreError>;
+    /// A link the user asked for on "Forgot password", stored with the mail that carries it,
+    /// in one transaction.
+    async fn add_requested_link(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        link: NewPasswordLink,
+        mail: &[NewMail],
+        now: i64,
+    ) -> Result<(), StoreError>;
 }

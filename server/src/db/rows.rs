@@ -259,6 +259,7 @@ pub struct LinkOwnerRow {
     pub user_id: i64,
     pub email: String,
     pub name: String,
+    pub requested: bool,
 }
 
 impl From<LinkOwnerRow> for LinkOwner {
@@ -268,6 +269,7 @@ impl From<LinkOwnerRow> for LinkOwner {
             user_id: r.user_id,
             email: r.email,
             name: r.name,
+            requested: r.requested,
         }
     }
 }

@@ -12,6 +12,7 @@ fn app_password(user_id: i64, name: &str, lookup: &str) -> NewAppPassword {
         lookup: lookup.into(),
         password_hash: format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA${lookup}"),
         created_by: None,
+        expires_at: None,
         now: NOW,
     }
 }
@@ -134,9 +135,86 @@ async fn two_factor_keeps_the_own_password_from_mail_apps(store: &dyn Store, url
     assert_eq!(own().await, 1);
 }
 
+/// The mail server compares a one-time password's end with its own clock (the database's), so
+/// these times are the real ones, not the fixtures' fixed `NOW`.
+async fn one_time_passwords_end_by_the_database_clock(store: &dyn Store, url: &str) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let domain = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, domain, "ann", "Ann"))
+        .await
+        .unwrap()
+        .id;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let one_time = |lookup: &str, expires_at: i64| NewAppPassword {
+        created_by: Some("clerk@council.test".into()),
+        expires_at: Some(expires_at),
+        now,
+        ..app_password(ann, "", lookup)
+    };
+    let found = |lookup: &'static str| {
+        let sql = format!(
+            "SELECT username FROM mail_app_passdb \
+             WHERE username = 'ann@council.test' AND lookup = '{lookup}'"
+        );
+        async move { query_as_mail_server(url, &sql).await.len() }
+    };
+    store
+        .create_app_password(app_password(ann, "Thunderbird", "apps"))
+        .await
+        .unwrap();
+    store
+        .replace_one_time_password(one_time("once", now + 300))
+        .await
+        .unwrap();
+    assert_eq!(found("once").await, 1, "works until its end");
+    let live = store.one_time_password(ann, now).await.unwrap().unwrap();
+    assert_eq!(
+        (live.created_by.as_str(), live.expires_at),
+        ("clerk@council.test", now + 300)
+    );
+    assert_eq!(
+        store.app_passwords(ann).await.unwrap().len(),
+        1,
+        "not listed among the app passwords"
+    );
+    assert!(store
+        .one_time_password(ann, now + 300)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A new one replaces it; one already past its end is refused by the mail server at once.
+    store
+        .replace_one_time_password(one_time("past", now - 1))
+        .await
+        .unwrap();
+    assert_eq!(found("once").await, 0, "replaced");
+    assert_eq!(
+        found("past").await,
+        0,
+        "past its end by the database's clock"
+    );
+    assert!(store.one_time_password(ann, now).await.unwrap().is_none());
+    assert!(!store.end_one_time_password(ann, now).await.unwrap());
+
+    store
+        .replace_one_time_password(one_time("next", now + 60))
+        .await
+        .unwrap();
+    assert!(store.end_one_time_password(ann, now).await.unwrap());
+    assert_eq!(found("next").await, 0, "ended early");
+    assert_eq!(found("apps").await, 1, "the app password stays");
+}
+
 conformance!(
     ;
     with_url:
     app_passwords_are_found_by_their_lookup_and_gone_when_revoked,
     two_factor_keeps_the_own_password_from_mail_apps,
+    one_time_passwords_end_by_the_database_clock,
 );

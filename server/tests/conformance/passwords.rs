@@ -368,6 +368,7 @@ async fn a_set_password_link_works_once_and_expires(store: &dyn Store) {
         .set_password_by_link(
             &[1u8; 32],
             "$argon2id$v=19$m=19456,t=2,p=1$b3du$b3duaGFzaA",
+            &[],
             NOW + 30,
         )
         .await
@@ -392,7 +393,7 @@ async fn a_set_password_link_works_once_and_expires(store: &dyn Store) {
     for token in [1u8, 2u8] {
         assert!(matches!(
             store
-                .set_password_by_link(&[token; 32], "x", NOW + 40)
+                .set_password_by_link(&[token; 32], "x", &[], NOW + 40)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -416,7 +417,7 @@ async fn a_set_password_link_works_once_and_expires(store: &dyn Store) {
         .is_err());
     assert!(matches!(
         store
-            .set_password_by_link(&[3u8; 32], "x", NOW + 3700)
+            .set_password_by_link(&[3u8; 32], "x", &[], NOW + 3700)
             .await,
         Err(StoreError::NotFound)
     ));

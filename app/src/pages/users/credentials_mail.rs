@@ -118,6 +118,8 @@ fn kind_words(i18n: I18nContext<Locale>, kind: MailKind) -> String {
         MailKind::TemporaryPassword => t_string!(i18n, mail_kind_temporary_password),
         MailKind::ResetNotice => t_string!(i18n, mail_kind_reset_notice),
         MailKind::TwoFactorResetNotice => t_string!(i18n, mail_kind_two_factor_reset_notice),
+        MailKind::RecoveryLink => t_string!(i18n, mail_kind_recovery_link),
+        MailKind::PasswordSetNotice => t_string!(i18n, mail_kind_password_set_notice),
     }
     .to_string()
 }

@@ -8,6 +8,7 @@ mod generator;
 mod import;
 mod list;
 mod new;
+mod one_time_password;
 mod role;
 mod security;
 mod sign_in_lock;

@@ -2,12 +2,14 @@ use super::app_passwords::{AppPasswordActions, UserAppPasswords};
 use super::credentials_mail::{EmailChoice, MailHistory};
 use super::devices::DevicesSection;
 use super::generator::PasswordGenerator;
+use super::one_time_password::{OneTimePasswordActions, OneTimePasswordSection};
 use super::sign_in_lock::SignInLock;
 use super::two_factor::TwoFactorSection;
 use super::UserTabs;
 use crate::api::app_passwords::{fresh_user_app_password, user_app_passwords};
 use crate::api::auth::whoami;
 use crate::api::devices::SignOutDevices;
+use crate::api::one_time_passwords::{fresh_one_time_password, user_one_time_password};
 use crate::api::passwords::{current_policy, list_devices, user_mail, ResetPassword};
 use crate::api::two_factor::user_two_factor;
 use crate::api::users::get_user;
@@ -58,6 +60,15 @@ pub fn UserSecurityPage() -> impl IntoView {
         move || (id.get(), query.read().clone()),
         |(id, _)| fresh_user_app_password(id),
     );
+    let one_time_actions = OneTimePasswordActions::for_page();
+    let one_time = Resource::new(
+        move || (id.get(), query.read().clone(), one_time_actions.versions()),
+        |(id, _, _)| user_one_time_password(id),
+    );
+    let fresh_one_time = Resource::new(
+        move || (id.get(), query.read().clone()),
+        |(id, _)| fresh_one_time_password(id),
+    );
     let policy = Resource::new(|| (), |_| current_policy());
     let viewer = Resource::new(|| (), |_| whoami());
     view! {
@@ -79,12 +90,15 @@ pub fn UserSecurityPage() -> impl IntoView {
                 }
                 let apps = app_passwords.await;
                 let fresh = fresh_app_password.await.ok().flatten();
-                match (devices.await, policy.await, mail.await, two_factor.await, apps) {
-                    (Ok(d), Ok(p), Ok(m), Ok(t), Ok(a)) => view! {
+                let fresh_one_time = fresh_one_time.await.ok().flatten();
+                let one_time = one_time.await;
+                match (devices.await, policy.await, mail.await, two_factor.await, apps, one_time) {
+                    (Ok(d), Ok(p), Ok(m), Ok(t), Ok(a), Ok(o)) => view! {
                         <ResetForm user=u.clone() devices=d.clone() policy=p />
                         <TwoFactorSection user=u.clone() status=t />
                         <DevicesSection user=u.id devices=d sign_out mail_apps=a.len() />
                         <UserAppPasswords user=u.id items=a fresh actions=app_actions />
+                        <OneTimePasswordSection user=u.id current=o fresh=fresh_one_time actions=one_time_actions />
                         <MailHistory mail=m />
                     }
                     .into_any(),

@@ -82,6 +82,25 @@ macro_rules! audit {
                     Ok(())
                 }
 
+                async fn audit_about(
+                    &self,
+                    organisation_id: i64,
+                    target: &str,
+                    limit: i64,
+                ) -> Result<Vec<AuditLine>, StoreError> {
+                    let rows: Vec<AuditRow> = sqlx::query_as(
+                        "SELECT id, actor, action, target, success, detail, ip, at FROM audit_events \
+                         WHERE organisation_id = $1 AND target = $2 ORDER BY id DESC LIMIT $3",
+                    )
+                    .bind(organisation_id)
+                    .bind(target)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    Ok(rows.into_iter().map(Into::into).collect())
+                }
+
                 async fn search_audit(
                     &self,
                     organisation_id: i64,

@@ -202,6 +202,50 @@ macro_rules! organisation {
                         .ok_or_else(|| StoreError::Backend("unexpected two_factor_required".into()))
                 }
 
+                async fn account_help(
+                    &self,
+                    organisation_id: i64,
+                ) -> Result<app::model::AccountHelp, StoreError> {
+                    let (self_service_recovery, one_time_password_minutes): (bool, i64) = sqlx::query_as(
+                        "SELECT self_service_recovery, one_time_password_minutes FROM organisations WHERE id = $1",
+                    )
+                    .bind(organisation_id)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                    Ok(app::model::AccountHelp {
+                        self_service_recovery,
+                        one_time_password_minutes,
+                    })
+                }
+
+                async fn set_account_help(
+                    &self,
+                    organisation_id: i64,
+                    help: app::model::AccountHelp,
+                ) -> Result<(), StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE organisations SET self_service_recovery = $1, one_time_password_minutes = $2 WHERE id = $3",
+                    )
+                    .bind(help.self_service_recovery)
+                    .bind(help.one_time_password_minutes)
+                    .bind(organisation_id)
+                    .execute(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+
+                async fn any_self_service_recovery(&self) -> Result<bool, StoreError> {
+                    sqlx::query_scalar(
+                        "SELECT EXISTS (SELECT 1 FROM organisations WHERE self_service_recovery)",
+                    )
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(backend)
+                }
+
                 async fn set_two_factor_requirement(
                     &self,
                     organisation_id: i64,

@@ -293,8 +293,8 @@ macro_rules! sessions {
                     now: i64,
                 ) -> Result<LinkOwner, StoreError> {
                     let row: LinkOwnerRow = sqlx::query_as(
-                        "SELECT u.organisation_id, u.id AS user_id, u.email, u.name FROM password_links l \
-                         JOIN users u ON u.id = l.user_id \
+                        "SELECT u.organisation_id, u.id AS user_id, u.email, u.name, l.requested \
+                         FROM password_links l JOIN users u ON u.id = l.user_id \
                          WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
                     )
                     .bind(token_hash)
@@ -309,13 +309,14 @@ macro_rules! sessions {
                     &self,
                     token_hash: &[u8],
                     password_hash: &str,
+                    notice: &[app::store::NewMail],
                     now: i64,
                 ) -> Result<LinkOwner, StoreError> {
                     let mut tx = self.begin_write().await?;
                     // Spending the link first makes a second, racing use find nothing to spend.
-                    let user_id: i64 = sqlx::query_scalar(
+                    let (user_id, requested): (i64, bool) = sqlx::query_as(
                         "UPDATE password_links SET used_at = $1 \
-                         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id",
+                         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 RETURNING user_id, requested",
                     )
                     .bind(now)
                     .bind(token_hash)
@@ -323,9 +324,10 @@ macro_rules! sessions {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
-                    let row: LinkOwnerRow = sqlx::query_as(
+                    let (organisation_id, email, name): (i64, String, String) = sqlx::query_as(
                         "UPDATE users SET password_hash = $1, must_change_password = FALSE, password_expires_at = NULL, \
-                         failed_sign_ins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3 RETURNING organisation_id, id AS user_id, email, name",
+                         failed_sign_ins = 0, locked_until = NULL, updated_at = $2 WHERE id = $3 \
+                         RETURNING organisation_id, email, name",
                     )
                     .bind(password_hash)
                     .bind(now)
@@ -333,6 +335,7 @@ macro_rules! sessions {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    let owner = LinkOwner { organisation_id, user_id, email, name, requested };
                     Self::end_all_sessions(&mut tx, user_id).await?;
                     // The user's other links are spent too: the newest password wins.
                     sqlx::query(
@@ -343,8 +346,34 @@ macro_rules! sessions {
                     .execute(&mut *tx)
                     .await
                     .map_err(backend)?;
+                    Self::queue_mail_in(&mut tx, organisation_id, user_id, notice, now).await?;
                     tx.commit().await.map_err(backend)?;
-                    Ok(row.into())
+                    Ok(owner)
+                }
+
+                async fn add_requested_link(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    link: app::store::NewPasswordLink,
+                    mail: &[app::store::NewMail],
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query(
+                        "INSERT INTO password_links (token_hash, user_id, created_at, expires_at, requested) \
+                         VALUES ($1, $2, $3, $4, TRUE)",
+                    )
+                    .bind(&link.token_hash)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(link.expires_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    Self::queue_mail_in(&mut tx, organisation_id, user_id, mail, now).await?;
+                    tx.commit().await.map_err(backend)?;
+                    Ok(())
                 }
             }
         };
