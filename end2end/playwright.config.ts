@@ -18,7 +18,7 @@ const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
 
 export default defineConfig({
   testDir: "./tests",
-  // One results folder per database, so the PostgreSQL run keeps the SQLite run's traces.
+  // One results folder per database, so the PostgreSQL run keeps the SQLite run's failures.
   outputDir: `test-results/${process.env.E2E_LABEL ?? "local"}`,
   fullyParallel: false,
   workers: 1,
@@ -31,7 +31,10 @@ export default defineConfig({
   use: {
     baseURL,
     launchOptions: chromium,
-    trace: "retain-on-failure",
+    // Recording a trace of every test made the suite a quarter slower; a failure keeps its
+    // screenshot and error context, and `npx playwright test --trace on` records one to debug.
+    trace: "off",
+    screenshot: "only-on-failure",
   },
   projects: [
     // The first administrator is created once, through the setup page; every project then signs in.

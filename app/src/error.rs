@@ -207,6 +207,10 @@ pub enum AppError {
     /// confirms it (`account/confirm_password`) and tries again.
     #[error("password confirmation required")]
     ReauthRequired,
+    /// An administrator signed in as the user: the user's password, two-factor set-up and
+    /// recovery codes, and new app passwords, stay the user's own.
+    #[error("not while signed in as the user")]
+    NotWhileActing,
     #[error("internal error")]
     Internal,
     /// The request never reached the function, or its answer could not be read.
@@ -236,7 +240,8 @@ impl AppError {
             AppError::Forbidden
             | AppError::PasswordChangeRequired
             | AppError::TwoFactorSetupRequired
-            | AppError::ReauthRequired => 403,
+            | AppError::ReauthRequired
+            | AppError::NotWhileActing => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,

@@ -68,6 +68,18 @@ pub fn password_set_notice(user: &UserDetail) -> Message {
     }
 }
 
+/// An administrator signed in as the user: the mailbox hears who, so it never happens unseen.
+pub fn acted_for_notice(user: &UserDetail, admin: &str) -> Message {
+    let l = locale(user);
+    let (name, email) = (user.name.as_str(), user.email.as_str());
+    Message {
+        kind: MailKind::ActedForNotice,
+        recipient: user.email.clone(),
+        subject: td_string!(l, mail_acted_for_subject, email).to_string(),
+        body: td_string!(l, mail_acted_for_body, name, email, admin).to_string(),
+    }
+}
+
 /// The temporary password itself, to the recovery address; the user must change it.
 pub fn temporary_password(user: &UserDetail, to: &str, password: &str, url: &str) -> Message {
     let l = locale(user);

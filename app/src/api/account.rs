@@ -1,7 +1,7 @@
 //! My account: the signed-in user's own password. Open also to a user who must change their
 //! password after an administrator's reset, which is all such a user can reach.
 use crate::error::AppError;
-use crate::model::{AuditLine, Device, PasswordPolicy};
+use crate::model::{AuditLine, Device, PasswordPolicy, Preferences};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,7 @@ use {
     super::mail_server::tell_mail_server,
     super::mail_server::Reached,
     super::redirect_with,
+    super::refuse_acting,
     super::{
         audit, check_new_password, current_session, finish,
         password_check::{check_password, PasswordCheck},
@@ -63,6 +64,7 @@ pub async fn own_password_context() -> Result<OwnPasswordRules, AppError> {
     finish(
         async move {
             let viewer = current_session().ok_or(AppError::Unauthenticated)?.viewer;
+            refuse_acting(&viewer)?;
             let services = services()?;
             Ok(OwnPasswordRules {
                 policy: policy_of(&services, viewer.organisation_id).await?,
@@ -90,6 +92,7 @@ pub async fn change_own_password(form: ChangePasswordForm) -> Result<(), AppErro
             } = form;
             let session = current_session().ok_or(AppError::Unauthenticated)?;
             let viewer = session.viewer.clone();
+            refuse_acting(&viewer)?;
             let services = services()?;
             let policy = policy_of(&services, viewer.organisation_id).await?;
             let account = own_login(&services, &viewer).await?;
@@ -161,6 +164,74 @@ pub async fn change_own_password(form: ChangePasswordForm) -> Result<(), AppErro
                 Notice::OwnPasswordChanged(ended),
                 Reached::Yes,
             );
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The caller's language, time zone and date format, kept with their account (the mail the
+/// panel sends them follows the language).
+#[server(endpoint = "account/preferences")]
+pub async fn own_preferences() -> Result<Preferences, AppError> {
+    finish(
+        async move {
+            let viewer = require_viewer()?;
+            let user = services()?
+                .store
+                .get_user(viewer.organisation_id, viewer.user_id)
+                .await?;
+            Ok(user.preferences)
+        }
+        .await,
+    )
+}
+
+/// My account > Language and region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreferencesForm {
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub date_format: Option<String>,
+}
+
+#[server(endpoint = "account/set_preferences")]
+pub async fn set_own_preferences(form: PreferencesForm) -> Result<(), AppError> {
+    finish(
+        async move {
+            let viewer = require_viewer()?;
+            let services = services()?;
+            let current = services
+                .store
+                .get_user(viewer.organisation_id, viewer.user_id)
+                .await?
+                .preferences;
+            let mut errors = FieldErrors::default();
+            let preferences = super::users::read_preferences(
+                &mut errors,
+                current,
+                [form.language, form.time_zone, form.date_format],
+            );
+            errors.into_result(())?;
+            services
+                .store
+                .set_preferences(viewer.user_id, &preferences, services.clock.now())
+                .await?;
+            audit(
+                &services,
+                viewer.organisation_id,
+                Some(&viewer),
+                "account.preferences",
+                &viewer.email,
+                true,
+                json!({
+                    "language": preferences.language.as_str(),
+                    "time_zone": preferences.time_zone.as_str(),
+                    "date_format": preferences.date_format.as_str(),
+                }),
+            )
+            .await;
+            redirect_with("/account/password", Notice::ChangesSaved, Reached::Yes);
             Ok(())
         }
         .await,
@@ -259,6 +330,7 @@ pub async fn confirm_own_password(form: ConfirmForm) -> Result<(), AppError> {
             let session = current_session().ok_or(AppError::Unauthenticated)?;
             // Open while a required set-up waits: starting it may ask for this proof.
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             let services = services()?;
             let now = services.clock.now();
             let account = own_login(&services, &viewer).await?;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::{tell_mail_server, Reached},
     super::redirect_with,
+    super::require_own_viewer,
     super::shown_once::{show_once, take_shown, Shown},
     super::{audit, finish, record_admin_action, require_admin, require_viewer, services},
     super::{target_for, visible_user},
@@ -58,7 +59,7 @@ pub async fn own_app_passwords() -> Result<Vec<AppPassword>, AppError> {
 pub async fn fresh_app_password() -> Result<Option<NewAppPasswordShown>, AppError> {
     finish(
         async move {
-            let viewer = require_viewer()?;
+            let viewer = require_own_viewer()?;
             take_shown(viewer.user_id, |shown| match shown {
                 Shown::AppPassword(made) => Some(made),
                 _ => None,
@@ -75,7 +76,7 @@ pub async fn create_own_app_password(
 ) -> Result<NewAppPasswordShown, AppError> {
     finish(
         async move {
-            let viewer = require_viewer()?;
+            let viewer = require_own_viewer()?;
             let services = services()?;
             let made = make(
                 &services,

@@ -189,6 +189,7 @@ async fn start_session(
         must_change_password: record.must_change_password,
         must_set_up_two_factor,
         password_confirmed_at: now,
+        acting_admin: None,
     };
     let mut detail = json!({ "device": device });
     if let Some(factor) = second_factor {
@@ -364,6 +365,11 @@ pub async fn logout() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn logout_inner() -> Result<(), AppError> {
+    // Signing out of a session as a user ends that one: the administrator's own goes on.
+    if let Some(back) = super::acting::end_acting_session().await? {
+        leptos_axum::redirect(&back);
+        return Ok(());
+    }
     let services = services()?;
     let session = current_session().ok_or(AppError::Unauthenticated)?;
     services.store.delete_session(&session.token_hash).await?;

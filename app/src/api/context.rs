@@ -40,6 +40,23 @@ pub fn require_viewer() -> Result<Viewer, AppError> {
     Ok(viewer)
 }
 
+/// The signed-in caller in their own session: an administrator who signed in as the user
+/// doesn't see or change the user's password, two-factor set-up or recovery codes, and makes
+/// no app password for them.
+pub fn require_own_viewer() -> Result<Viewer, AppError> {
+    let viewer = require_viewer()?;
+    refuse_acting(&viewer)?;
+    Ok(viewer)
+}
+
+/// `NotWhileActing` for a session an administrator opened as the user.
+pub fn refuse_acting(viewer: &Viewer) -> Result<(), AppError> {
+    match viewer.acting_admin {
+        Some(_) => Err(AppError::NotWhileActing),
+        None => Ok(()),
+    }
+}
+
 /// The signed-in caller who may have yet to set up two-factor authentication, for that set-up
 /// itself. A password change still comes first.
 pub fn require_confined_viewer() -> Result<Viewer, AppError> {
@@ -249,10 +266,26 @@ pub async fn audit(
     success: bool,
     detail: serde_json::Value,
 ) {
+    // In a session an administrator opened as the user, both are named.
+    let mut detail = detail;
+    let actor_text = match actor {
+        Some(Viewer {
+            email,
+            acting_admin: Some(admin),
+            ..
+        }) => {
+            if let Some(object) = detail.as_object_mut() {
+                object.insert("acting_admin".into(), admin.email.clone().into());
+            }
+            format!("{email} (by {})", admin.email)
+        }
+        Some(a) => a.email.clone(),
+        None => String::new(),
+    };
     let entry = AuditEntry {
         organisation_id: Some(organisation_id),
         actor_id: actor.map(|a| a.user_id),
-        actor: actor.map(|a| a.email.clone()).unwrap_or_default(),
+        actor: actor_text,
         action,
         target: target.to_owned(),
         success,

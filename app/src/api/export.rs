@@ -156,6 +156,7 @@ mod tests {
             status: AccountStatus::Disabled,
             shared: false,
             last_login_at: Some(1_800_000_000),
+            role: crate::model::Role::User,
         };
         assert_eq!(
             csv_line(&user),

@@ -1,6 +1,7 @@
 //! The API contract: one module per resource. Each `#[server]` function is compiled into the
 //! browser as a client stub and into the server with its body.
 pub mod account;
+pub mod acting;
 pub mod aliases;
 pub mod app_passwords;
 pub mod audit;

@@ -251,6 +251,8 @@ pub struct AccountHelpForm {
     #[serde(default, deserialize_with = "super::form::ticked")]
     pub self_service_recovery: bool,
     pub one_time_password_minutes: String,
+    #[serde(default, deserialize_with = "super::form::ticked")]
+    pub notify_when_acted_for: bool,
 }
 
 /// Turns "Forgot password" on or off for the organisation's users, and sets how long a
@@ -276,6 +278,7 @@ pub async fn set_account_help(form: AccountHelpForm) -> Result<(), AppError> {
             let help = AccountHelp {
                 self_service_recovery: form.self_service_recovery,
                 one_time_password_minutes: minutes,
+                notify_when_acted_for: form.notify_when_acted_for,
             };
             services
                 .store
@@ -289,6 +292,7 @@ pub async fn set_account_help(form: AccountHelpForm) -> Result<(), AppError> {
                 json!({
                     "self_service_recovery": help.self_service_recovery,
                     "one_time_password_minutes": help.one_time_password_minutes,
+                    "notify_when_acted_for": help.notify_when_acted_for,
                 }),
             )
             .await;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::Reached,
     super::redirect_with,
+    super::refuse_acting,
     super::shown_once::{show_once, take_shown, Shown},
     super::{
         audit, finish,
@@ -84,6 +85,7 @@ pub async fn own_two_factor() -> Result<TwoFactorStatus, AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             status_of(&*services()?, &viewer.role_holder()).await
         }
         .await,
@@ -97,6 +99,7 @@ pub async fn waiting_set_up() -> Result<Option<PendingTwoFactor>, AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             let services = services()?;
             let Some(record) = services.store.two_factor(viewer.user_id).await? else {
                 return Ok(None);
@@ -127,6 +130,7 @@ pub async fn start_two_factor() -> Result<(), AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             require_recent_password(&viewer)?;
             let services = services()?;
             let key = TotpKey::generate();
@@ -156,6 +160,7 @@ pub async fn confirm_two_factor(form: CodeForm) -> Result<Vec<String>, AppError>
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             let services = services()?;
             let now = services.clock.now();
             let wrong = || AppError::Invalid(FieldErrors::one("code", ErrorCode::CodeWrong));
@@ -202,6 +207,7 @@ pub async fn fresh_recovery_codes() -> Result<Vec<String>, AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             let codes = take_shown(viewer.user_id, |shown| match shown {
                 Shown::RecoveryCodes(codes) => Some(codes),
                 _ => None,
@@ -219,6 +225,7 @@ pub async fn new_recovery_codes() -> Result<Vec<String>, AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             require_recent_password(&viewer)?;
             let services = services()?;
             let codes = totp::recovery_codes();
@@ -259,6 +266,7 @@ pub async fn turn_off_two_factor(form: TurnOffForm) -> Result<(), AppError> {
     finish(
         async move {
             let viewer = require_confined_viewer()?;
+            refuse_acting(&viewer)?;
             let services = services()?;
             let account = super::account::own_login(&services, &viewer).await?;
             let check = check_password(&services, Some(&account), &form.password).await?;

@@ -155,7 +155,7 @@ pub async fn create_user(form: NewUserForm) -> Result<(), AppError> {
 
 /// The "More options" of the add and edit forms; a field left out keeps `current`'s value.
 #[cfg(feature = "ssr")]
-fn read_preferences(
+pub(super) fn read_preferences(
     errors: &mut FieldErrors,
     current: Preferences,
     [language, time_zone, date_format]: [Option<String>; 3],

@@ -21,7 +21,12 @@ pub fn DeviceChoice(
         utc_minutes(device.last_seen),
     );
     let current = device.current;
-    let Device { label, ip, .. } = device;
+    let Device {
+        label,
+        ip,
+        acting_admin,
+        ..
+    } = device;
     view! {
         <li class="field field-check">
             {(!current).then(|| view! {
@@ -30,6 +35,9 @@ pub fn DeviceChoice(
             <label for=id>
                 {t!(i18n, sign_out_device, device = move || label.clone(), ip = move || ip.clone())}
                 {current.then(|| view! { " " <strong>{t!(i18n, this_device)}</strong> })}
+                {acting_admin.map(|admin| view! {
+                    " " <span class="badge badge-acting">{t!(i18n, device_acting_admin, admin = move || admin.clone())}</span>
+                })}
             </label>
             <p class="field-hint">
                 {t!(i18n, device_seen, first = move || first.clone(), last = move || last.clone())}

@@ -117,6 +117,7 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::PasswordChangeRequired => t_string!(i18n, must_change_notice).to_string(),
         AppError::TwoFactorSetupRequired => t_string!(i18n, two_factor_required_notice).to_string(),
         AppError::ReauthRequired => t_string!(i18n, err_reauth_required).to_string(),
+        AppError::NotWhileActing => t_string!(i18n, err_not_while_acting).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
         AppError::Request(_) => t_string!(i18n, err_request).to_string(),
     })

@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 39] = [
+pub const AUDIT_ACTIONS: [&str; 42] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -36,6 +36,9 @@ pub const AUDIT_ACTIONS: [&str; 39] = [
     "user.unlock",
     "user.sign_out",
     "user.role",
+    "user.act_as",
+    "user.act_as_end",
+    "account.preferences",
     "alias.add",
     "alias.remove",
     "list.create",

@@ -13,6 +13,9 @@ pub struct Device {
     pub last_seen: i64,
     /// The device asking: the viewer's own session.
     pub current: bool,
+    /// An administrator who signed in as the user on it.
+    #[serde(default)]
+    pub acting_admin: Option<String>,
 }
 
 /// Which of the user's sessions a reset ends.

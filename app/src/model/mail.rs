@@ -40,16 +40,19 @@ pub enum MailKind {
     RecoveryLink,
     /// "Your password was changed with a recovery link", to the mailbox itself.
     PasswordSetNotice,
+    /// "An administrator signed in to your account", to the mailbox.
+    ActedForNotice,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 7] = [
         Self::SetPasswordLink,
         Self::TemporaryPassword,
         Self::ResetNotice,
         Self::TwoFactorResetNotice,
         Self::RecoveryLink,
         Self::PasswordSetNotice,
+        Self::ActedForNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +63,7 @@ impl MailKind {
             Self::TwoFactorResetNotice => "two_factor_reset_notice",
             Self::RecoveryLink => "recovery_link",
             Self::PasswordSetNotice => "password_set_notice",
+            Self::ActedForNotice => "acted_for_notice",
         }
     }
 

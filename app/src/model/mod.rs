@@ -45,8 +45,9 @@ pub use role::Role;
 pub use scope::{AdminScope, Grant};
 pub use two_factor::{PendingTwoFactor, TwoFactorRequirement, TwoFactorStatus};
 pub use users::{
-    personal_words, AccountStatus, AccountType, BulkAction, Domain, SortKey, UserCursor,
-    UserDetail, UserPage, UserQuery, UserRow, UserSort, Viewer, PAGE_SIZE,
+    personal_words, AccountStatus, AccountType, ActingAdmin, BulkAction, Domain, SortKey,
+    UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserSort, Viewer, ACTING_SESSION_SECONDS,
+    PAGE_SIZE,
 };
 
 /// Longest display name we keep, in characters.

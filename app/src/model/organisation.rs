@@ -29,6 +29,8 @@ pub struct AccountHelp {
     pub self_service_recovery: bool,
     /// How long an administrator's one-time password opens the mailbox.
     pub one_time_password_minutes: i64,
+    /// The user gets a mail when an administrator signs in as them.
+    pub notify_when_acted_for: bool,
 }
 
 /// The one-time password's life an organisation may choose, in minutes.
@@ -39,6 +41,7 @@ impl Default for AccountHelp {
         Self {
             self_service_recovery: true,
             one_time_password_minutes: 5,
+            notify_when_acted_for: true,
         }
     }
 }

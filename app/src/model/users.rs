@@ -21,7 +21,22 @@ pub struct Viewer {
     pub must_set_up_two_factor: bool,
     /// When this session last proved the password (sign-in or a confirmation), Unix seconds.
     pub password_confirmed_at: i64,
+    /// Set when an administrator signed in as this user: who, and where they go back to.
+    #[serde(default)]
+    pub acting_admin: Option<ActingAdmin>,
 }
+
+/// The administrator behind a session opened with "Sign in as this user".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingAdmin {
+    pub user_id: i64,
+    pub email: String,
+    /// The page "Return to my account" goes back to.
+    pub return_to: String,
+}
+
+/// How long a session opened with "Sign in as this user" lasts at most, in seconds.
+pub const ACTING_SESSION_SECONDS: i64 = 30 * 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +139,7 @@ pub struct UserRow {
     pub shared: bool,
     /// Unix seconds, UTC.
     pub last_login_at: Option<i64>,
+    pub role: Role,
 }
 
 /// Where a page of the list starts: after or before an address (the list's unique sort key).
@@ -325,6 +341,7 @@ mod tests {
             status: AccountStatus::Active,
             shared: false,
             last_login_at: last,
+            role: Role::User,
         }
     }
 

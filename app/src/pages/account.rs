@@ -1,6 +1,6 @@
 use crate::api::account::{
-    own_activity, own_devices, own_password_context, ChangeOwnPassword, OwnPasswordRules,
-    SignOutOwnDevices,
+    own_activity, own_devices, own_password_context, own_preferences, ChangeOwnPassword,
+    OwnPasswordRules, SetOwnPreferences, SignOutOwnDevices,
 };
 use crate::api::app_passwords::own_app_passwords;
 use crate::components::{
@@ -8,6 +8,7 @@ use crate::components::{
     PageTitle, StrengthMeter,
 };
 use crate::components::{use_notice, NoticeAlert};
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::Device;
 use leptos::prelude::*;
@@ -24,24 +25,37 @@ pub fn AccountPasswordPage() -> impl IntoView {
     let devices = Resource::new(move || notice.get(), |_| own_devices());
     let app_passwords = Resource::new(move || notice.get(), |_| own_app_passwords());
     let activity = Resource::new(move || notice.get(), |_| own_activity());
+    let preferences = Resource::new(move || notice.get(), |_| own_preferences());
     view! {
         <PageTitle text=|i| t_string!(i, my_password_title).to_string() />
         <h1>{t!(i18n, my_account)}</h1>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 // While a new password is required, the other sections are shut.
-                context.await.ok().filter(|c| !c.must_change).map(|_| view! { <AccountTabs current="password" /> })
+                let open = match context.await {
+                    Ok(c) => !c.must_change,
+                    Err(e) => e == AppError::NotWhileActing,
+                };
+                open.then(|| view! { <AccountTabs current="password" /> })
             })}
         </Transition>
         <NoticeAlert />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                let form = context.await.ok().map(|c| view! { <OwnPasswordForm context=c /> });
+                let form = match context.await {
+                    Ok(c) => Some(view! { <OwnPasswordForm context=c /> }.into_any()),
+                    // An administrator acting for the user: the password stays the user's.
+                    Err(AppError::NotWhileActing) => Some(view! {
+                        <p class="alert">{t!(i18n, err_not_while_acting)}</p>
+                    }.into_any()),
+                    Err(_) => None,
+                };
                 // Closed (403) while a new password is required: the form above comes first.
                 let mail_apps = app_passwords.await.map(|a| a.len()).unwrap_or_default();
                 let devices = devices.await.ok().map(|d| view! { <OwnDevices devices=d mail_apps /> });
                 let activity = activity.await.ok().map(|lines| view! { <OwnActivity lines /> });
-                view! { {form} {devices} {activity} }
+                let preferences = preferences.await.ok().map(|current| view! { <OwnPreferences current /> });
+                view! { {form} {preferences} {devices} {activity} }
             })}
         </Transition>
     }
@@ -85,6 +99,24 @@ fn OwnDevices(devices: Vec<Device>, mail_apps: usize) -> impl IntoView {
                 } else {
                     view! { <button type="submit" class="button">{t!(i18n, sign_out_ticked)}</button> }.into_any()
                 }}
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The language the panel's mail to the user is written in, their time zone and date format.
+#[component]
+fn OwnPreferences(current: crate::model::Preferences) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetOwnPreferences>::new();
+    let error = use_form_error(save);
+    view! {
+        <section aria-labelledby="own-preferences-heading">
+            <h2 id="own-preferences-heading">{t!(i18n, my_preferences_heading)}</h2>
+            <FormAlert error />
+            <ActionForm action=save>
+                <super::users::PreferenceFields current error open=true />
+                <button type="submit" class="button">{t!(i18n, save_preferences)}</button>
             </ActionForm>
         </section>
     }

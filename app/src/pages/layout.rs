@@ -1,3 +1,4 @@
+use crate::api::acting::StopActing;
 use crate::api::auth::{whoami, Logout};
 use crate::api::organisation::usage;
 use crate::components::LanguageSwitch;
@@ -31,6 +32,10 @@ pub fn AdminLayout() -> impl IntoView {
                 match viewer.await {
                     Ok(me) => {
                         let email = me.email.clone();
+                        let acting = me.acting_admin.clone().map(|a| {
+                            view! { <ActingBanner email=me.email.clone() admin=a.email /> }
+                        });
+                        let is_acting = acting.is_some();
                         let owner = me.role == Role::AccountAdmin;
                         let admin = me.role.is_admin();
                         // The overview and the audit log speak of every domain.
@@ -39,6 +44,7 @@ pub fn AdminLayout() -> impl IntoView {
                         let elsewhere = !admin
                             && !location.pathname.get_untracked().starts_with("/account/");
                         view! {
+                            {acting}
                             <header class="topbar">
                                 <a class="brand" href=if admin { "/users" } else { "/account/password" }>
                                     {t!(i18n, app_name)}
@@ -58,7 +64,7 @@ pub fn AdminLayout() -> impl IntoView {
                                     <LanguageSwitch />
                                     <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
                                     <A href="/account/password">{t!(i18n, my_account)}</A>
-                                    {sign_out()}
+                                    {(!is_acting).then(sign_out)}
                                 </div>
                             </header>
                             {elsewhere.then(|| view! { <Redirect path="/account/password" /> })}
@@ -102,6 +108,24 @@ pub fn AdminLayout() -> impl IntoView {
             <MailServerNotice />
             <Outlet />
         </main>
+    }
+}
+
+/// On every page of a session an administrator opened as a user, in a colour of its own and
+/// with no way to hide it: whose account this is, who is acting, and the way back.
+#[component]
+fn ActingBanner(email: String, admin: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let stop = ServerAction::<StopActing>::new();
+    view! {
+        <aside class="acting-banner" aria-label=move || t_string!(i18n, acting_banner_label).to_string()>
+            <p>
+                {t!(i18n, acting_banner, email = move || email.clone(), admin = move || admin.clone())}
+            </p>
+            <ActionForm action=stop>
+                <button type="submit" class="button">{t!(i18n, return_to_my_account)}</button>
+            </ActionForm>
+        </aside>
     }
 }
 

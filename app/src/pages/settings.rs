@@ -86,6 +86,9 @@ fn AccountHelpSection() -> impl IntoView {
                             >
                                 {t!(i18n, one_time_password_minutes_label)}
                             </Field>
+                            <CheckboxField name="notify_when_acted_for" checked=help.notify_when_acted_for error>
+                                {t!(i18n, notify_when_acted_for_label)}
+                            </CheckboxField>
                             <button type="submit" class="button-primary">{t!(i18n, save_account_help)}</button>
                         </ActionForm>
                     })

@@ -6,6 +6,7 @@ use crate::api::two_factor::{
 use crate::components::{
     use_form_error, use_notice, utc_minutes, CopyButton, Field, FormAlert, NoticeAlert, PageTitle,
 };
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::{PendingTwoFactor, TwoFactorStatus};
 use leptos::prelude::*;
@@ -47,8 +48,19 @@ pub fn AccountTwoFactorPage() -> impl IntoView {
         <h1>{t!(i18n, my_account)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                let (Ok(status), Ok(waiting)) = (status.await, waiting.await) else {
-                    return view! { <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p> }.into_any();
+                let (status, waiting) = match (status.await, waiting.await) {
+                    (Ok(status), Ok(waiting)) => (status, waiting),
+                    // An administrator acting for the user: the set-up stays the user's.
+                    (Err(AppError::NotWhileActing), _) => {
+                        return view! {
+                            <AccountTabs current="two-factor" />
+                            <p class="alert">{t!(i18n, err_not_while_acting)}</p>
+                        }
+                        .into_any();
+                    }
+                    _ => {
+                        return view! { <p class="alert alert-error" role="alert">{t!(i18n, err_internal)}</p> }.into_any();
+                    }
                 };
                 let from_cookie = from_cookie.await.unwrap_or_default();
                 let fresh = move || {

@@ -33,24 +33,59 @@ pub fn device_label(user_agent: &str) -> String {
     }
 }
 
+/// The session an administrator opened with "Sign in as this user", beside their own: it
+/// counts only while the browser also holds that administrator's live session.
+pub const ACTING_COOKIE_SECURE: &str = "__Host-postmaster_acting";
+pub const ACTING_COOKIE_PLAIN: &str = "postmaster_acting";
+
+/// Which of the two session cookies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCookie {
+    /// The person's own sign-in.
+    Own,
+    /// An administrator's session as a user.
+    Acting,
+}
+
+impl SessionCookie {
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Own => (COOKIE_SECURE, COOKIE_PLAIN),
+            Self::Acting => (ACTING_COOKIE_SECURE, ACTING_COOKIE_PLAIN),
+        }
+    }
+
+    /// Reads this cookie's token out of a `Cookie` header.
+    pub fn token_in(self, header: &str) -> Option<&str> {
+        let (secure, plain) = self.names();
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == secure || *name == plain)
+            .map(|(_, value)| value)
+            .filter(|v| v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()))
+    }
+
+    /// The `Set-Cookie` value that installs (`Some(token)`) or clears (`None`) it.
+    pub fn set(self, token: Option<&str>, secure: bool) -> String {
+        let (secure_name, plain_name) = self.names();
+        let name = if secure { secure_name } else { plain_name };
+        let secure_attr = if secure { "; Secure" } else { "" };
+        match token {
+            Some(t) => format!("{name}={t}; Path=/; HttpOnly; SameSite=Lax{secure_attr}"),
+            None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}"),
+        }
+    }
+}
+
 /// Reads our session token out of a `Cookie` header.
 pub fn token_from_cookies(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_SECURE || *name == COOKIE_PLAIN)
-        .map(|(_, value)| value)
-        .filter(|v| v.len() == 32 && v.chars().all(|c| c.is_ascii_hexdigit()))
+    SessionCookie::Own.token_in(header)
 }
 
 /// The `Set-Cookie` value that installs (`Some(token)`) or clears (`None`) the session.
 pub fn set_cookie(token: Option<&str>, secure: bool) -> String {
-    let name = if secure { COOKIE_SECURE } else { COOKIE_PLAIN };
-    let secure_attr = if secure { "; Secure" } else { "" };
-    match token {
-        Some(t) => format!("{name}={t}; Path=/; HttpOnly; SameSite=Lax{secure_attr}"),
-        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure_attr}"),
-    }
+    SessionCookie::Own.set(token, secure)
 }
 
 #[cfg(test)]

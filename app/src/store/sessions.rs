@@ -70,6 +70,15 @@ pub trait SessionStore: Send + Sync {
     ) -> Result<u64, StoreError>;
     /// Stores a new session, stamps the user's last sign-in and clears their failed sign-ins.
     async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
+    /// Stores the session an administrator opens as the user ("Sign in as this user") with
+    /// the mail that tells the user, in one transaction; the user's own sign-in record stays.
+    async fn create_acting_session(
+        &self,
+        session: NewSession,
+        acting: &crate::model::ActingAdmin,
+        organisation_id: i64,
+        notice: &[NewMail],
+    ) -> Result<(), StoreError>;
     /// Counts a failed sign-in against the account and, once `rules` say so, locks it (a
     /// lock's end only ever moves later). Returns the end of the lock now in force, if any.
     async fn record_failed_sign_in(

@@ -102,6 +102,13 @@ pub trait UserStore: Send + Sync {
         user_id: i64,
         update: UserUpdate,
     ) -> Result<(), StoreError>;
+    /// The user's own choice of language, time zone and date format (My account).
+    async fn set_preferences(
+        &self,
+        user_id: i64,
+        preferences: &Preferences,
+        now: i64,
+    ) -> Result<(), StoreError>;
     /// Gives the user `role` over `scope` in one transaction: the domains of a domain admin
     /// replace any listed before.
     async fn set_role(

@@ -2,9 +2,10 @@
 use app::model::Device;
 use app::model::MailServerAction;
 use app::model::{
-    mb_rounded_up, AccountStatus, AccountType, AdminScope, AuditLine, CharacterClasses, DateFormat,
-    Language, MailKind, MailRecord, MailStatus, PasswordPolicy, Preferences, Role, TimeZone,
-    TwoFactorRequirement, UserDetail, UserRow, Viewer,
+    mb_rounded_up, AccountStatus, AccountType, ActingAdmin, AdminScope, AuditLine,
+    CharacterClasses, DateFormat, Language, MailKind, MailRecord, MailStatus, PasswordPolicy,
+    Preferences, Role, TimeZone, TwoFactorRequirement, UserDetail, UserRow, Viewer,
+    ACTING_SESSION_SECONDS,
 };
 use app::store::{LinkOwner, LoginRecord, MailServerTask, SessionLimits, StoreError};
 
@@ -18,6 +19,7 @@ pub struct UserRecord {
     pub status: String,
     pub shared: bool,
     pub last_login_at: Option<i64>,
+    pub role: String,
 }
 
 impl TryFrom<UserRecord> for UserRow {
@@ -34,6 +36,7 @@ impl TryFrom<UserRecord> for UserRow {
             status: AccountStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
             shared: r.shared,
             last_login_at: r.last_login_at,
+            role: Role::parse(&r.role).ok_or_else(|| corrupt("role"))?,
         })
     }
 }
@@ -54,6 +57,9 @@ pub struct SessionRecord {
     pub admin_scope: String,
     pub two_factor_required: String,
     pub two_factor_since: Option<i64>,
+    pub acting_admin_id: Option<i64>,
+    pub acting_admin_email: Option<String>,
+    pub return_to: Option<String>,
 }
 
 impl SessionRecord {
@@ -71,6 +77,14 @@ impl SessionRecord {
             must_change_password: self.must_change_password,
             must_set_up_two_factor: required.applies_to(role) && self.two_factor_since.is_none(),
             password_confirmed_at: self.password_confirmed_at,
+            acting_admin: match (self.acting_admin_id, &self.acting_admin_email) {
+                (Some(user_id), Some(email)) => Some(ActingAdmin {
+                    user_id,
+                    email: email.clone(),
+                    return_to: self.return_to.clone().unwrap_or_else(|| "/users".into()),
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -295,15 +309,20 @@ pub fn mail_server_tasks(
 const TOUCH_EVERY: i64 = 60;
 
 pub fn session_is_live(row: &SessionRecord, now: i64, limits: SessionLimits) -> bool {
+    let absolute = match row.acting_admin_id {
+        Some(_) => limits.absolute.min(ACTING_SESSION_SECONDS),
+        None => limits.absolute,
+    };
     row.status == "active"
         && now - row.last_seen_at < limits.idle
-        && now - row.created_at < limits.absolute
+        && now - row.created_at < absolute
 }
 
 /// A session row as the device list shows it.
-pub fn device(
-    (id, label, ip, first_seen, last_seen, current): (i64, String, String, i64, i64, bool),
-) -> Device {
+/// `(id, device, ip, created, last seen, the asking one, the acting administrator)`.
+pub type DeviceRow = (i64, String, String, i64, i64, bool, Option<String>);
+
+pub fn device((id, label, ip, first_seen, last_seen, current, acting_admin): DeviceRow) -> Device {
     Device {
         id,
         label,
@@ -311,6 +330,7 @@ pub fn device(
         first_seen,
         last_seen,
         current,
+        acting_admin,
     }
 }
 

@@ -1,7 +1,9 @@
-//! Resolves the session cookie once per request, against the database every time, so a revoked
-//! device is out on its very next request. Also settles the caller's IP address.
+//! Resolves the session cookies once per request, against the database every time, so a revoked
+//! device is out on its very next request: the person's own, and the one an administrator
+//! opened with "Sign in as this user", which then speaks for the request. Also settles the
+//! caller's IP address.
 use crate::state::AppState;
-use app::security::session::{token_from_cookies, token_hash};
+use app::security::session::{token_hash, SessionCookie};
 use app::services::{ClientIp, RequestSession};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header;
@@ -16,36 +18,72 @@ pub async fn attach(State(state): State<Arc<AppState>>, mut req: Request, next: 
     if req.uri().path().starts_with("/pkg/") {
         return next.run(req).await;
     }
-    let token = req
+    let cookies: Vec<String> = req
         .headers()
         .get_all(header::COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(token_from_cookies)
-        .map(token_hash);
-    if let Some(hash) = token {
-        let services = &state.services;
-        let now = services.clock.now();
-        match services
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let token = |which: SessionCookie| {
+        cookies
+            .iter()
+            .find_map(|c| which.token_in(c))
+            .map(token_hash)
+    };
+    let services = &state.services;
+    let now = services.clock.now();
+    let live = |hash: Vec<u8>| async move {
+        services
             .store
             .session_viewer(&hash, now, services.settings.session_limits)
             .await
-        {
-            Ok(Some(viewer)) => {
-                req.extensions_mut().insert(RequestSession {
+            .map(|found| {
+                found.map(|viewer| RequestSession {
                     viewer,
                     token_hash: hash,
-                });
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                return (
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "Service unavailable",
-                )
-                    .into_response();
-            }
+                })
+            })
+    };
+    // An acting session's token in the own cookie's place is no session at all.
+    let own = match token(SessionCookie::Own) {
+        Some(hash) => live(hash)
+            .await
+            .map(|found| found.filter(|s| s.viewer.acting_admin.is_none())),
+        None => Ok(None),
+    };
+    // An administrator's session as a user counts only beside that administrator's own live
+    // session: the acting cookie alone opens nothing.
+    let session = match own {
+        Ok(Some(own)) => match token(SessionCookie::Acting) {
+            Some(hash) => match live(hash).await {
+                Ok(Some(acting))
+                    if acting
+                        .viewer
+                        .acting_admin
+                        .as_ref()
+                        .is_some_and(|a| a.user_id == own.viewer.user_id) =>
+                {
+                    Ok(Some(acting))
+                }
+                Ok(_) => Ok(Some(own)),
+                Err(e) => Err(e),
+            },
+            None => Ok(Some(own)),
+        },
+        other => other,
+    };
+    match session {
+        Ok(Some(session)) => {
+            req.extensions_mut().insert(session);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            return (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "Service unavailable",
+            )
+                .into_response();
         }
     }
     next.run(req).await

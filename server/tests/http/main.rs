@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod account;
+mod acting;
 mod addresses;
 mod app_passwords;
 mod audit;

@@ -120,6 +120,7 @@ fn kind_words(i18n: I18nContext<Locale>, kind: MailKind) -> String {
         MailKind::TwoFactorResetNotice => t_string!(i18n, mail_kind_two_factor_reset_notice),
         MailKind::RecoveryLink => t_string!(i18n, mail_kind_recovery_link),
         MailKind::PasswordSetNotice => t_string!(i18n, mail_kind_password_set_notice),
+        MailKind::ActedForNotice => t_string!(i18n, mail_kind_acted_for_notice),
     }
     .to_string()
 }

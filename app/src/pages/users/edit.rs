@@ -1,5 +1,6 @@
 use super::aliases::{AliasesData, AliasesSection};
 use super::role::{role_text, RoleSection};
+use crate::api::acting::ActAsUser;
 use crate::api::auth::whoami;
 use crate::api::domains::list_domains;
 use crate::api::shared::ConvertToShared;
@@ -57,6 +58,26 @@ pub fn EditUserPage() -> impl IntoView {
     }
 }
 
+/// "Sign in as this user", for whoever manages a mailbox user (never another administrator).
+#[component]
+fn ActAsSection(user: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let act = ServerAction::<ActAsUser>::new();
+    let error = use_form_error(act);
+    view! {
+        <section aria-labelledby="act-as-heading">
+            <h2 id="act-as-heading">{t!(i18n, act_as_heading)}</h2>
+            <p class="field-hint">{t!(i18n, act_as_hint)}</p>
+            <FormAlert error />
+            <ActionForm action=act>
+                <input type="hidden" name="form[user]" value=user />
+                <input type="hidden" name="form[next]" value=format!("/users/{user}") />
+                <button type="submit">{t!(i18n, act_as_button)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
 #[component]
 fn UserForms(user: UserDetail, viewer: Viewer, domains: Vec<Domain>) -> impl IntoView {
     let i18n = use_i18n();
@@ -99,6 +120,8 @@ fn UserForms(user: UserDetail, viewer: Viewer, domains: Vec<Domain>) -> impl Int
         </dl>
         <p class="field-hint">{t!(i18n, username_fixed)}</p>
         {(!manage).then(|| view! { <p class="alert" role="status">{t!(i18n, manage_refused)}</p> })}
+        {(manage && !user.role.is_admin() && !shared && user.status == AccountStatus::Active)
+            .then(|| view! { <ActAsSection user=user.id /> })}
         {manage.then(|| view! {
         <h2>{t!(i18n, profile)}</h2>
         <FormAlert error=update_error />

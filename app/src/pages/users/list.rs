@@ -204,6 +204,7 @@ fn UsersTable(page: UserPage, state: UserQuery) -> impl IntoView {
                     <th scope="col">{t!(i18n, col_quota)}</th>
                     <th scope="col">{t!(i18n, col_status)}</th>
                     <th scope="col">{t!(i18n, col_last_login)}</th>
+                    <th scope="col">{t!(i18n, col_actions)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -230,6 +231,11 @@ fn UserLine(user: UserRow) -> impl IntoView {
     let shared = user.shared;
     let status = user.status;
     let name = user.name.clone();
+    // Acting for a user, or opening their mailbox for a few minutes: for mailbox users who can
+    // sign in. The pages these lead to ask for what they need (a confirmation) and say why not.
+    let actionable = !user.role.is_admin() && !shared && status == AccountStatus::Active;
+    let (act_name, once_name) = (name.clone(), name.clone());
+    let id = user.id;
     view! {
         <tr>
             <td class="select-cell">
@@ -260,6 +266,19 @@ fn UserLine(user: UserRow) -> impl IntoView {
             </td>
             <td data-label=move || t_string!(i18n, col_last_login).to_string()>
                 <LastSignIn at=last />
+            </td>
+            <td class="row-actions" data-label=move || t_string!(i18n, col_actions).to_string()>
+                {actionable.then(|| view! {
+                    <a href=format!("/users/{id}#act-as-heading")
+                        aria-label=move || t_string!(i18n, act_as_row, name = act_name.clone()).to_string()>
+                        {t!(i18n, act_as_short)}
+                    </a>
+                    " "
+                    <a href=format!("/users/{id}/security#one-time-password-heading")
+                        aria-label=move || t_string!(i18n, one_time_password_row, name = once_name.clone()).to_string()>
+                        {t!(i18n, one_time_password_short)}
+                    </a>
+                })}
             </td>
         </tr>
     }

@@ -55,9 +55,13 @@ fn UserTabs(id: i64, current: &'static str) -> impl IntoView {
 }
 
 /// "More options" of the add and edit forms: the user's language, time zone and date format.
-/// Folded away unless one of them was refused.
+/// Folded away unless one of them was refused (or `open`, as on My account).
 #[component]
-fn PreferenceFields(current: Preferences, error: Signal<Option<AppError>>) -> impl IntoView {
+pub(crate) fn PreferenceFields(
+    current: Preferences,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let languages = Signal::derive(|| {
         Language::ALL
@@ -85,7 +89,7 @@ fn PreferenceFields(current: Preferences, error: Signal<Option<AppError>>) -> im
         })
     };
     view! {
-        <details class="more-options" open=refused>
+        <details class="more-options" open=move || open || refused()>
             <summary>{t!(i18n, more_options)}</summary>
             <div class="form-grid">
                 <SelectField name="language" options=languages selected=current.language.as_str().to_owned() error>

@@ -48,7 +48,7 @@ where
     // the unary `+` keeps these two terms off the indexes.
     let unindexed = if fts5 { "+" } else { "" };
     let mut sql = QueryBuilder::<DB>::new(format!(
-        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
+        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role FROM users \
          WHERE {unindexed}organisation_id = "
     ));
     sql.push_bind(organisation_id);

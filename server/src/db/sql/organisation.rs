@@ -81,6 +81,7 @@ macro_rules! organisation {
                         // Until the first sign-in, which asks for it under the new rule.
                         must_set_up_two_factor: false,
                         password_confirmed_at: new.now,
+                        acting_admin: None,
                     })
                 }
 
@@ -206,9 +207,11 @@ macro_rules! organisation {
                     &self,
                     organisation_id: i64,
                 ) -> Result<app::model::AccountHelp, StoreError> {
-                    let (self_service_recovery, one_time_password_minutes): (bool, i64) = sqlx::query_as(
-                        "SELECT self_service_recovery, one_time_password_minutes FROM organisations WHERE id = $1",
-                    )
+                    let (self_service_recovery, one_time_password_minutes, notify_when_acted_for): (bool, i64, bool) =
+                        sqlx::query_as(
+                            "SELECT self_service_recovery, one_time_password_minutes, notify_when_acted_for \
+                             FROM organisations WHERE id = $1",
+                        )
                     .bind(organisation_id)
                     .fetch_optional(self.pool())
                     .await
@@ -217,6 +220,7 @@ macro_rules! organisation {
                     Ok(app::model::AccountHelp {
                         self_service_recovery,
                         one_time_password_minutes,
+                        notify_when_acted_for,
                     })
                 }
 
@@ -226,10 +230,12 @@ macro_rules! organisation {
                     help: app::model::AccountHelp,
                 ) -> Result<(), StoreError> {
                     let done = sqlx::query(
-                        "UPDATE organisations SET self_service_recovery = $1, one_time_password_minutes = $2 WHERE id = $3",
+                        "UPDATE organisations SET self_service_recovery = $1, one_time_password_minutes = $2, \
+                         notify_when_acted_for = $3 WHERE id = $4",
                     )
                     .bind(help.self_service_recovery)
                     .bind(help.one_time_password_minutes)
+                    .bind(help.notify_when_acted_for)
                     .bind(organisation_id)
                     .execute(self.pool())
                     .await

@@ -118,6 +118,36 @@ macro_rules! sessions {
                     tx.commit().await.map_err(backend)
                 }
 
+                async fn create_acting_session(
+                    &self,
+                    session: NewSession,
+                    acting: &app::model::ActingAdmin,
+                    organisation_id: i64,
+                    notice: &[app::store::NewMail],
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query(
+                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
+                         password_confirmed_at, acting_admin_id, return_to) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(session.user_id)
+                    .bind(&session.token_hash)
+                    .bind(&session.device)
+                    .bind(&session.ip)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .bind(acting.user_id)
+                    .bind(&acting.return_to)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    Self::queue_mail_in(&mut tx, organisation_id, session.user_id, notice, session.now)
+                        .await?;
+                    tx.commit().await.map_err(backend)
+                }
+
                 async fn record_failed_sign_in(
                     &self,
                     user_id: i64,
@@ -175,9 +205,12 @@ macro_rules! sessions {
                         "SELECT s.id AS session_id, s.created_at, s.last_seen_at, u.id AS user_id, \
                          u.organisation_id, u.email, u.name, u.role, u.status, u.must_change_password, \
                          s.password_confirmed_at, u.admin_scope, o.two_factor_required, \
-                         t.confirmed_at AS two_factor_since FROM sessions s JOIN users u ON u.id = s.user_id \
+                         t.confirmed_at AS two_factor_since, s.acting_admin_id, \
+                         a.email AS acting_admin_email, s.return_to \
+                         FROM sessions s JOIN users u ON u.id = s.user_id \
                          JOIN organisations o ON o.id = u.organisation_id \
-                         LEFT JOIN two_factor t ON t.user_id = u.id WHERE s.token_hash = $1",
+                         LEFT JOIN two_factor t ON t.user_id = u.id \
+                         LEFT JOIN users a ON a.id = s.acting_admin_id WHERE s.token_hash = $1",
                     )
                     .bind(token_hash)
                     .fetch_optional(self.pool())
@@ -233,9 +266,10 @@ macro_rules! sessions {
                     now: i64,
                     limits: SessionLimits,
                 ) -> Result<Vec<Device>, StoreError> {
-                    sqlx::query_as::<_, (i64, String, String, i64, i64, bool)>(
-                        "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at, s.token_hash = $1 \
-                         FROM sessions s JOIN users u ON u.id = s.user_id \
+                    sqlx::query_as::<_, rows::DeviceRow>(
+                        "SELECT s.id, s.device, s.ip, s.created_at, s.last_seen_at, s.token_hash = $1, \
+                         a.email FROM sessions s JOIN users u ON u.id = s.user_id \
+                         LEFT JOIN users a ON a.id = s.acting_admin_id \
                          WHERE s.user_id = $2 AND u.organisation_id = $3 \
                          AND s.last_seen_at > $4 AND s.created_at > $5 \
                          ORDER BY s.last_seen_at DESC, s.id DESC",

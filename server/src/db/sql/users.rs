@@ -75,7 +75,7 @@ macro_rules! users {
                              name_lower, password_hash, role, account_type, quota_mb, language, time_zone, \
                              date_format, created_at, updated_at) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                             RETURNING id, name, email, account_type, quota_mb, status, shared, last_login_at",
+                             RETURNING id, name, email, account_type, quota_mb, status, shared, last_login_at, role",
                         )
                         .bind(organisation_id)
                         .bind(user.domain_id)
@@ -131,7 +131,7 @@ macro_rules! users {
                     limit: i64,
                 ) -> Result<AccountsToReview, StoreError> {
                     let stale: Vec<UserRecord> = sqlx::query_as(
-                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
+                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role FROM users \
                          WHERE organisation_id = $1 AND (last_login_at IS NULL OR last_login_at < $2) \
                          ORDER BY CASE WHEN last_login_at IS NULL THEN 0 ELSE 1 END, last_login_at, email LIMIT $3",
                     )
@@ -151,7 +151,7 @@ macro_rules! users {
                     .await
                     .map_err(backend)?;
                     let disabled: Vec<UserRecord> = sqlx::query_as(
-                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at FROM users \
+                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role FROM users \
                          WHERE organisation_id = $1 AND status = 'disabled' ORDER BY email LIMIT $2",
                     )
                     .bind(organisation_id)
@@ -243,6 +243,27 @@ macro_rules! users {
                         Self::end_all_sessions(&mut tx, user_id).await?;
                     }
                     tx.commit().await.map_err(backend)
+                }
+
+                async fn set_preferences(
+                    &self,
+                    user_id: i64,
+                    preferences: &app::model::Preferences,
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE users SET language = $1, time_zone = $2, date_format = $3, updated_at = $4 \
+                         WHERE id = $5",
+                    )
+                    .bind(preferences.language.as_str())
+                    .bind(preferences.time_zone.as_str())
+                    .bind(preferences.date_format.as_str())
+                    .bind(now)
+                    .bind(user_id)
+                    .execute(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())
                 }
 
                 async fn set_role(
