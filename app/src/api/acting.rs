@@ -104,7 +104,8 @@ pub async fn stop_acting() -> Result<(), AppError> {
     finish(stop_acting_inner().await)
 }
 
-/// Ends the caller's session as a user, if that is what it is; `Ok(false)` otherwise.
+/// Ends the caller's session as a user, if that is what it is, and says where to go back to;
+/// `None` for any other session.
 #[cfg(feature = "ssr")]
 pub(super) async fn end_acting_session() -> Result<Option<String>, AppError> {
     let Some(session) = current_session() else {
