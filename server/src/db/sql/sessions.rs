@@ -12,6 +12,35 @@ macro_rules! sessions {
             use $crate::db::error::{backend, touched};
             use $crate::db::rows::{self, LinkOwnerRow, LoginRow, SessionRecord};
 
+            impl $store {
+                /// One session row, in the caller's transaction: the person's own, or with
+                /// `acting` the one an administrator opened as the user.
+                async fn insert_session(
+                    tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
+                    session: &NewSession,
+                    acting: Option<&app::model::ActingAdmin>,
+                ) -> Result<(), StoreError> {
+                    sqlx::query(
+                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
+                         password_confirmed_at, acting_admin_id, return_to) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(session.user_id)
+                    .bind(&session.token_hash)
+                    .bind(&session.device)
+                    .bind(&session.ip)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .bind(session.now)
+                    .bind(acting.map(|a| a.user_id))
+                    .bind(acting.map(|a| a.return_to.as_str()))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+            }
+
             #[async_trait::async_trait]
             impl app::store::SessionStore for $store {
                 async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
@@ -93,20 +122,7 @@ macro_rules! sessions {
 
                 async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(
-                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
-                         password_confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(session.user_id)
-                    .bind(&session.token_hash)
-                    .bind(&session.device)
-                    .bind(&session.ip)
-                    .bind(session.now)
-                    .bind(session.now)
-                    .bind(session.now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
+                    Self::insert_session(&mut tx, &session, None).await?;
                     sqlx::query(
                         "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2",
                     )
@@ -126,23 +142,7 @@ macro_rules! sessions {
                     notice: &[app::store::NewMail],
                 ) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
-                    sqlx::query(
-                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
-                         password_confirmed_at, acting_admin_id, return_to) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(session.user_id)
-                    .bind(&session.token_hash)
-                    .bind(&session.device)
-                    .bind(&session.ip)
-                    .bind(session.now)
-                    .bind(session.now)
-                    .bind(session.now)
-                    .bind(acting.user_id)
-                    .bind(&acting.return_to)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
+                    Self::insert_session(&mut tx, &session, Some(acting)).await?;
                     Self::queue_mail_in(&mut tx, organisation_id, session.user_id, notice, session.now)
                         .await?;
                     tx.commit().await.map_err(backend)
