@@ -8,13 +8,14 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
 	@scripts/setup.sh build
 	cargo leptos build --release --split
+	scripts/precompress.sh
 	scripts/serve.sh
 
 test: ## Lint, unit, conformance (SQLite + PostgreSQL), HTTP and end-to-end tests
 	@scripts/setup.sh test
 	scripts/test.sh
 
-bench: ## Seed 100,000 mailboxes and time the users list on SQLite and PostgreSQL (p50/p95/p99)
+bench: ## Time whole pages at 100,000 mailboxes (SQLite, PostgreSQL), then bytes per page in Chromium
 	@scripts/setup.sh test
 	scripts/bench.sh
 

@@ -67,5 +67,15 @@ export default defineConfig({
       grepInvert: /@needs-javascript/,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
+    // Bytes and times per page, for `make bench` (scripts/measure-pages.sh): not a test.
+    ...(process.env.E2E_MEASURE
+      ? [{
+          name: "measure",
+          dependencies: ["setup"],
+          testDir: "./measure",
+          testMatch: /\.measure\.ts$/,
+          use: { ...devices["Desktop Chrome"], launchOptions: chromium },
+        }]
+      : []),
   ],
 });

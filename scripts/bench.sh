@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The users list at a host's scale: seeds 100,000 mailboxes and times the list's requests
+# Pages at a host's scale: seeds 100,000 mailboxes and times whole pages and the list's requests
 # through the whole HTTP stack, on SQLite and on a throwaway PostgreSQL 15 cluster.
 #   POSTMASTER_BENCH_USERS=100000 POSTMASTER_BENCH_RUNS=1000 scripts/bench.sh
 set -euo pipefail
@@ -12,4 +12,6 @@ command -v pg_virtualenv >/dev/null 2>&1 || {
 # fsync off only makes the seeding quicker; the timed requests read.
 pg_virtualenv -t -v 15 -o fsync=off bash -c '
   export POSTMASTER_BENCH_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
-  cargo bench -p server --bench users_list'
+  cargo bench -p server --bench pages'
+
+scripts/measure-pages.sh

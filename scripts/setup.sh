@@ -51,6 +51,11 @@ if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
 
+if ! command -v brotli >/dev/null 2>&1; then
+  say "Installing brotli (the build writes a compressed copy of each static file)"
+  apt_install brotli
+fi
+
 if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   say "Installing binaryen $BINARYEN_VERSION (wasm-opt, for release builds)"
   npm install -g "binaryen@$BINARYEN_VERSION" >/dev/null || fail "npm install -g binaryen@$BINARYEN_VERSION failed"

@@ -45,6 +45,7 @@ rust_tests() {
 release_build() {
   say "Release build"
   cargo leptos build --release --split
+  scripts/precompress.sh
 }
 
 e2e() {

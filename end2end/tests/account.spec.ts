@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, LoginPage, NewUserPage, ready, signInAsAdmin, unique } from "./support";
+import { ADMIN, LoginPage, NewUserPage, openMenu, ready, signInAsAdmin, unique } from "./support";
 
 test("an administrator changes their own password on My account, then back", async ({ page }, info) => {
   const TEMPORARY = `harbour quilt ${info.project.name} 47`;
@@ -7,6 +7,7 @@ test("an administrator changes their own password on My account, then back", asy
   await login.open();
   await login.signIn();
   await expect(page).toHaveURL(/\/users$/);
+  await openMenu(page);
   await page.getByRole("link", { name: "My account" }).click();
   await expect(page.getByRole("heading", { name: "My account", level: 1 })).toBeVisible();
   await ready(page, info);
@@ -36,7 +37,8 @@ test("an administrator changes their own password on My account, then back", asy
   await change(ADMIN.password, TEMPORARY);
   try {
     await expect(page.getByRole("status")).toHaveText("Your password was changed. Other devices signed out: 0.");
-    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await openMenu(page);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
     await login.open();
     await login.signIn(ADMIN.email, TEMPORARY);

@@ -106,7 +106,8 @@ test("the strength meter loads on first use and shows the verdict the server the
 
   await password.fill("quartz meadow tumble 7 lantern");
   await expect(meter).toHaveAttribute("value", "4");
-  await expect(words).toContainText("Very strong");
+  // The verdict stands beside the bar, and describes it.
+  await expect(meter).toHaveAccessibleDescription(/^Very strong /);
   await expect(words).toContainText("The policy accepts this password.");
   await expect(words).toContainText("centuries");
 
@@ -117,6 +118,8 @@ test("the strength meter loads on first use and shows the verdict the server the
   await expect(page.getByLabel("New password", { exact: true })).toHaveAccessibleDescription(
     /This is one of the most common passwords: attackers try it first\./,
   );
+  // Said once, under the field: the meter does not repeat it.
+  await expect(words.getByText("This is one of the most common passwords: attackers try it first.")).toBeHidden();
 
   await page.getByRole("button", { name: "Français" }).click();
   await page.getByLabel("Nouveau mot de passe", { exact: true }).fill("bbbbbbbbbbbb");

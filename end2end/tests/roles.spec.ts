@@ -93,6 +93,16 @@ test("an administrator signs a user out of one device, then of all, on the Secur
   await ready(page, info);
   await expect(devices.getByRole("listitem")).toHaveCount(2);
   await expect(devices.getByRole("listitem").first()).toContainText(/Signed in \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, last seen/);
+  // Each device shows once: the reset lists them only for "only the devices ticked below",
+  // and then unticked.
+  const device = { name: /at 127\.0\.0\.1/ };
+  await expect(page.getByRole("checkbox", device)).toHaveCount(2);
+  const reset = page.getByRole("region", { name: "Reset password" });
+  await expect(reset.getByLabel("Sign out from all devices")).toBeChecked();
+  await expect(reset.getByRole("checkbox", device)).toHaveCount(0);
+  await reset.getByLabel("Sign out only the devices ticked below").check();
+  await expect(reset.getByRole("checkbox", device)).toHaveCount(2);
+  for (const box of await reset.getByRole("checkbox", device).all()) await expect(box).not.toBeChecked();
   await devices.getByRole("button", { name: "Sign out the ticked devices" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Tick at least one device first." })).toBeVisible();
 

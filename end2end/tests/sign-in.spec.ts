@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, LoginPage, UsersPage } from "./support";
+import { ADMIN, LoginPage, UsersPage, openMenu } from "./support";
 
 test("an administrator signs in and out, and the old cookie is refused", async ({ page, context }, info) => {
   const login = new LoginPage(page, info);
@@ -15,6 +15,7 @@ test("an administrator signs in and out, and the old cookie is refused", async (
   expect(session!.httpOnly).toBe(true);
   expect(session!.sameSite).toBe("Lax");
 
+  await openMenu(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 

@@ -38,6 +38,12 @@ export async function ready(page: Page, info: TestInfo) {
   await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, { timeout: 15_000 });
 }
 
+/** Opens the header's "Menu" where it is folded (a phone): its links and buttons are behind it. */
+export async function openMenu(page: Page) {
+  const menu = page.getByRole("banner").getByText("Menu", { exact: true });
+  if (await menu.isVisible()) await menu.click();
+}
+
 export class LoginPage {
   constructor(private page: Page, private info: TestInfo) {}
 

@@ -32,6 +32,25 @@ test("an administrator creates a user and finds it by search", async ({ page }, 
   await expect(page.getByText("No user matches.")).toBeVisible();
 });
 
+test("Generate on New user fills both fields, and the user is created with that password", { tag: "@needs-javascript" }, async ({ page }, info) => {
+  const username = unique(info, "generated");
+  const form = new NewUserPage(page, info);
+  await form.open();
+  // The main domain is chosen already; the password must avoid what is typed so far.
+  await expect(page.getByLabel("Domain")).toHaveValue(/\d+/);
+  await expect(page.getByLabel("Domain").locator("option:checked")).toHaveText("council.test");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Display name").fill(`Generated ${username}`);
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /Generated: \d+ bits of randomness/ })).toBeVisible();
+  const password = await page.getByLabel("Password", { exact: true }).inputValue();
+  expect(password.length).toBeGreaterThanOrEqual(12);
+  expect(password.toLowerCase()).not.toContain(username.toLowerCase());
+  await expect(page.getByLabel("Confirm password")).toHaveValue(password);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "The user was created." })).toBeVisible();
+});
+
 test("Create user answers a click made while the meter's part is still on its way", { tag: "@needs-javascript" }, async ({ page }, info) => {
   const username = unique(info, "held");
   const form = new NewUserPage(page, info);

@@ -34,6 +34,10 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Count every organisation's mailboxes and storage afresh and set the totals the panel
+    /// keeps to match. The panel keeps them itself; this repairs them after mailboxes were
+    /// changed in the database by other means with its triggers off (a bulk load, a restore).
+    Recount,
     /// Manage administrators.
     Admin {
         #[command(subcommand)]
@@ -123,6 +127,24 @@ fn describe(code: app::error::ErrorCode) -> String {
         C::PasswordTooWeak => "it is too easy to guess; add a few unusual words".into(),
         other => format!("{other:?}"),
     }
+}
+
+/// What `server recount` prints: one line per organisation it set right, or that all were right.
+pub async fn recount(store: &dyn Store) -> Result<String, String> {
+    let corrections = store.recount_totals().await.map_err(|e| e.to_string())?;
+    if corrections.is_empty() {
+        return Ok("Every organisation's totals were right; nothing changed.".into());
+    }
+    Ok(corrections
+        .iter()
+        .map(|c| {
+            format!(
+                "{} (id {}): {} mailboxes and {} MB allocated, were {} and {} MB",
+                c.name, c.organisation_id, c.counted.0, c.counted.1, c.kept.0, c.kept.1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
 }
 
 /// Seeds the organisation whose account admin is `admin`; prints progress on standard error.

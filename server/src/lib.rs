@@ -1,4 +1,6 @@
 //! Postmaster's server: configuration, storage, HTTP layers and the CLI around the `app` crate.
+// Leptos views are deeply nested types, laid out here where the app is rendered (as in `app`).
+#![recursion_limit = "256"]
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -39,7 +41,8 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
         leptos_axum::handle_server_fns_with_context(api_context.clone(), req)
     };
     let shell_options = options.clone();
-    Router::new()
+    let security = middleware::from_fn_with_state(state.clone(), http::headers::security);
+    let pages = Router::new()
         .route(
             "/api/{*fn_name}",
             // GET only for the read-only functions declared with `GetUrl` (downloads).
@@ -53,15 +56,13 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
             state.clone(),
             http::session::attach,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            http::csrf::check,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state,
-            http::headers::security,
-        ))
-        // The WASM bundle shrinks to about a third with Brotli.
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state, http::csrf::check))
+        .layer(security.clone())
+        // Pages and server functions, made per request, are compressed per request; the
+        // headers layer inside reads a page's own bytes for its nonce.
+        .layer(tower_http::compression::CompressionLayer::new());
+    http::assets::router(&options)
+        .layer(security)
+        .merge(pages)
         .with_state(options)
 }

@@ -57,23 +57,39 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Some(Command::Recount) => {
+            println!("{}", server::cli::recount(store.as_ref()).await?);
+            Ok(())
+        }
         None | Some(Command::Serve) => serve(config, store, clock).await,
     }
 }
 
 /// cargo-leptos passes the site layout in `LEPTOS_*` variables; without them, the layout of a
-/// release build run from the repository root.
+/// release build run from the repository root. Unless told, the pages name the built files
+/// with the content hashes the build wrote beside this binary (`hash.txt`), when it wrote them.
 fn leptos_options() -> Result<leptos::config::LeptosOptions, String> {
-    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
-        return leptos::config::get_configuration(None)
+    let mut options = if std::env::var_os("LEPTOS_OUTPUT_NAME").is_some() {
+        leptos::config::get_configuration(None)
             .map(|c| c.leptos_options)
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.to_string())?
+    } else {
+        leptos::config::LeptosOptions::builder()
+            .output_name("postmaster")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .build()
+    };
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| {
+                exe.parent()
+                    .map(|dir| dir.join(&*options.hash_file).exists())
+            })
+            .unwrap_or(false);
     }
-    Ok(leptos::config::LeptosOptions::builder()
-        .output_name("postmaster")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build())
+    Ok(options)
 }
 
 async fn serve(

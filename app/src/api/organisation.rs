@@ -49,16 +49,12 @@ pub async fn load_overview() -> Result<Overview, AppError> {
             let services = services()?;
             let org = admin.organisation_id;
             let stale_before = services.clock.now() - STALE_AFTER_DAYS * 86_400;
-            let review = services
-                .store
-                .accounts_to_review(org, stale_before, 20)
-                .await?;
             Ok(Overview {
                 usage: services.store.organisation_usage(org).await?,
-                stale: review.stale,
-                stale_count: review.stale_count,
-                disabled: review.disabled,
-                disabled_count: review.disabled_count,
+                review: services
+                    .store
+                    .accounts_to_review(org, stale_before, 20)
+                    .await?,
                 recent_actions: services.store.list_audit(org, 10).await?,
             })
         }

@@ -23,14 +23,23 @@ use {
     serde_json::json,
 };
 
-/// The generator's options, for mailbox `user`.
+/// The generator's options, for mailbox `user`, or for one not yet created (New user) whose
+/// name, username and domain so far are `typed`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeneratorForm {
-    pub user: i64,
+    #[serde(default)]
+    pub user: Option<i64>,
+    #[serde(default)]
+    pub typed: Vec<String>,
     pub words: u8,
     pub separator: String,
     pub digits: u8,
 }
+
+/// What a New user form can hold of the words a password must avoid: name, username, domain
+/// (a domain name has at most 253 characters, longer than a name or a username).
+#[cfg(feature = "ssr")]
+const MAX_TYPED: (usize, usize) = (3, 253);
 
 /// A memorable password for the user `user` that passes the policy, with its entropy. It goes
 /// to the dialog that asked and nowhere else: nothing is stored, logged or audited until the
@@ -41,13 +50,25 @@ pub async fn generate_password(form: GeneratorForm) -> Result<GeneratedPassword,
         async move {
             let GeneratorForm {
                 user,
+                typed,
                 words,
                 separator,
                 digits,
             } = form;
             let admin = require_admin()?;
             let services = services()?;
-            let target = target_for(&admin, user).await?;
+            let personal = match user {
+                Some(user) => target_for(&admin, user).await?.personal_words(),
+                None if typed.len() > MAX_TYPED.0
+                    || typed.iter().any(|w| w.chars().count() > MAX_TYPED.1) =>
+                {
+                    return Err(AppError::Invalid(FieldErrors::one(
+                        "typed",
+                        ErrorCode::NameTooLong,
+                    )));
+                }
+                None => typed,
+            };
             let mut errors = FieldErrors::default();
             if !PassphraseOptions::WORDS.contains(&words) {
                 errors.add("words", ErrorCode::NumberInvalid);
@@ -67,7 +88,6 @@ pub async fn generate_password(form: GeneratorForm) -> Result<GeneratedPassword,
                 separator,
                 digits,
             };
-            let personal = target.personal_words();
             let policy = policy_of(&services, admin.organisation_id).await?;
             // Scoring each draw with zxcvbn is CPU work: off the async runtime.
             tokio::task::spawn_blocking(move || {

@@ -1,6 +1,6 @@
+use super::size_text;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::i18n::*;
-use crate::model::format_mb;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_i18n::I18nContext;
@@ -75,17 +75,26 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::MinutesOutOfRange => t_string!(i18n, err_minutes_out_of_range).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
-        ErrorCode::QuotaOverPool(mb) => {
-            t_string!(i18n, err_quota_over_pool, left = format_mb(mb)).to_string()
-        }
+        ErrorCode::QuotaOverPool(mb) => t_string!(
+            i18n,
+            err_quota_over_pool,
+            left = size_text(i18n.get_locale(), mb)
+        )
+        .to_string(),
         ErrorCode::DomainInUse(n) => t_string!(i18n, err_domain_in_use, n).to_string(),
         ErrorCode::LicencesBelowUse(n) => t_string!(i18n, err_licences_below_use, n).to_string(),
-        ErrorCode::PoolBelowAllocated(mb) => {
-            t_string!(i18n, err_pool_below_allocated, size = format_mb(mb)).to_string()
-        }
-        ErrorCode::QuotaBelowUsed(mb) => {
-            t_string!(i18n, err_quota_below_used, size = format_mb(mb)).to_string()
-        }
+        ErrorCode::PoolBelowAllocated(mb) => t_string!(
+            i18n,
+            err_pool_below_allocated,
+            size = size_text(i18n.get_locale(), mb)
+        )
+        .to_string(),
+        ErrorCode::QuotaBelowUsed(mb) => t_string!(
+            i18n,
+            err_quota_below_used,
+            size = size_text(i18n.get_locale(), mb)
+        )
+        .to_string(),
     }
 }
 

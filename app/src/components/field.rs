@@ -164,3 +164,23 @@ pub fn CheckboxField(
         </div>
     }
 }
+
+/// What a field of `form` shows: an input's value, or a select's chosen option as it reads.
+#[cfg(feature = "hydrate")]
+pub fn field_text(form: &web_sys::HtmlFormElement, name: &str) -> Option<String> {
+    use leptos::wasm_bindgen::JsCast;
+    let field = form
+        .elements()
+        .named_item(&crate::api::form::field_name(name))?;
+    if let Some(select) = field.dyn_ref::<web_sys::HtmlSelectElement>() {
+        let index = u32::try_from(select.selected_index()).ok()?;
+        return select
+            .item(index)
+            .and_then(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+            .map(|o| o.text());
+    }
+    field
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()
+        .map(|i| i.value())
+}

@@ -28,6 +28,33 @@ pub fn LastSignIn(at: Option<i64>) -> impl IntoView {
     }
 }
 
+/// A size in MB in gigabytes as the language writes them: `0.5 GB`, `250,000 GB` in English;
+/// `0,5 Go`, `250 000 Go` in French (a narrow no-break space between thousands). Forms and CSV
+/// files keep the plain `0.5` (`Quota::gb_text`), which both languages type.
+pub fn size_text(locale: Locale, mb: i64) -> String {
+    let (point, thousands, unit) = match locale {
+        Locale::en => ('.', ",", "GB"),
+        Locale::fr => (',', "\u{202f}", "Go"),
+    };
+    let sign = if mb < 0 { "-" } else { "" };
+    let mb = mb.unsigned_abs();
+    let digits = (mb / 1000).to_string();
+    let mut whole = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            whole.push_str(thousands);
+        }
+        whole.push(d);
+    }
+    match mb % 1000 {
+        0 => format!("{sign}{whole} {unit}"),
+        frac => {
+            let frac = format!("{frac:03}");
+            format!("{sign}{whole}{point}{} {unit}", frac.trim_end_matches('0'))
+        }
+    }
+}
+
 /// A URL query from pairs, leaving out empty values.
 pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
@@ -47,6 +74,18 @@ mod tests {
     fn formats_utc() {
         assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
         assert_eq!(utc_minutes(1_795_000_000), "2026-11-18 11:06 UTC");
+    }
+
+    #[test]
+    fn sizes_follow_the_language() {
+        assert_eq!(size_text(Locale::en, 5500), "5.5 GB");
+        assert_eq!(size_text(Locale::fr, 5500), "5,5 Go");
+        assert_eq!(size_text(Locale::en, 1250), "1.25 GB");
+        assert_eq!(size_text(Locale::en, 0), "0 GB");
+        assert_eq!(size_text(Locale::en, 250_000_000), "250,000 GB");
+        assert_eq!(size_text(Locale::fr, 250_000_500), "250\u{202f}000,5 Go");
+        assert_eq!(size_text(Locale::en, 999_000), "999 GB");
+        assert_eq!(size_text(Locale::en, 1_000_000), "1,000 GB");
     }
 
     #[test]

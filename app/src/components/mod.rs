@@ -17,8 +17,10 @@ pub use copy::{copy_text, CopyButton};
 pub use debounce::submit_after_pause;
 pub use device_choice::DeviceChoice;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
+#[cfg(feature = "hydrate")]
+pub use field::field_text;
 pub use field::{field_message, CheckboxField, Field, SelectField};
-pub use format::{query_string, utc_minutes, LastSignIn};
+pub use format::{query_string, size_text, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
 pub use notice::{use_notice, NoticeAlert};
 pub use page_title::PageTitle;

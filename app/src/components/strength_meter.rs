@@ -56,20 +56,26 @@ pub fn StrengthMeter(
     view! {
         <div class="with-meter" on:input=on_input on:focusin=on_focus>
             {children()}
-            <div class="meter" hidden=move || assessment.with(Option::is_none)>
-                <label for="password-strength">{t!(i18n, strength_label)}</label>
-                <meter
-                    id="password-strength"
-                    min="0"
-                    max="4"
-                    low="2"
-                    high="3"
-                    optimum="4"
-                    value=move || assessment.with(|a| a.as_ref().map_or(0, |a| a.score))
-                    aria-describedby="password-strength-words"
-                ></meter>
-                // Said when it changes, after the pause, so a screen reader isn't interrupted per key.
-                <div id="password-strength-words" aria-live="polite">
+            // One labelled bar with its verdict beside it, then what the verdict rests on. Said
+            // when it changes, after the pause, so a screen reader isn't interrupted per key.
+            <div class="meter" aria-live="polite" hidden=move || assessment.with(Option::is_none)>
+                <div class="meter-bar">
+                    <label for="password-strength">{t!(i18n, strength_label)}</label>
+                    <meter
+                        id="password-strength"
+                        min="0"
+                        max="4"
+                        low="2"
+                        high="3"
+                        optimum="4"
+                        value=move || assessment.with(|a| a.as_ref().map_or(0, |a| a.score))
+                        aria-describedby="password-strength-score password-strength-words"
+                    ></meter>
+                    <span id="password-strength-score" class="meter-score">
+                        {move || assessment.get().map(|a| score_words(i18n, a.score))}
+                    </span>
+                </div>
+                <div id="password-strength-words">
                     {move || assessment.get().map(|a| view! { <MeterReading assessment=a /> })}
                 </div>
             </div>
@@ -80,7 +86,6 @@ pub fn StrengthMeter(
 #[component]
 fn MeterReading(assessment: Assessment) -> impl IntoView {
     let i18n = use_i18n();
-    let score = score_words(i18n, assessment.score);
     let time = time_words(i18n, assessment.seconds_to_guess());
     let verdict = match assessment.refusal {
         Some(code) => crate::components::error_text(i18n, code),
@@ -94,7 +99,6 @@ fn MeterReading(assessment: Assessment) -> impl IntoView {
         .map(|s| suggestion_words(i18n, *s))
         .collect();
     view! {
-        <p class="meter-score">{score}</p>
         <p class="field-hint">{t!(i18n, time_to_guess, time = move || time.clone())}</p>
         <p class=if accepted { "meter-verdict meter-ok" } else { "meter-verdict meter-refused" }>{verdict}</p>
         {warning.map(|w| view! { <p class="meter-warning">{w}</p> })}
@@ -133,7 +137,7 @@ fn assess_after_pause(
         personal.extend(
             personal_fields
                 .iter()
-                .filter_map(|name| field_text(&form, name)),
+                .filter_map(|name| super::field_text(&form, name)),
         );
     }
     let password = input.value();
@@ -152,26 +156,6 @@ fn assess_after_pause(
     });
     // Replacing the pending timeout drops it, which cancels it.
     PENDING.with(|p| *p.borrow_mut() = Some(timeout));
-}
-
-/// What a field of `form` shows: an input's value, or a select's chosen option as it reads.
-#[cfg(feature = "hydrate")]
-fn field_text(form: &web_sys::HtmlFormElement, name: &str) -> Option<String> {
-    use leptos::wasm_bindgen::JsCast;
-    let field = form
-        .elements()
-        .named_item(&crate::api::form::field_name(name))?;
-    if let Some(select) = field.dyn_ref::<web_sys::HtmlSelectElement>() {
-        let index = u32::try_from(select.selected_index()).ok()?;
-        return select
-            .item(index)
-            .and_then(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
-            .map(|o| o.text());
-    }
-    field
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()
-        .map(|i| i.value())
 }
 
 /// A zxcvbn score (0 to 4) in words.

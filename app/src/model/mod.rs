@@ -32,15 +32,15 @@ pub use mail_server::MailServerAction;
 pub use name::DisplayName;
 pub use notice::Notice;
 pub use organisation::{
-    AccountHelp, DomainSummary, OrganisationUsage, Overview, ONE_TIME_PASSWORD_MINUTES,
-    STALE_AFTER_DAYS,
+    AccountHelp, AccountsToReview, DomainSummary, OrganisationUsage, Overview,
+    ONE_TIME_PASSWORD_MINUTES, STALE_AFTER_DAYS,
 };
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
 pub use password_policy::{
     Assessment, CharacterClasses, PasswordPolicy, PolicyPreset, Suggestion, Warning,
 };
 pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
-pub use quota::{format_mb, mb_rounded_up, parse_gb_as_mb, Quota};
+pub use quota::{format_mb, gb_number, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use scope::{AdminScope, Grant};
 pub use two_factor::{PendingTwoFactor, TwoFactorRequirement, TwoFactorStatus};

@@ -60,10 +60,21 @@ pub const STALE_AFTER_DAYS: i64 = 90;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
     pub usage: OrganisationUsage,
-    /// Never signed in first, then the longest unseen; at most a page.
+    pub review: AccountsToReview,
+    pub recent_actions: Vec<AuditLine>,
+}
+
+/// Accounts an administrator should look at, in three groups that share no account: each list
+/// at most a page, with the group's full count. Shared mailboxes (nobody signs in to them) are
+/// in none; disabled accounts only under `disabled`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsToReview {
+    /// Never signed in, however new: by address.
+    pub never: Vec<UserRow>,
+    pub never_count: i64,
+    /// Signed in once, but not for `STALE_AFTER_DAYS`: the longest unseen first.
     pub stale: Vec<UserRow>,
     pub stale_count: i64,
     pub disabled: Vec<UserRow>,
     pub disabled_count: i64,
-    pub recent_actions: Vec<AuditLine>,
 }

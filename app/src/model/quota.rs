@@ -67,7 +67,7 @@ pub fn format_mb(mb: i64) -> String {
 }
 
 /// The number of GB as a form or a CSV file holds it: `0.5`, `2`, `1.25`.
-fn gb_number(mb: i64) -> String {
+pub fn gb_number(mb: i64) -> String {
     let whole = mb / 1000;
     let frac = mb % 1000;
     if frac == 0 {

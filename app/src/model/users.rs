@@ -126,6 +126,14 @@ pub struct Domain {
     pub name: String,
 }
 
+impl Domain {
+    /// The organisation's main domain among `domains` (listed by name): the one it was set up
+    /// with, which holds its first administrator, so the first made (ids only grow).
+    pub fn main(domains: &[Domain]) -> Option<&Domain> {
+        domains.iter().min_by_key(|d| d.id)
+    }
+}
+
 /// One line of the users list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {

@@ -158,7 +158,7 @@ fn OwnPasswordForm(context: OwnPasswordRules) -> impl IntoView {
                 </Field>
                 <StrengthMeter policy personal>
                     <div class="form-grid">
-                        <NewPasswordFields error>{t!(i18n, new_password)}</NewPasswordFields>
+                        <NewPasswordFields policy error>{t!(i18n, new_password)}</NewPasswordFields>
                     </div>
                 </StrengthMeter>
                 <CheckboxField name="sign_out_others" error>

@@ -1,10 +1,11 @@
 use crate::api::acting::StopActing;
 use crate::api::auth::{whoami, Logout};
 use crate::api::organisation::usage;
+use crate::components::size_text;
 use crate::components::LanguageSwitch;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{format_mb, AdminScope, Role};
+use crate::model::{AdminScope, Role};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::{use_location, use_query_map};
@@ -49,23 +50,7 @@ pub fn AdminLayout() -> impl IntoView {
                                 <a class="brand" href=if admin { "/users" } else { "/account/password" }>
                                     {t!(i18n, app_name)}
                                 </a>
-                                {admin.then(|| view! {
-                                    <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
-                                        {org_wide.then(|| view! { <A href="/overview">{t!(i18n, nav_overview)}</A> })}
-                                        <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
-                                        <A href="/users/new">{t!(i18n, nav_new_user)}</A>
-                                        <A href="/lists">{t!(i18n, nav_lists)}</A>
-                                        <A href="/domains">{t!(i18n, nav_domains)}</A>
-                                        {org_wide.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
-                                        {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
-                                    </nav>
-                                })}
-                                <div class="topbar-end">
-                                    <LanguageSwitch />
-                                    <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
-                                    <A href="/account/password">{t!(i18n, my_account)}</A>
-                                    {(!is_acting).then(sign_out)}
-                                </div>
+                                <HeaderMenu admin org_wide owner is_acting email sign_out=sign_out().into_any() />
                             </header>
                             {elsewhere.then(|| view! { <Redirect path="/account/password" /> })}
                         }
@@ -111,6 +96,44 @@ pub fn AdminLayout() -> impl IntoView {
     }
 }
 
+/// The header's navigation and account links. Folded under "Menu" on a phone, so the page
+/// starts on the first screen; always open on a wider screen (style/main.css).
+#[component]
+fn HeaderMenu(
+    admin: bool,
+    org_wide: bool,
+    owner: bool,
+    is_acting: bool,
+    email: String,
+    sign_out: AnyView,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="menu">
+            <summary class="button">{t!(i18n, menu)}</summary>
+            <div class="menu-body">
+                {admin.then(|| view! {
+                    <nav aria-label=move || t_string!(i18n, nav_main).to_string()>
+                        {org_wide.then(|| view! { <A href="/overview">{t!(i18n, nav_overview)}</A> })}
+                        <A href="/users" exact=true>{t!(i18n, nav_users)}</A>
+                        <A href="/users/new">{t!(i18n, nav_new_user)}</A>
+                        <A href="/lists">{t!(i18n, nav_lists)}</A>
+                        <A href="/domains">{t!(i18n, nav_domains)}</A>
+                        {org_wide.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
+                        {owner.then(|| view! { <A href="/settings">{t!(i18n, nav_settings)}</A> })}
+                    </nav>
+                })}
+                <div class="topbar-end">
+                    <LanguageSwitch />
+                    <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
+                    <A href="/account/password">{t!(i18n, my_account)}</A>
+                    {(!is_acting).then_some(sign_out)}
+                </div>
+            </div>
+        </details>
+    }
+}
+
 /// On every page of a session an administrator opened as a user, in a colour of its own and
 /// with no way to hide it: whose account this is, who is acting, and the way back.
 #[component]
@@ -144,11 +167,11 @@ fn UsageStrip() -> impl IntoView {
             {move || Suspend::new(async move {
                 usage.await.ok().map(|u| {
                     let (used, total) = (u.mailboxes_used, u.mailbox_licences);
-                    let (allocated, pool) = (format_mb(u.storage_allocated_mb), format_mb(u.storage_pool_mb));
+                    let (allocated, pool) = (u.storage_allocated_mb, u.storage_pool_mb);
                     view! {
                         <section class="usage" aria-label=move || t_string!(i18n, usage_label).to_string()>
                             <span>{t!(i18n, usage_mailboxes, used, total)}</span>
-                            <span>{t!(i18n, usage_storage, used = move || allocated.clone(), total = move || pool.clone())}</span>
+                            <span>{t!(i18n, usage_storage, used = move || size_text(i18n.get_locale(), allocated), total = move || size_text(i18n.get_locale(), pool))}</span>
                         </section>
                     }
                 })

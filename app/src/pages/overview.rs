@@ -1,7 +1,7 @@
 use crate::api::organisation::load_overview;
-use crate::components::{AuditTable, LastSignIn, PageTitle};
+use crate::components::{size_text, AuditTable, LastSignIn, PageTitle};
 use crate::i18n::*;
-use crate::model::{format_mb, UserRow};
+use crate::model::UserRow;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -20,17 +20,20 @@ pub fn OverviewPage() -> impl IntoView {
                 };
                 let u = o.usage.clone();
                 let (used, total) = (u.mailboxes_used, u.mailbox_licences);
-                let (allocated, pool) = (format_mb(u.storage_allocated_mb), format_mb(u.storage_pool_mb));
-                let (stale_n, disabled_n) = (o.stale_count, o.disabled_count);
+                let (allocated, pool) = (u.storage_allocated_mb, u.storage_pool_mb);
+                let review = o.review;
+                let (never_n, stale_n, disabled_n) = (review.never_count, review.stale_count, review.disabled_count);
                 view! {
                     <ul class="stats">
                         <li>{t!(i18n, usage_mailboxes, used, total)}</li>
-                        <li>{t!(i18n, usage_storage, used = move || allocated.clone(), total = move || pool.clone())}</li>
+                        <li>{t!(i18n, usage_storage, used = move || size_text(i18n.get_locale(), allocated), total = move || size_text(i18n.get_locale(), pool))}</li>
                     </ul>
+                    <h2>{t!(i18n, never_heading, n = never_n)}</h2>
+                    <AccountList users=review.never caption=|i| t_string!(i, never_caption).to_string() />
                     <h2>{t!(i18n, stale_heading, n = stale_n)}</h2>
-                    <AccountList users=o.stale caption=|i| t_string!(i, stale_caption).to_string() />
+                    <AccountList users=review.stale caption=|i| t_string!(i, stale_caption).to_string() />
                     <h2>{t!(i18n, disabled_heading, n = disabled_n)}</h2>
-                    <AccountList users=o.disabled caption=|i| t_string!(i, disabled_caption).to_string() />
+                    <AccountList users=review.disabled caption=|i| t_string!(i, disabled_caption).to_string() />
                     <h2>{t!(i18n, recent_heading)}</h2>
                     <AuditTable
                         lines=o.recent_actions

@@ -56,7 +56,7 @@ fn LinkForm(holder: LinkHolder, token: String) -> impl IntoView {
         <ActionForm action=set>
             <input type="hidden" name="form[token]" value=token />
             <StrengthMeter policy personal>
-                <NewPasswordFields error>{t!(i18n, new_password)}</NewPasswordFields>
+                <NewPasswordFields policy error>{t!(i18n, new_password)}</NewPasswordFields>
             </StrengthMeter>
             <button type="submit" class="button-primary">{t!(i18n, set_password_button)}</button>
         </ActionForm>

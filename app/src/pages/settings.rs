@@ -8,7 +8,7 @@ use crate::components::{
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
-use crate::model::{format_mb, PasswordPolicy, PolicyPreset, TwoFactorRequirement};
+use crate::model::{gb_number, PasswordPolicy, PolicyPreset, TwoFactorRequirement};
 use leptos::prelude::*;
 
 /// The account administrator's settings: licences and the storage pool.
@@ -29,7 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let now = current.await.unwrap_or_default();
-                let pool = format_mb(now.storage_pool_mb).trim_end_matches(" GB").to_owned();
+                let pool = gb_number(now.storage_pool_mb);
                 view! {
                     <ActionForm action=save>
                         <div class="form-grid">

@@ -36,7 +36,7 @@ pub fn SetupPage() -> impl IntoView {
                                 <Field name="email" kind="email" autocomplete="username" required=true error>
                                     {t!(i18n, admin_email)}
                                 </Field>
-                                <NewPasswordFields error>{t!(i18n, password)}</NewPasswordFields>
+                                <NewPasswordFields policy=crate::model::PasswordPolicy::default() error>{t!(i18n, password)}</NewPasswordFields>
                                 <button type="submit" class="button-primary">{t!(i18n, create_admin)}</button>
                             </ActionForm>
                         }

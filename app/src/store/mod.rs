@@ -17,7 +17,7 @@ pub use imports::{ImportStore, NewImport, StoredImport};
 pub use mail::{
     Delivery, DueMail, MailServerTask, MailStore, NewMail, NewMailServerTask, NewPasswordLink,
 };
-pub use organisation::{NewOrganisation, OrganisationStore};
+pub use organisation::{NewOrganisation, OrganisationStore, TotalsCorrection};
 pub use sessions::{LinkOwner, LoginRecord, NewSession, SessionLimits, SessionStore};
 pub use two_factor::{TwoFactorRecord, TwoFactorStore, UnusedRecoveryCode};
 pub use users::{AccountsToReview, NewUser, PasswordReset, UserStore, UserUpdate};

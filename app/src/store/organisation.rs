@@ -17,6 +17,18 @@ pub struct NewOrganisation {
     pub now: i64,
 }
 
+/// An organisation whose kept totals differed from a count of its mailboxes, as
+/// `recount_totals` found them before setting them right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalsCorrection {
+    pub organisation_id: i64,
+    pub name: String,
+    /// What the organisation row said: mailboxes that take a licence, storage allocated (MB).
+    pub kept: (i64, i64),
+    /// What a count of its mailboxes says, and what the row says now.
+    pub counted: (i64, i64),
+}
+
 #[async_trait]
 pub trait OrganisationStore: Send + Sync {
     /// Whether any account admin exists (if not, the panel offers its one-time setup).
@@ -37,10 +49,16 @@ pub trait OrganisationStore: Send + Sync {
     ) -> Result<Vec<DomainSummary>, StoreError>;
     /// Removes a domain without mailboxes; `InUse` says how many it still has.
     async fn remove_domain(&self, organisation_id: i64, domain_id: i64) -> Result<(), StoreError>;
+    /// Licences and storage: the totals are kept up to date with every change to a mailbox,
+    /// in the change's own transaction, so reading them costs one row.
     async fn organisation_usage(
         &self,
         organisation_id: i64,
     ) -> Result<OrganisationUsage, StoreError>;
+    /// Sets every organisation's kept totals to a count of its mailboxes, in one transaction,
+    /// and returns those that differed: none unless mailboxes were changed outside the panel
+    /// with the database's triggers bypassed.
+    async fn recount_totals(&self) -> Result<Vec<TotalsCorrection>, StoreError>;
     /// The organisation's password policy.
     async fn password_policy(&self, organisation_id: i64) -> Result<PasswordPolicy, StoreError>;
     async fn set_password_policy(

@@ -52,13 +52,7 @@ pub struct PasswordReset {
     pub now: i64,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct AccountsToReview {
-    pub stale: Vec<UserRow>,
-    pub stale_count: i64,
-    pub disabled: Vec<UserRow>,
-    pub disabled_count: i64,
-}
+pub use crate::model::AccountsToReview;
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -86,8 +80,8 @@ pub trait UserStore: Send + Sync {
         rows.pop().ok_or(StoreError::NotFound)
     }
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError>;
-    /// Accounts not seen since `stale_before` (never-signed-in first), and disabled accounts:
-    /// up to `limit` of each, with their full counts.
+    /// Accounts never signed in, signed in but not since `stale_before`, and disabled: up to
+    /// `limit` of each, with their full counts.
     async fn accounts_to_review(
         &self,
         organisation_id: i64,

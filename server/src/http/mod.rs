@@ -1,4 +1,6 @@
-//! Layers every request passes: security headers, the CSRF origin check, the session lookup.
+//! Layers every request passes: security headers, the CSRF origin check, the session lookup;
+//! and the site's built files.
+pub mod assets;
 pub mod csrf;
 pub mod headers;
 pub mod session;

@@ -1,10 +1,10 @@
 //! The first administrator, organisations apart, licences, storage, domains, the policy.
 use crate::support::fixtures::{new_user, organisation, NOW};
 use app::model::{
-    CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset, Quota, Role,
-    UserQuery,
+    AccountType, CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset,
+    Preferences, Quota, Role, UserQuery,
 };
-use app::store::{NewOrganisation, NewUser, Store, StoreError};
+use app::store::{NewOrganisation, NewUser, Store, StoreError, UserUpdate};
 
 async fn first_admin_is_created_once(store: &dyn Store) {
     assert!(!store.admin_exists().await.unwrap());
@@ -207,10 +207,132 @@ async fn an_organisation_keeps_its_own_password_policy(store: &dyn Store) {
     ));
 }
 
+/// The usage the header shows is kept, not counted: after `step` it must say `expected`
+/// (mailboxes taking a licence, storage allocated in MB) and equal a count of the mailboxes.
+async fn totals_are(store: &dyn Store, org: i64, expected: (i64, i64), step: &str) {
+    let usage = store.organisation_usage(org).await.unwrap();
+    assert_eq!(
+        (usage.mailboxes_used, usage.storage_allocated_mb),
+        expected,
+        "after {step}"
+    );
+    assert_eq!(
+        store.recount_totals().await.unwrap(),
+        vec![],
+        "after {step}, the kept totals equal a recount"
+    );
+}
+
+async fn kept_totals_always_equal_a_recount(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    totals_are(store, org, (1, 1000), "the first administrator").await;
+
+    let ann = store
+        .create_user(new_user(org, main, "ann", "Ann"))
+        .await
+        .unwrap();
+    totals_are(store, org, (2, 1500), "a create").await;
+
+    // An import or a bulk create: several in one transaction.
+    let made = store
+        .create_users(&[
+            new_user(org, main, "bob", "Bob"),
+            new_user(org, main, "cy", "Cy"),
+            new_user(org, main, "dee", "Dee"),
+        ])
+        .await
+        .unwrap();
+    let (bob, cy, dee) = (made[0].id, made[1].id, made[2].id);
+    totals_are(store, org, (5, 3000), "an import").await;
+
+    let clash = store
+        .create_users(&[
+            new_user(org, main, "eve", "Eve"),
+            new_user(org, main, "bob", "Bob again"),
+        ])
+        .await;
+    assert!(clash.is_err(), "{clash:?}");
+    totals_are(store, org, (5, 3000), "a refused import").await;
+
+    let update = |quota_mb: i64| UserUpdate {
+        name: "Bob".into(),
+        account_type: AccountType::Basic,
+        quota: Quota::from_mb(quota_mb).unwrap(),
+        disabled: false,
+        only_local_smtp: false,
+        recovery_email: None,
+        preferences: Preferences::default(),
+        now: NOW,
+    };
+    store.update_user(org, bob, update(800)).await.unwrap();
+    totals_are(store, org, (5, 3300), "a larger quota").await;
+    store.update_user(org, bob, update(800)).await.unwrap();
+    totals_are(store, org, (5, 3300), "an edit that keeps the quota").await;
+
+    store.convert_to_shared(org, cy, NOW).await.unwrap();
+    totals_are(store, org, (4, 3300), "a conversion to shared").await;
+
+    store
+        .set_users_disabled(org, &[dee], true, NOW)
+        .await
+        .unwrap();
+    totals_are(store, org, (4, 3300), "a bulk disable").await;
+
+    store.delete_users(org, &[ann.id, cy]).await.unwrap();
+    totals_are(
+        store,
+        org,
+        (3, 2300),
+        "a bulk delete of a user and a shared mailbox",
+    )
+    .await;
+
+    store.set_organisation_limits(org, 3, 2300).await.unwrap();
+    assert!(store
+        .create_user(new_user(org, main, "fay", "Fay"))
+        .await
+        .is_err());
+    totals_are(store, org, (3, 2300), "a create refused for licences").await;
+}
+
+async fn recount_repairs_totals_changed_outside_the_panel(store: &dyn Store, url: &str) {
+    use crate::support::execute_as_mail_server as outside_the_panel;
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let main = store.list_domains(org).await.unwrap()[0].id;
+    for (local, name) in [("ann", "Ann"), ("bob", "Bob")] {
+        store
+            .create_user(new_user(org, main, local, name))
+            .await
+            .unwrap();
+    }
+    // Any writer moves the totals, not only the panel's code.
+    outside_the_panel(url, "DELETE FROM users WHERE email = 'bob@council.test'").await;
+    totals_are(store, org, (2, 1500), "a delete by another program").await;
+
+    // A bulk load or a restore with the triggers off leaves them wrong: recount finds it.
+    outside_the_panel(
+        url,
+        "UPDATE organisations SET mailboxes_used = 40, storage_allocated_mb = 7",
+    )
+    .await;
+    let found = store.recount_totals().await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].organisation_id, found[0].kept, found[0].counted),
+        (org, (40, 7), (2, 1500))
+    );
+    totals_are(store, org, (2, 1500), "the recount").await;
+}
+
 conformance!(
+    kept_totals_always_equal_a_recount,
     first_admin_is_created_once,
     organisations_see_only_their_own,
     licences_and_storage_pool_bound_new_mailboxes,
     domains_with_mailboxes_stay,
-    an_organisation_keeps_its_own_password_policy,
+    an_organisation_keeps_its_own_password_policy;
+    with_url: recount_repairs_totals_changed_outside_the_panel,
 );

@@ -171,7 +171,7 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
     );
 }
 
-async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
+async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
     let admin = organisation(store).await;
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
@@ -182,6 +182,7 @@ async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
         ("old", Some(NOW - 200 * day)),
         ("older", Some(NOW - 400 * day)),
         ("never", None),
+        ("kept", None),
     ] {
         let row = store
             .create_user(new_user(org, main, local, local))
@@ -192,53 +193,79 @@ async fn stale_and_disabled_accounts_are_listed_for_review(store: &dyn Store) {
         }
         ids.push(row.id);
     }
-    // The clerk never signed in either.
-    let review = store
-        .accounts_to_review(org, NOW - 90 * day, 3)
-        .await
-        .unwrap();
-    assert_eq!(review.stale_count, 4);
-    let order: Vec<&str> = review.stale.iter().map(|u| u.email.as_str()).collect();
-    assert_eq!(
-        order,
-        [
-            "clerk@council.test",
-            "never@council.test",
-            "older@council.test"
-        ],
-        "never first, then the longest unseen, capped"
-    );
-    assert_eq!(review.disabled_count, 0);
-
-    store
-        .update_user(
-            org,
-            ids[0],
-            UserUpdate {
-                name: "recent".into(),
-                account_type: AccountType::Basic,
-                quota: Quota::from_mb(500).unwrap(),
-                disabled: true,
-                only_local_smtp: false,
-                recovery_email: None,
-                preferences: Preferences::default(),
-                now: NOW,
-            },
-        )
-        .await
-        .unwrap();
+    // Nobody signs in to a shared mailbox: it is in no group.
+    store.convert_to_shared(org, ids[4], NOW).await.unwrap();
+    // The clerk never signed in either, and was created a moment ago (NOW): an account new
+    // and unused is "never signed in", not "not signed in for 90 days".
     let review = store
         .accounts_to_review(org, NOW - 90 * day, 20)
         .await
         .unwrap();
-    assert_eq!(review.disabled_count, 1);
-    assert_eq!(review.disabled[0].email, "recent@council.test");
-    assert!(store
-        .accounts_to_review(org + 1000, NOW, 20)
+    let emails = |rows: &[app::model::UserRow]| -> Vec<String> {
+        rows.iter().map(|u| u.email.clone()).collect()
+    };
+    assert_eq!(review.never_count, 2);
+    assert_eq!(
+        emails(&review.never),
+        ["clerk@council.test", "never@council.test"]
+    );
+    assert_eq!(review.stale_count, 2);
+    assert_eq!(
+        emails(&review.stale),
+        ["older@council.test", "old@council.test"],
+        "the longest unseen first"
+    );
+    assert_eq!(review.disabled_count, 0);
+    let capped = store
+        .accounts_to_review(org, NOW - 90 * day, 1)
         .await
-        .unwrap()
-        .stale
-        .is_empty());
+        .unwrap();
+    assert_eq!(
+        (
+            capped.never.len(),
+            capped.never_count,
+            capped.stale.len(),
+            capped.stale_count
+        ),
+        (1, 2, 1, 2),
+        "each list capped, each count whole"
+    );
+
+    for id in [ids[0], ids[2]] {
+        store
+            .update_user(
+                org,
+                id,
+                UserUpdate {
+                    name: "someone".into(),
+                    account_type: AccountType::Basic,
+                    quota: Quota::from_mb(500).unwrap(),
+                    disabled: true,
+                    only_local_smtp: false,
+                    recovery_email: None,
+                    preferences: Preferences::default(),
+                    now: NOW,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let review = store
+        .accounts_to_review(org, NOW - 90 * day, 20)
+        .await
+        .unwrap();
+    assert_eq!(review.disabled_count, 2);
+    assert_eq!(
+        emails(&review.disabled),
+        ["older@council.test", "recent@council.test"]
+    );
+    assert_eq!(
+        emails(&review.stale),
+        ["old@council.test"],
+        "a disabled account is under disabled only"
+    );
+    let elsewhere = store.accounts_to_review(org + 1000, NOW, 20).await.unwrap();
+    assert_eq!(elsewhere, app::model::AccountsToReview::default());
 }
 
 async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
@@ -613,7 +640,7 @@ async fn roles_carry_their_domains_into_the_session_and_the_list(store: &dyn Sto
 conformance!(
     addresses_are_unique_per_domain,
     users_are_edited_disabled_and_deleted_in_one_go,
-    stale_and_disabled_accounts_are_listed_for_review,
+    accounts_to_review_fall_in_one_group_each,
     batches_are_created_whole_or_not_at_all,
     several_users_change_in_one_transaction,
     a_shared_mailbox_keeps_its_mail_and_frees_its_licence,

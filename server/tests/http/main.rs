@@ -8,6 +8,7 @@ mod account;
 mod acting;
 mod addresses;
 mod app_passwords;
+mod assets;
 mod audit;
 mod bulk_and_csv;
 mod credentials_mail;

@@ -56,6 +56,51 @@ async fn generated_passwords_pass_the_policy_and_are_never_kept() {
         );
     }
 
+    // New user: no mailbox yet, so the words typed so far are the ones to avoid.
+    let typed = [
+        ("typed[0]", "Rosalind Orchard"),
+        ("typed[1]", "orchard"),
+        ("typed[2]", "council.test"),
+        ("words", "6"),
+        ("separator", "hyphen"),
+        ("digits", "0"),
+    ];
+    for _ in 0..3 {
+        let reply = panel.api("passwords/generate", &typed, Some(&owner)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let drawn: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        let password = drawn["password"].as_str().unwrap();
+        assert!(
+            app::model::PasswordPolicy::default()
+                .check(password, &["Rosalind Orchard", "orchard", "council.test"])
+                .is_ok(),
+            "{password}"
+        );
+    }
+    let too_many = panel
+        .api(
+            "passwords/generate",
+            &[
+                ("typed[0]", "a"),
+                ("typed[1]", "b"),
+                ("typed[2]", "c"),
+                ("typed[3]", "d"),
+                ("words", "4"),
+                ("separator", "hyphen"),
+                ("digits", "2"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(
+        too_many.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        too_many.body
+    );
+    let anonymous = panel.api("passwords/generate", &typed, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
     let org = panel.organisation().await;
     let events = panel.store.list_audit(org, 50).await.unwrap();
     assert!(
@@ -457,6 +502,33 @@ async fn the_organisations_password_policy_binds_every_new_password() {
         .api("organisation/password_policy", &host, Some(&owner))
         .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    // Every form that sets a password says the rule in force, not the default's.
+    for page in [
+        "/users/new".to_owned(),
+        format!("/users/{id}/security"),
+        "/account/password".to_owned(),
+    ] {
+        let shown = panel.page(&page, Some(&owner)).await;
+        let text = shown.body.replace("<!>", "");
+        assert!(
+            text.contains(
+                "At least 8 characters, with an uppercase letter, a lowercase letter, a digit and a symbol."
+            ),
+            "{page}: {text}"
+        );
+        assert!(!text.contains("At least 12 characters"), "{page}");
+    }
+    let french = panel
+        .page("/users/new", Some(&format!("{owner}; i18n_pref_locale=fr")))
+        .await;
+    assert!(
+        french.body.replace("<!>", "").contains(
+            "Au moins 8 caractères, dont une majuscule, une minuscule, un chiffre et un symbole."
+        ),
+        "{}",
+        french.body
+    );
 
     // The meter's copy of the rules is the server's.
     let shown = panel.api("passwords/policy", &[], Some(&owner)).await;

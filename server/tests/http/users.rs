@@ -437,9 +437,42 @@ async fn a_quota_below_what_the_mailbox_holds_is_refused_on_its_field() {
         "the page shows what the mailbox holds: {}",
         page.body
     );
+    let french = format!("{owner}; i18n_pref_locale=fr");
+    let page = panel.get(&format!("/users/{id}"), Some(&french)).await;
+    assert!(
+        page.body.replace("<!>", "").contains("1,201 Go sur 0,5 Go"),
+        "sizes as French writes them: {}",
+        page.body
+    );
 
     let form = update("1.201");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let fits = panel.api("users/update", &form, Some(&owner)).await;
     assert_eq!(fits.status, StatusCode::OK, "{}", fits.body);
+}
+
+#[tokio::test]
+async fn new_user_starts_on_the_main_domain() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    // Listed by name, this one comes first; the main domain is the one the panel was set up with.
+    let first = panel.add_domain(&owner, "allotments.test").await;
+    let org = panel.organisation().await;
+    let main = panel.store.list_domains(org).await.unwrap();
+    let main = main.iter().find(|d| d.name == "council.test").unwrap().id;
+    let page = panel.page("/users/new", Some(&owner)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body.replace("<!>", "");
+    let option = |id: i64| {
+        let at = body
+            .find(&format!("<option value=\"{id}\""))
+            .unwrap_or_else(|| panic!("option {id} in {body}"));
+        body[at..at + body[at..].find('>').unwrap()].to_owned()
+    };
+    assert!(option(main).contains("selected"), "{}", option(main));
+    assert!(!option(first).contains("selected"), "{}", option(first));
+    assert!(
+        body.find("allotments.test").unwrap() < body.find(">council.test<").unwrap(),
+        "still listed by name"
+    );
 }

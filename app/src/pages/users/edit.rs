@@ -7,10 +7,10 @@ use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
 use crate::components::NoticeAlert;
 use crate::components::{
-    use_form_error, utc_minutes, CheckboxField, Field, FormAlert, PageTitle, SelectField,
+    size_text, use_form_error, utc_minutes, CheckboxField, Field, FormAlert, PageTitle, SelectField,
 };
 use crate::i18n::*;
-use crate::model::{format_mb, AccountStatus, Domain, Grant, Quota, Role, UserDetail, Viewer};
+use crate::model::{AccountStatus, Domain, Grant, Quota, Role, UserDetail, Viewer};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -112,7 +112,7 @@ fn UserForms(user: UserDetail, viewer: Viewer, domains: Vec<Domain>) -> impl Int
             <dt>{t!(i18n, role_fact)}</dt>
             <dd>{role}</dd>
             <dt>{t!(i18n, storage_used)}</dt>
-            <dd>{t!(i18n, storage_used_of, used = move || format_mb(used_mb), quota = move || format_mb(quota_mb))}</dd>
+            <dd>{t!(i18n, storage_used_of, used = move || size_text(i18n.get_locale(), used_mb), quota = move || size_text(i18n.get_locale(), quota_mb))}</dd>
             {shared.then(|| view! {
                 <dt>{t!(i18n, col_type)}</dt>
                 <dd>{t!(i18n, type_shared)}</dd>

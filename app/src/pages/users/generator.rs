@@ -8,9 +8,13 @@ use leptos::prelude::*;
 /// memorable password from the server and says how many bits of randomness it holds; "Show
 /// password" turns both into plain text; "Copy password" puts it on the clipboard. It needs the
 /// browser's script, so it appears only once the page is interactive; without it the admin types
-/// a password.
+/// a password. The password avoids the words of mailbox `user`, or, for a user not created yet,
+/// what the form's `personal_fields` hold when Generate is pressed.
 #[component]
-pub fn PasswordGenerator(user: i64) -> impl IntoView {
+pub fn PasswordGenerator(
+    user: Option<i64>,
+    #[prop(optional)] personal_fields: &'static [&'static str],
+) -> impl IntoView {
     let i18n = use_i18n();
     let interactive = RwSignal::new(false);
     Effect::new(move |_| {
@@ -26,6 +30,7 @@ pub fn PasswordGenerator(user: i64) -> impl IntoView {
         let o = *o;
         generate_password(GeneratorForm {
             user,
+            typed: typed_words(personal_fields),
             words: o.words,
             separator: o.separator.as_str().to_owned(),
             digits: o.digits,
@@ -141,6 +146,26 @@ fn password_inputs() -> Vec<web_sys::HtmlInputElement> {
         .filter_map(|id| document.get_element_by_id(id))
         .filter_map(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         .collect()
+}
+
+/// What the password's form holds in `fields` now.
+fn typed_words(fields: &'static [&'static str]) -> Vec<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(form) = password_inputs().first().and_then(|i| i.form()) else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .filter_map(|name| crate::components::field_text(&form, name))
+            .filter(|text| !text.is_empty())
+            .collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = fields;
+        Vec::new()
+    }
 }
 
 fn fill_password_fields(password: &str) {

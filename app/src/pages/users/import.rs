@@ -1,7 +1,9 @@
 use crate::api::import::{get_import, CancelImport, CheckImport, ConfirmImport};
-use crate::components::{error_text, field_error_text, use_form_error, FormAlert, PageTitle};
+use crate::components::{
+    error_text, field_error_text, size_text, use_form_error, FormAlert, PageTitle,
+};
 use crate::i18n::*;
-use crate::model::{format_mb, AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
+use crate::model::{AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
 
@@ -173,7 +175,8 @@ fn PreviewLine(row: ImportRow) -> impl IntoView {
         .collect();
     let ok = problems.is_empty();
     let kind = row.account_type;
-    let quota = (row.quota_mb > 0).then(|| format_mb(row.quota_mb));
+    let quota_mb = row.quota_mb;
+    let quota = move || (quota_mb > 0).then(|| size_text(i18n.get_locale(), quota_mb));
     let has_password = row.has_password;
     view! {
         <tr class:row-invalid=!ok>

@@ -1,10 +1,10 @@
 use crate::api::domains::list_domains;
 use crate::api::users::list_users;
 use crate::components::NoticeAlert;
-use crate::components::{query_string, submit_after_pause, LastSignIn, PageTitle};
+use crate::components::{query_string, size_text, submit_after_pause, LastSignIn, PageTitle};
 use crate::i18n::*;
 use crate::model::{
-    AccountStatus, AccountType, Quota, UserCursor, UserPage, UserQuery, UserRow, UserSort,
+    AccountStatus, AccountType, UserCursor, UserPage, UserQuery, UserRow, UserSort,
 };
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -57,6 +57,11 @@ pub fn UsersPage() -> impl IntoView {
                     on:input=submit_after_pause
                 />
             </div>
+            // Folded on a phone under its own button, so the list starts on the first screen;
+            // always open on a wider screen (style/main.css).
+            <details class="filter-sort">
+            <summary class="button">{t!(i18n, filter_and_sort)}</summary>
+            <div class="filter-sort-body">
             <div class="field">
                 <label for="users-domain">{t!(i18n, domain)}</label>
                 <select id="users-domain" name="domain" on:change=submit_now>
@@ -105,6 +110,8 @@ pub fn UsersPage() -> impl IntoView {
                     <option value="desc" selected=move || state.get().descending>{t!(i18n, order_desc)}</option>
                 </select>
             </div>
+            </div>
+            </details>
             <button type="submit" class="button">{t!(i18n, apply_filters)}</button>
         </Form>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -188,7 +195,7 @@ fn UsersTable(page: UserPage, state: UserQuery) -> impl IntoView {
             <button type="submit" name="action" value="enable" class="button">{t!(i18n, bulk_enable)}</button>
             <button type="submit" name="action" value="delete" class="button button-danger">{t!(i18n, bulk_delete)}</button>
         </div>
-        <table class="data-table">
+        <table class="data-table users-table">
             <caption class="visually-hidden">{t!(i18n, users_caption)}</caption>
             <thead>
                 <tr>
@@ -223,9 +230,8 @@ fn UsersTable(page: UserPage, state: UserQuery) -> impl IntoView {
 #[component]
 fn UserLine(user: UserRow) -> impl IntoView {
     let i18n = use_i18n();
-    let quota = Quota::from_mb(user.quota_mb)
-        .map(|q| q.to_string())
-        .unwrap_or_default();
+    let quota_mb = user.quota_mb;
+    let quota = move || size_text(i18n.get_locale(), quota_mb);
     let last = user.last_login_at;
     let kind = user.account_type;
     let shared = user.shared;
@@ -243,19 +249,20 @@ fn UserLine(user: UserRow) -> impl IntoView {
                     <span class="visually-hidden">{t!(i18n, select_user, name = name.clone())}</span>
                 </label>
             </td>
-            <th scope="row" data-label=move || t_string!(i18n, col_name).to_string()>
+            <th scope="row" class="cell-name" data-label=move || t_string!(i18n, col_name).to_string()>
                 <a href=format!("/users/{}", user.id)>{user.name}</a>
             </th>
-            <td data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
-            <td data-label=move || t_string!(i18n, col_type).to_string()>
+            <td class="cell-address" data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
+            // On a phone a row is name, address and status: the user's page has the rest.
+            <td class="cell-extra" data-label=move || t_string!(i18n, col_type).to_string()>
                 {move || match kind {
                     _ if shared => t_string!(i18n, type_shared).to_string(),
                     AccountType::Basic => t_string!(i18n, type_basic).to_string(),
                     AccountType::Enhanced => t_string!(i18n, type_enhanced).to_string(),
                 }}
             </td>
-            <td data-label=move || t_string!(i18n, col_quota).to_string()>{quota}</td>
-            <td data-label=move || t_string!(i18n, col_status).to_string()>
+            <td class="cell-extra" data-label=move || t_string!(i18n, col_quota).to_string()>{quota}</td>
+            <td class="cell-status" data-label=move || t_string!(i18n, col_status).to_string()>
                 <span class=format!("badge badge-{}", status.as_str())>
                     {move || match status {
                         AccountStatus::Active => t_string!(i18n, status_active).to_string(),
@@ -263,10 +270,10 @@ fn UserLine(user: UserRow) -> impl IntoView {
                     }}
                 </span>
             </td>
-            <td data-label=move || t_string!(i18n, col_last_login).to_string()>
+            <td class="cell-extra" data-label=move || t_string!(i18n, col_last_login).to_string()>
                 <LastSignIn at=last />
             </td>
-            <td class="row-actions" data-label=move || t_string!(i18n, col_actions).to_string()>
+            <td class="cell-extra row-actions" data-label=move || t_string!(i18n, col_actions).to_string()>
                 // The row names the user, so the links need not (WCAG's link purpose in context).
                 {actionable.then(|| view! {
                     <a href=format!("/users/{id}#act-as-heading")>{t!(i18n, act_as_short)}</a>

@@ -1,3 +1,4 @@
+use super::generator::PasswordGenerator;
 use crate::api::domains::list_domains;
 use crate::api::passwords::current_policy;
 use crate::api::users::CreateUser;
@@ -5,9 +6,12 @@ use crate::components::{
     use_form_error, Field, FormAlert, NewPasswordFields, PageTitle, SelectField, StrengthMeter,
 };
 use crate::i18n::*;
-use crate::model::{Language, Preferences};
+use crate::model::{Domain, Language, Preferences};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
+
+/// The fields whose words the password must not contain, as typed so far.
+const PERSONAL_FIELDS: &[&str] = &["username", "name", "domain"];
 
 #[component]
 pub fn NewUserPage() -> impl IntoView {
@@ -25,6 +29,13 @@ pub fn NewUserPage() -> impl IntoView {
             .map(|d| (d.id.to_string(), d.name))
             .collect::<Vec<_>>()
     });
+    // Listed by name, chosen by default: the main domain, where most new mailboxes go.
+    let main_domain = move || {
+        domains
+            .get()
+            .and_then(Result::ok)
+            .and_then(|all| Domain::main(&all).map(|d| d.id.to_string()))
+    };
     let type_options = super::account_type_options(i18n);
     let hint = move |s: fn(I18nContext<Locale>) -> String| Signal::derive(move || s(i18n));
     view! {
@@ -41,7 +52,7 @@ pub fn NewUserPage() -> impl IntoView {
                             <SelectField name="account_type" options=type_options selected="basic".to_string() error>
                                 {t!(i18n, account_type)}
                             </SelectField>
-                            <SelectField name="domain" options=domain_options error>
+                            <SelectField name="domain" options=domain_options selected=main_domain().unwrap_or_default() error>
                                 {t!(i18n, domain)}
                             </SelectField>
                             <Field
@@ -58,9 +69,10 @@ pub fn NewUserPage() -> impl IntoView {
                             </Field>
                             // The password must not hold the name, username or domain typed above.
                             {view! {
-                                <StrengthMeter policy personal_fields=&["username", "name", "domain"]>
-                                    <NewPasswordFields error>{t!(i18n, password)}</NewPasswordFields>
+                                <StrengthMeter policy personal_fields=PERSONAL_FIELDS>
+                                    <NewPasswordFields policy error>{t!(i18n, password)}</NewPasswordFields>
                                 </StrengthMeter>
+                                <PasswordGenerator user=None personal_fields=PERSONAL_FIELDS />
                             }
                                 .into_any()}
                             <Field

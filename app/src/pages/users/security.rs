@@ -147,12 +147,12 @@ fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> 
                 <input type="hidden" name="form[user]" value=user.id />
                 <StrengthMeter policy personal>
                 <div class="form-grid">
-                    <NewPasswordFields error optional=true>{t!(i18n, new_password)}</NewPasswordFields>
+                    <NewPasswordFields policy error optional=true>{t!(i18n, new_password)}</NewPasswordFields>
                 </div>
                 </StrengthMeter>
                 {move || {
                     resets.track();
-                    view! { <PasswordGenerator user=id /> }
+                    view! { <PasswordGenerator user=Some(id) /> }
                 }}
                 <CheckboxField
                     name="must_change"
@@ -174,7 +174,9 @@ fn ResetForm(user: UserDetail, devices: Vec<Device>, policy: PasswordPolicy) -> 
 }
 
 /// "Sign out from all devices" (the default), or only the devices ticked in the list, so a user
-/// keeps the one they still have.
+/// keeps the one they still have. The list shows only for the second choice (style/main.css,
+/// no script needed) and starts unticked: with "all", the page lists each device once, in the
+/// devices section, and nothing looks ticked that the reset would not act on.
 #[component]
 fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
@@ -202,7 +204,7 @@ fn SignOutChoice(devices: Vec<Device>, error: Signal<Option<AppError>>) -> impl 
             } else {
                 view! {
                     <ul class="devices">
-                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice form="reset" index=i device=d checked=true /> }).collect_view()}
+                        {devices.into_iter().enumerate().map(|(i, d)| view! { <DeviceChoice form="reset" index=i device=d checked=false /> }).collect_view()}
                     </ul>
                 }
                 .into_any()

@@ -174,6 +174,52 @@ macro_rules! organisation {
                     Self::usage(self.pool(), organisation_id).await
                 }
 
+                async fn recount_totals(&self) -> Result<Vec<app::store::TotalsCorrection>, StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    // Locked before counting: a change to a mailbox moves the totals under this
+                    // lock, so none commits between the count and the update.
+                    sqlx::query(&format!(
+                        "SELECT id FROM organisations ORDER BY id{}",
+                        <$store as Dialect>::LOCK_ROWS
+                    ))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(
+                        "SELECT o.id, o.name, o.mailboxes_used, o.storage_allocated_mb, \
+                         (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND NOT u.shared), \
+                         (SELECT CAST(COALESCE(SUM(u.quota_mb), 0) AS BIGINT) FROM users u \
+                          WHERE u.organisation_id = o.id) \
+                         FROM organisations o ORDER BY o.id",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    let mut corrections = Vec::new();
+                    for (organisation_id, name, mailboxes, storage_mb, counted_mailboxes, counted_mb) in rows {
+                        if (mailboxes, storage_mb) == (counted_mailboxes, counted_mb) {
+                            continue;
+                        }
+                        sqlx::query(
+                            "UPDATE organisations SET mailboxes_used = $1, storage_allocated_mb = $2 WHERE id = $3",
+                        )
+                        .bind(counted_mailboxes)
+                        .bind(counted_mb)
+                        .bind(organisation_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                        corrections.push(app::store::TotalsCorrection {
+                            organisation_id,
+                            name,
+                            kept: (mailboxes, storage_mb),
+                            counted: (counted_mailboxes, counted_mb),
+                        });
+                    }
+                    tx.commit().await.map_err(backend)?;
+                    Ok(corrections)
+                }
+
                 async fn password_policy(&self, organisation_id: i64) -> Result<PasswordPolicy, StoreError> {
                     sqlx::query_as::<_, PolicyRow>(
                         "SELECT password_min_chars, password_min_score, password_require_upper, \

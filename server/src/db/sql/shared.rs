@@ -36,10 +36,9 @@ macro_rules! helpers {
                 {
                     let (name, mailbox_licences, storage_pool_mb, mailboxes_used, storage_allocated_mb): (String, i64, i64, i64, i64) =
                         sqlx::query_as(
-                            "SELECT o.name, o.mailbox_licences, o.storage_pool_mb, \
-                             (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND NOT u.shared), \
-                             (SELECT CAST(COALESCE(SUM(u.quota_mb), 0) AS BIGINT) FROM users u WHERE u.organisation_id = o.id) \
-                             FROM organisations o WHERE o.id = $1",
+                            // Kept by triggers on `users`, not counted: every page shows them.
+                            "SELECT name, mailbox_licences, storage_pool_mb, mailboxes_used, storage_allocated_mb \
+                             FROM organisations WHERE id = $1",
                         )
                         .bind(organisation_id)
                         .fetch_one(executor)

@@ -130,51 +130,51 @@ macro_rules! users {
                     stale_before: i64,
                     limit: i64,
                 ) -> Result<AccountsToReview, StoreError> {
-                    let stale: Vec<UserRecord> = sqlx::query_as(
-                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role FROM users \
-                         WHERE organisation_id = $1 AND (last_login_at IS NULL OR last_login_at < $2) \
-                         ORDER BY CASE WHEN last_login_at IS NULL THEN 0 ELSE 1 END, last_login_at, email LIMIT $3",
-                    )
-                    .bind(organisation_id)
-                    .bind(stale_before)
-                    .bind(limit)
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(backend)?;
-                    let stale_count: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM users WHERE organisation_id = $1 \
-                         AND (last_login_at IS NULL OR last_login_at < $2)",
-                    )
-                    .bind(organisation_id)
-                    .bind(stale_before)
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(backend)?;
-                    let disabled: Vec<UserRecord> = sqlx::query_as(
-                        "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role FROM users \
-                         WHERE organisation_id = $1 AND status = 'disabled' ORDER BY email LIMIT $2",
-                    )
-                    .bind(organisation_id)
-                    .bind(limit)
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(backend)?;
-                    let disabled_count: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM users WHERE organisation_id = $1 AND status = 'disabled'",
-                    )
-                    .bind(organisation_id)
-                    .fetch_one(self.pool())
-                    .await
-                    .map_err(backend)?;
-                    let rows = |r: Vec<UserRecord>| {
-                        r.into_iter()
+                    // Each group is a status and a range of COALESCE(last_login_at, 0), the
+                    // expression `users_by_last_sign_in` orders by: never signed in is [0, 1).
+                    let groups = [
+                        ("active", 0, 1, "email"),
+                        ("active", 1, stale_before, "COALESCE(last_login_at, 0), email"),
+                        ("disabled", i64::MIN, i64::MAX, "email"),
+                    ];
+                    const GROUP: &str = "FROM users WHERE organisation_id = $1 AND NOT shared AND status = $2 \
+                         AND COALESCE(last_login_at, 0) >= $3 AND COALESCE(last_login_at, 0) < $4";
+                    let mut found = Vec::with_capacity(groups.len());
+                    for (status, from, until, order) in groups {
+                        let rows: Vec<UserRecord> = sqlx::query_as(&format!(
+                            "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role \
+                             {GROUP} ORDER BY {order} LIMIT $5"
+                        ))
+                        .bind(organisation_id)
+                        .bind(status)
+                        .bind(from)
+                        .bind(until)
+                        .bind(limit)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(backend)?;
+                        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {GROUP}"))
+                            .bind(organisation_id)
+                            .bind(status)
+                            .bind(from)
+                            .bind(until)
+                            .fetch_one(self.pool())
+                            .await
+                            .map_err(backend)?;
+                        let rows = rows
+                            .into_iter()
                             .map(UserRow::try_from)
-                            .collect::<Result<Vec<_>, _>>()
-                    };
+                            .collect::<Result<Vec<_>, _>>()?;
+                        found.push((rows, count));
+                    }
+                    let [(never, never_count), (stale, stale_count), (disabled, disabled_count)]: [_; 3] =
+                        found.try_into().map_err(|_| StoreError::Backend("three groups".into()))?;
                     Ok(AccountsToReview {
-                        stale: rows(stale)?,
+                        never,
+                        never_count,
+                        stale,
                         stale_count,
-                        disabled: rows(disabled)?,
+                        disabled,
                         disabled_count,
                     })
                 }
@@ -414,6 +414,9 @@ macro_rules! users {
                     now: i64,
                 ) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
+                    // The totals' trigger updates the organisation row: taking it first keeps the
+                    // lock order of every writer the same (organisation, then users).
+                    Self::lock_organisation(&mut tx, organisation_id).await?;
                     let done = sqlx::query(
                         "UPDATE users SET shared = TRUE, role = 'user', updated_at = $1 \
                          WHERE id = $2 AND organisation_id = $3",
@@ -435,6 +438,8 @@ macro_rules! users {
                     user_ids: &[i64],
                 ) -> Result<Vec<String>, StoreError> {
                     let mut tx = self.begin_write().await?;
+                    // Organisation before users, as every writer that moves the totals.
+                    Self::lock_organisation(&mut tx, organisation_id).await?;
                     let emails = Self::owned_addresses(&mut tx, organisation_id, user_ids).await?;
                     sqlx::query(&format!(
                         "DELETE FROM mailbox_usage WHERE username IN (SELECT email FROM users WHERE {})",
