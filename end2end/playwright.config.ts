@@ -54,26 +54,28 @@ export default defineConfig({
     {
       name: "phone",
       dependencies: ["setup"],
-      testMatch: /(phone-layout|sign-in|users|reset|edit-user|account|two-factor|app-passwords)\.spec\.ts/,
+      testMatch: /(phone-layout|accessibility|sign-in|users|reset|edit-user|account|two-factor|app-passwords)\.spec\.ts/,
       use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 }, launchOptions: chromium },
     },
     {
       name: "no-javascript",
       dependencies: ["setup"],
       // The mail server's side of a change (app passwords over IMAP too) and the organisation's
-      // two-factor rule do not depend on how the form was sent, and the tests tagged
-      // @needs-javascript are about what the WASM does (the meter, the CSP's scripts).
-      testIgnore: /phone-layout|mail-server|app-passwords|two-factor-rule/,
+      // two-factor rule do not depend on how the form was sent, axe-core runs as a script in
+      // the page, and the tests tagged @needs-javascript are about what the WASM does (the
+      // meter, the CSP's scripts).
+      testIgnore: /phone-layout|mail-server|app-passwords|two-factor-rule|accessibility/,
       grepInvert: /@needs-javascript/,
       use: { ...devices["Desktop Chrome"], javaScriptEnabled: false, launchOptions: chromium },
     },
-    // Bytes and times per page, for `make bench` (scripts/measure-pages.sh): not a test.
+    // Bytes and times per page for `make bench` (scripts/measure-pages.sh), or the README's
+    // screenshots (E2E_MEASURE=screenshots, scripts/screenshots.sh): not tests.
     ...(process.env.E2E_MEASURE
       ? [{
           name: "measure",
           dependencies: ["setup"],
           testDir: "./measure",
-          testMatch: /\.measure\.ts$/,
+          testMatch: process.env.E2E_MEASURE === "screenshots" ? /screenshots\.measure\.ts$/ : /pages\.measure\.ts$/,
           use: { ...devices["Desktop Chrome"], launchOptions: chromium },
         }]
       : []),

@@ -92,7 +92,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium
 fi
 
-if [ ! -d end2end/node_modules/@playwright/test ]; then
+if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
   say "Installing the end-to-end test packages"
   (cd end2end && npm ci --no-audit --no-fund) || fail "npm ci in end2end failed"
 fi

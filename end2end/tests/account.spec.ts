@@ -7,7 +7,7 @@ test("an administrator changes their own password on My account, then back", asy
   await login.open();
   await login.signIn();
   await expect(page).toHaveURL(/\/users$/);
-  await openMenu(page);
+  await openMenu(page, info);
   await page.getByRole("link", { name: "My account" }).click();
   await expect(page.getByRole("heading", { name: "My account", level: 1 })).toBeVisible();
   await ready(page, info);
@@ -37,7 +37,7 @@ test("an administrator changes their own password on My account, then back", asy
   await change(ADMIN.password, TEMPORARY);
   try {
     await expect(page.getByRole("status")).toHaveText("Your password was changed. Other devices signed out: 0.");
-    await openMenu(page);
+    await openMenu(page, info);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
     await login.open();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { LoginPage, UsersPage, ready, signInAsAdmin, unique } from "./support";
+import { LoginPage, UsersPage, openMenu, ready, signInAsAdmin, unfold, unique } from "./support";
 
 // Runs in the phone project only (see playwright.config.ts). The width compared is the device's,
 // not window.innerWidth: a phone browser zooms out to fit a page that overflows, which would hide it.
@@ -70,9 +70,9 @@ test("on a phone the users list starts on the first screen: the search and at le
   await expect(page.getByRole("button", { name: "Delete selected" })).toBeVisible();
 
   await expect(page.getByRole("combobox", { name: "Sort by" })).toBeHidden();
-  await page.getByText("Filter and sort", { exact: true }).click();
+  await unfold(page, info, "Filter and sort");
   await expect(page.getByRole("combobox", { name: "Sort by" })).toBeVisible();
-  await page.getByText("Menu", { exact: true }).click();
+  await openMenu(page, info);
   await expect(nav).toBeVisible();
   await expect(nav.getByRole("link", { name: "New user" })).toBeVisible();
 });

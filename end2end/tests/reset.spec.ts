@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_STATE, NewUserPage, openSecurityTab, ready, signInAsAdmin } from "./support";
+import { ADMIN_STATE, NewUserPage, openMenu, openSecurityTab, ready, signInAsAdmin } from "./support";
 
 // Signed in as the account administrator from the start (the setup project saved the session).
 test.use({ storageState: ADMIN_STATE });
@@ -121,10 +121,12 @@ test("the strength meter loads on first use and shows the verdict the server the
   // Said once, under the field: the meter does not repeat it.
   await expect(words.getByText("This is one of the most common passwords: attackers try it first.")).toBeHidden();
 
+  await openMenu(page, info);
   await page.getByRole("button", { name: "Français" }).click();
   await page.getByLabel("Nouveau mot de passe", { exact: true }).fill("bbbbbbbbbbbb");
   await expect(page.getByRole("meter", { name: "Robustesse du mot de passe" })).toBeVisible();
   await expect(words).toContainText("Ce mot de passe est trop facile à deviner.");
+  await openMenu(page, info);
   await page.getByRole("button", { name: "English" }).click();
 });
 

@@ -7,6 +7,7 @@ test("an administrator signs in and out, and the old cookie is refused", async (
   await login.signIn();
   await expect(page).toHaveURL(/\/users$/);
   await new UsersPage(page, info).open();
+  await openMenu(page, info);
   await expect(page.getByText(`Signed in as ${ADMIN.email}`)).toBeVisible();
 
   const before = await context.cookies();
@@ -15,7 +16,6 @@ test("an administrator signs in and out, and the old cookie is refused", async (
   expect(session!.httpOnly).toBe(true);
   expect(session!.sameSite).toBe("Lax");
 
-  await openMenu(page);
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 

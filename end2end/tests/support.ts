@@ -38,10 +38,21 @@ export async function ready(page: Page, info: TestInfo) {
   await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, { timeout: 15_000 });
 }
 
-/** Opens the header's "Menu" where it is folded (a phone): its links and buttons are behind it. */
-export async function openMenu(page: Page) {
-  const menu = page.getByRole("banner").getByText("Menu", { exact: true });
-  if (await menu.isVisible()) await menu.click();
+/**
+ * Opens what a phone folds under the button `name` (a <details>), where it is folded; on a
+ * wider screen it is open already. Once the page is interactive: hydration renders it afresh.
+ */
+export async function unfold(page: Page, info: TestInfo, name: string) {
+  await ready(page, info);
+  const summary = page.getByText(name, { exact: true });
+  if (!(await summary.isVisible())) return;
+  const open = await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open);
+  if (!open) await summary.click();
+}
+
+/** The header's links and buttons, folded under "Menu" on a phone. */
+export async function openMenu(page: Page, info: TestInfo) {
+  await unfold(page, info, "Menu");
 }
 
 export class LoginPage {

@@ -34,7 +34,7 @@ test("a user sets up two-factor authentication, signs in with a code and a recov
   }
 
   // The next sign-in asks for the code.
-  await openMenu(mine);
+  await openMenu(mine, info);
   await mine.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(mine).toHaveURL(/\/login/);
   await login.open();
@@ -42,7 +42,7 @@ test("a user sets up two-factor authentication, signs in with a code and a recov
   await expect(mine).toHaveURL(/\/account\/password$/);
 
   // A recovery code stands in for the phone, once.
-  await openMenu(mine);
+  await openMenu(mine, info);
   await mine.getByRole("button", { name: "Sign out", exact: true }).click();
   await login.open();
   await mine.getByLabel("Email address").fill(email);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_STATE, NewUserPage, UsersPage, signInAsAdmin, unique } from "./support";
+import { ADMIN_STATE, NewUserPage, UsersPage, signInAsAdmin, unfold, unique } from "./support";
 
 // Signed in as the account administrator from the start (the setup project saved the session).
 test.use({ storageState: ADMIN_STATE });
@@ -90,6 +90,7 @@ test("refusals appear next to the field they concern", async ({ page }, info) =>
 test("the list sorts by quota, largest first, and keeps the order in the URL", async ({ page }, info) => {
   const users = new UsersPage(page, info);
   await users.open();
+  await unfold(page, info, "Filter and sort");
   await page.getByLabel("Sort by").selectOption({ label: "Quota" });
   await page.getByLabel("Order").selectOption({ label: "Descending" });
   if (info.project.use.javaScriptEnabled === false) {

@@ -1,7 +1,7 @@
 //! The users list: search, filters, every order, keyset pages, the search index.
-use crate::support::fixtures::{new_user, open_session, organisation, NOW};
-use app::model::{AccountType, DomainName, Preferences, Quota, UserCursor, UserQuery, UserSort};
-use app::store::{NewUser, Store, UserUpdate};
+use crate::support::fixtures::{new_user, open_session, organisation, user_update, NOW};
+use app::model::{DomainName, Quota, UserCursor, UserQuery, UserSort};
+use app::store::{NewUser, Store};
 
 async fn the_list_searches_filters_and_pages(store: &dyn Store) {
     let admin = organisation(store).await;
@@ -226,20 +226,7 @@ async fn the_search_index_follows_every_change(store: &dyn Store) {
         ["qb@council.test"]
     );
     store
-        .update_user(
-            org,
-            quentin.id,
-            UserUpdate {
-                name: "Roald Dahl".into(),
-                account_type: AccountType::Basic,
-                quota: Quota::from_mb(500).unwrap(),
-                disabled: false,
-                only_local_smtp: false,
-                recovery_email: None,
-                preferences: Preferences::default(),
-                now: NOW,
-            },
-        )
+        .update_user(org, quentin.id, user_update("Roald Dahl", 500))
         .await
         .unwrap();
     assert!(found(store.list_users(org, &search("quentin"), 50).await.unwrap()).is_empty());

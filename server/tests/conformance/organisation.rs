@@ -1,10 +1,10 @@
 //! The first administrator, organisations apart, licences, storage, domains, the policy.
-use crate::support::fixtures::{new_user, organisation, NOW};
+use crate::support::fixtures::{new_user, organisation, user_update, NOW};
 use app::model::{
-    AccountType, CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset,
-    Preferences, Quota, Role, UserQuery,
+    CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset, Quota, Role,
+    UserQuery,
 };
-use app::store::{NewOrganisation, NewUser, Store, StoreError, UserUpdate};
+use app::store::{NewOrganisation, NewUser, Store, StoreError};
 
 async fn first_admin_is_created_once(store: &dyn Store) {
     assert!(!store.admin_exists().await.unwrap());
@@ -256,16 +256,7 @@ async fn kept_totals_always_equal_a_recount(store: &dyn Store) {
     assert!(clash.is_err(), "{clash:?}");
     totals_are(store, org, (5, 3000), "a refused import").await;
 
-    let update = |quota_mb: i64| UserUpdate {
-        name: "Bob".into(),
-        account_type: AccountType::Basic,
-        quota: Quota::from_mb(quota_mb).unwrap(),
-        disabled: false,
-        only_local_smtp: false,
-        recovery_email: None,
-        preferences: Preferences::default(),
-        now: NOW,
-    };
+    let update = |quota_mb: i64| user_update("Bob", quota_mb);
     store.update_user(org, bob, update(800)).await.unwrap();
     totals_are(store, org, (5, 3300), "a larger quota").await;
     store.update_user(org, bob, update(800)).await.unwrap();

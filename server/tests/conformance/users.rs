@@ -1,6 +1,6 @@
 //! Mailboxes: unique addresses, edits, review lists, batches, shared mailboxes, quotas, roles.
 use crate::support::execute_as_mail_server;
-use crate::support::fixtures::{new_user, open_session, organisation, LIMITS, NOW};
+use crate::support::fixtures::{new_user, open_session, organisation, user_update, LIMITS, NOW};
 use app::model::{
     AccountStatus, AccountType, AddressHolder, AdminScope, DateFormat, Domain, DomainName,
     EmailAddress, Language, Preferences, Quota, Role, TimeZone, UserQuery, UserSort,
@@ -237,14 +237,8 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
                 org,
                 id,
                 UserUpdate {
-                    name: "someone".into(),
-                    account_type: AccountType::Basic,
-                    quota: Quota::from_mb(500).unwrap(),
                     disabled: true,
-                    only_local_smtp: false,
-                    recovery_email: None,
-                    preferences: Preferences::default(),
-                    now: NOW,
+                    ..user_update("someone", 500)
                 },
             )
             .await
@@ -470,14 +464,8 @@ async fn a_quota_never_goes_below_what_the_mailbox_holds(store: &dyn Store, url:
         "usage is shown rounded up, never as less than it is"
     );
     let update = |quota_mb: i64| UserUpdate {
-        name: "Ann".into(),
-        account_type: AccountType::Basic,
-        quota: Quota::from_mb(quota_mb).unwrap(),
-        disabled: false,
-        only_local_smtp: false,
-        recovery_email: None,
-        preferences: Preferences::default(),
         now: NOW + 5,
+        ..user_update("Ann", quota_mb)
     };
     store.update_user(org, ann.id, update(2000)).await.unwrap();
     assert!(matches!(

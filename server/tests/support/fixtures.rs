@@ -1,6 +1,6 @@
 //! What the store conformance tests start from: an organisation, users and sessions.
 use app::model::{AccountType, EmailAddress, LocalPart, Preferences, Quota, Role, Viewer};
-use app::store::{NewOrganisation, NewSession, NewUser, SessionLimits, Store};
+use app::store::{NewOrganisation, NewSession, NewUser, SessionLimits, Store, UserUpdate};
 
 pub const NOW: i64 = 1_800_000_000;
 
@@ -32,6 +32,20 @@ pub fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
         account_type: AccountType::Basic,
         role: Role::User,
         quota: Quota::from_mb(500).unwrap(),
+        preferences: Preferences::default(),
+        now: NOW,
+    }
+}
+
+/// An edit that sets the name and quota and leaves the rest as a new user has it.
+pub fn user_update(name: &str, quota_mb: i64) -> UserUpdate {
+    UserUpdate {
+        name: name.into(),
+        account_type: AccountType::Basic,
+        quota: Quota::from_mb(quota_mb).unwrap(),
+        disabled: false,
+        only_local_smtp: false,
+        recovery_email: None,
         preferences: Preferences::default(),
         now: NOW,
     }

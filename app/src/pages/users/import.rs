@@ -27,7 +27,8 @@ pub fn ImportPage() -> impl IntoView {
         <PageTitle text=|i| t_string!(i, import_title).to_string() />
         <h1>{t!(i18n, import_title)}</h1>
         <p>{t!(i18n, import_intro, n = IMPORT_MAX_ROWS)}</p>
-        <pre class="sample">"email,name,quota_gb,account_type,password\njane.doe@example.org,Jane Doe,2,basic,\n"</pre>
+        // Wider than a phone: it scrolls, so it takes the focus for keys to scroll it.
+        <pre class="sample" tabindex="0">"email,name,quota_gb,account_type,password\njane.doe@example.org,Jane Doe,2,basic,\n"</pre>
         <p>
             {t!(i18n, import_template_hint)} " "
             <a href="/api/users/export_csv" download>{t!(i18n, export_csv)}</a>
