@@ -36,9 +36,8 @@ lint() {
 
 rust_tests() {
   say "Unit, conformance (SQLite + PostgreSQL), migration parity and HTTP tests"
-  # One cargo run for both crates: their test binaries build side by side. No doc-tests: the
-  # crates have none, and looking for them expands every view macro once more.
-  with_postgres 'cargo test -p app -p server --features app/ssr --lib --bins --tests --no-fail-fast'
+  # One cargo run for both crates: their test binaries build side by side.
+  with_postgres 'cargo test -p app -p server --features app/ssr --no-fail-fast'
 }
 
 # Side by side with the lint, each stage took longer than the two one after the other: the
