@@ -40,6 +40,7 @@ test("screenshots", async ({ browser, page }, info) => {
     await expect(d.getByLabel("Password", { exact: true })).toHaveAccessibleDescription(/common/);
     await d.screenshot({ path: `../docs/new-user-errors${suffix}.png` });
     await d.getByRole("button", { name: "Français" }).click();
+    await expect(d.getByRole("heading", { name: "Nouvel utilisateur" })).toBeVisible();
     await shoot(d, "/users", `users-desktop-fr${suffix}`);
     await d.getByRole("button", { name: "English" }).click();
     await desktop.close();
