@@ -8,7 +8,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { ADMIN_STATE, NewUserPage, unique } from "../tests/support";
+import { ADMIN_STATE, NewUserPage, signedInPages, unique } from "../tests/support";
 
 test.use({ storageState: ADMIN_STATE });
 
@@ -45,20 +45,8 @@ test("bytes per page, cold and warm, and the users list on a throttled phone", a
   const href = await page.getByRole("link", { name, exact: true }).getAttribute("href");
   const user = href!.match(/\/users\/(\d+)/)![1];
 
-  const pages = [
-    "/users",
-    "/users/new",
-    `/users/${user}`,
-    `/users/${user}/security`,
-    "/overview",
-    "/lists",
-    "/domains",
-    "/audit",
-    "/settings",
-    "/account/password",
-  ];
   const rows: Row[] = [];
-  for (const path of pages) {
+  for (const path of signedInPages(`/users/${user}`)) {
     // A fresh context is an empty cache; its second visit is the one a returning admin makes.
     const context = await browser.newContext({ storageState: ADMIN_STATE });
     const tab = await context.newPage();

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN_STATE, openMenu, openSecurityTab, ready, signInAsAdmin } from "./support";
+import { ADMIN_STATE, openMenu, openSecurityTab, ready, signInAsAdmin, signedInPages } from "./support";
 
 // Signed in as the account administrator from the start (the setup project saved the session).
 test.use({ storageState: ADMIN_STATE });
@@ -33,22 +33,7 @@ test("axe-core finds nothing on any page, light and dark", { tag: "@rendering" }
   await page.getByRole("row").nth(1).getByRole("link").first().click();
   await expect(page.getByRole("navigation", { name: "Sections of this user's page" })).toBeVisible();
   const user = new URL(page.url()).pathname;
-  const pages = [
-    "/users",
-    "/users/new",
-    "/users/import",
-    user,
-    `${user}/security`,
-    "/overview",
-    "/lists",
-    "/domains",
-    "/audit",
-    "/settings",
-    "/account/password",
-    "/account/two-factor",
-    "/account/app-passwords",
-  ];
-  for (const path of pages) {
+  for (const path of signedInPages(user)) {
     await page.goto(path);
     await ready(page, info);
     expect(await bothSchemes(page), path).toEqual([]);

@@ -55,6 +55,25 @@ export async function openMenu(page: Page, info: TestInfo) {
   await unfold(page, info, "Menu");
 }
 
+/** Every page an account administrator has, with `user` (`/users/{id}`) for a user's pages. */
+export function signedInPages(user: string): string[] {
+  return [
+    "/users",
+    "/users/new",
+    "/users/import",
+    user,
+    `${user}/security`,
+    "/overview",
+    "/lists",
+    "/domains",
+    "/audit",
+    "/settings",
+    "/account/password",
+    "/account/two-factor",
+    "/account/app-passwords",
+  ];
+}
+
 export class LoginPage {
   constructor(private page: Page, private info: TestInfo) {}
 
