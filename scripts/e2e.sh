@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs the Playwright suite against the release server, started fresh on the database URL given.
+# Runs the Playwright suite against a server started fresh on the database URL given.
 #   scripts/e2e.sh LABEL DATABASE_URL [PLAYWRIGHT ARGUMENTS...]
+# E2E_BUILD=dev (the default) drives the build of `cargo leptos build --split` in
+# target/site-dev (scripts/test.sh); E2E_BUILD=release the one `make run` serves, which the
+# measurements use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 label=$1
@@ -12,7 +15,16 @@ log="$work/server.log"
 
 export DATABASE_URL="$db_url"
 export POSTMASTER_BIND="127.0.0.1:$port" POSTMASTER_BASE_URL="http://127.0.0.1:$port"
-export LEPTOS_OUTPUT_NAME=postmaster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+case ${E2E_BUILD:-dev} in
+  dev) server=target/server-dev/server site=target/site-dev ;;
+  release) server=target/release/server site=target/site ;;
+  *) echo "e2e: E2E_BUILD is dev or release" >&2; exit 2 ;;
+esac
+[ -x "$server" ] && [ -d "$site/pkg" ] || {
+  echo "e2e: no ${E2E_BUILD:-dev} build in $server and $site; scripts/test.sh e2e makes one" >&2
+  exit 1
+}
+export LEPTOS_OUTPUT_NAME=postmaster LEPTOS_SITE_ROOT=$site LEPTOS_SITE_PKG_DIR=pkg
 export RUST_LOG=${RUST_LOG:-info}
 # The specs reuse the administrator's session saved at the start of the run, which would pass
 # the 15-minute "Confirm it's you" window during it; that window is tested with a test clock
@@ -49,7 +61,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-target/release/server >"$log" 2>&1 &
+"$server" >"$log" 2>&1 &
 pid=$!
 
 for _ in $(seq 1 100); do

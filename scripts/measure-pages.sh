@@ -9,5 +9,5 @@ cargo leptos build --release --split
 scripts/precompress.sh
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-E2E_MEASURE=1 E2E_PORT=3200 scripts/e2e.sh measure "sqlite://$dir/measure.db?mode=rwc" \
+E2E_MEASURE=1 E2E_PORT=3200 E2E_BUILD=release scripts/e2e.sh measure "sqlite://$dir/measure.db?mode=rwc" \
   --project=setup --project=measure

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-E2E_MEASURE=screenshots E2E_PORT=3300 scripts/e2e.sh screenshots "sqlite://$dir/shots.db?mode=rwc" \
+E2E_MEASURE=screenshots E2E_PORT=3300 E2E_BUILD=release scripts/e2e.sh screenshots "sqlite://$dir/shots.db?mode=rwc" \
   --project=setup --project=measure

@@ -220,7 +220,11 @@ async fn mail_apps_sign_in_with_app_passwords(postgres: bool) {
     // Another user's app password, or this one mistyped, opens nothing.
     // The last character changed for another of the alphabet: appending a fixed letter would
     // give the same password back whenever it already ended in that letter (1 time in 32).
-    let last = if made.password.ends_with('a') { 'b' } else { 'a' };
+    let last = if made.password.ends_with('a') {
+        'b'
+    } else {
+        'a'
+    };
     let mistyped = format!("{}{last}", &made.password[..19]);
     assert_ne!(mistyped, made.password);
     assert!(imap_login(imap, ANN, &mistyped).await.is_err());
