@@ -92,6 +92,8 @@ pub enum ErrorCode {
     CsvTooManyRows(i64),
     /// The address on this line of an import was taken after its preview.
     AddressTakenOnLine(i64),
+    /// The import's passwords are still being hashed, or their check stopped.
+    ImportNotChecked,
     /// The address is an alias of the mailbox the error's detail names.
     AddressIsAlias,
     /// The address is the distribution list the error's detail names.

@@ -97,6 +97,28 @@ test("users are imported from CSV after a preview, and the list exports as CSV",
   expect(text).not.toContain("clerk@council.test");
 });
 
+test("a long import shows how far the check of its passwords is, then its preview", async ({ page }, info) => {
+  const stem = unique(info, "long");
+  const lines = Array.from({ length: 60 }, (_, i) => `${stem}-${i}@council.test,Long ${i},0.1,,lantern orchard velvet ${i}`);
+  await page.goto("/users/import");
+  await ready(page, info);
+  await page.getByLabel("CSV text").fill(["email,name,quota_gb,account_type,password", ...lines].join("\n"));
+  await page.getByRole("button", { name: "Check the file" }).click();
+
+  // Hashing sixty passwords takes a second or more: the page says how far it is, and moves on by
+  // itself (asking again with WASM, reloading without).
+  const bar = page.getByRole("progressbar", { name: "Check of the passwords" });
+  await expect(bar).toBeVisible();
+  await expect(bar).toHaveAttribute("max", "60");
+  await expect(page.getByRole("status").filter({ hasText: /^Checking the passwords: \d+ of 60\.$/ })).toBeVisible();
+  await expect(page.getByText("60 lines: 60 ready, 0 with problems (skipped).")).toBeVisible({ timeout: 60_000 });
+  await expect(bar).toHaveCount(0);
+  await ready(page, info);
+  await expect(page.getByRole("button", { name: "Create 60 users" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel the import" }).click();
+  await expect(page).toHaveURL(/\/users\/import$/);
+});
+
 test("more options set a new user's language, time zone and date format", async ({ page }, info) => {
   const username = unique(info, "prefs");
   const form = new NewUserPage(page, info);

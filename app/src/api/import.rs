@@ -1,5 +1,7 @@
 //! Users from a CSV file, in two steps: the upload is checked line by line and kept as a
 //! preview; only the admin's confirmation creates the mailboxes, all in one transaction.
+//! Hashing the passwords is the slow part (a second or two per hundred lines), so it goes on
+//! after the upload has answered and the preview shows how far it has come.
 use super::form::IdForm;
 use crate::error::AppError;
 use crate::model::ImportPreview;
@@ -13,21 +15,28 @@ use {
     super::{domains_in_scope, finish, policy_of, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
     crate::model::Notice,
-    crate::model::PasswordPolicy,
     crate::model::{
         AccountType, AddressHolder, DateFormat, DisplayName, Domain, EmailAddress, ImportRow,
         Language, LocalPart, Preferences, Quota, Role, TimeZone, Viewer, IMPORT_MAX_ROWS,
     },
+    crate::model::{ImportState, PasswordPolicy},
     crate::security::password,
     crate::services::Services,
-    crate::store::{NewImport, NewUser, StoreError},
+    crate::store::{ImportCheck, NewImport, NewUser, StoreError},
     serde_json::json,
     std::collections::{HashMap, HashSet},
+    std::sync::Arc,
 };
 
 /// How long an unconfirmed upload is kept, in seconds.
 #[cfg(feature = "ssr")]
 const IMPORT_LIFETIME: i64 = 3600;
+/// A check that has not moved for this long was cut short (its server stopped), in seconds.
+#[cfg(feature = "ssr")]
+const CHECK_STALLED: i64 = 120;
+/// How often the hashing records how far it has come.
+#[cfg(feature = "ssr")]
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A checked line as kept between preview and confirmation. The password is already hashed.
 #[cfg(feature = "ssr")]
@@ -41,6 +50,9 @@ struct StagedRow {
     account_type: AccountType,
     quota_mb: i64,
     preferences: Preferences,
+    /// The line gave a password (hashed into `password_hash` once the check is done).
+    #[serde(default)]
+    has_password: bool,
     password_hash: Option<String>,
     errors: Vec<FieldError>,
 }
@@ -54,7 +66,7 @@ impl StagedRow {
             name: self.name.clone(),
             account_type: self.account_type,
             quota_mb: self.quota_mb,
-            has_password: self.password_hash.is_some(),
+            has_password: self.has_password || self.password_hash.is_some(),
             errors: self.errors.clone(),
         }
     }
@@ -207,6 +219,7 @@ fn check_line(
             account_type,
             quota_mb: quota.map_or(0, Quota::mb),
             preferences,
+            has_password: ok && has_password,
             password_hash: None,
             errors: errors.0,
         },
@@ -260,32 +273,21 @@ pub async fn check_import(form: ImportForm) -> Result<(), AppError> {
             let domains = domains_in_scope(&services, &admin).await?;
             let policy = policy_of(&services, admin.organisation_id).await?;
             let mut seen = HashSet::new();
-            let checked: Vec<Checked> = lines
-                .into_iter()
-                .map(|line| check_line(line, &domains, &policy, &mut seen))
-                .collect();
-            // Hashing is the slow part: every line at once, as many at a time as there are cores.
-            let hashes = futures::future::join_all(checked.iter().map(|c| {
-                let password = c.password.clone();
-                async move {
-                    match password {
-                        Some(p) => password::hash_password(p).await.map(Some),
-                        None => Ok(None),
-                    }
+            let mut rows = Vec::with_capacity(lines.len());
+            let mut passwords = Vec::new();
+            for line in lines {
+                let Checked { row, password } = check_line(line, &domains, &policy, &mut seen);
+                if let Some(password) = password {
+                    passwords.push((rows.len(), password));
                 }
-            }))
-            .await;
-            let mut rows = Vec::with_capacity(checked.len());
-            for (c, hash) in checked.into_iter().zip(hashes) {
-                let mut row = c.row;
-                row.password_hash = hash?;
                 rows.push(row);
             }
             mark_taken(&services, &mut rows).await?;
-            let rows_json = serde_json::to_string(&rows).map_err(|e| {
-                tracing::error!(error = %e, "import rows not serialisable");
-                AppError::Internal
-            })?;
+            // A line refused for its address needs no hash.
+            passwords.retain(|(i, _)| rows[*i].errors.is_empty());
+            for row in &mut rows {
+                row.has_password &= row.errors.is_empty();
+            }
             let now = services.clock.now();
             let id = services
                 .store
@@ -293,12 +295,16 @@ pub async fn check_import(form: ImportForm) -> Result<(), AppError> {
                     NewImport {
                         organisation_id: admin.organisation_id,
                         created_by: admin.user_id,
-                        rows_json,
+                        rows_json: rows_json(&rows)?,
+                        passwords: passwords.len() as i64,
                         now,
                     },
                     now - IMPORT_LIFETIME,
                 )
                 .await?;
+            if !passwords.is_empty() {
+                tokio::spawn(hash_passwords(services.clone(), id, rows, passwords));
+            }
             leptos_axum::redirect(&format!("/users/import/{id}"));
             Ok(())
         }
@@ -306,9 +312,87 @@ pub async fn check_import(form: ImportForm) -> Result<(), AppError> {
     )
 }
 
-/// The caller's own unconfirmed upload.
 #[cfg(feature = "ssr")]
-async fn staged(services: &Services, admin: &Viewer, id: i64) -> Result<Vec<StagedRow>, AppError> {
+fn rows_json(rows: &[StagedRow]) -> Result<String, AppError> {
+    serde_json::to_string(rows).map_err(|e| {
+        tracing::error!(error = %e, "import rows not serialisable");
+        AppError::Internal
+    })
+}
+
+/// Hashes an upload's passwords after the upload has answered and records how far it has
+/// come. Half the cores at most, so that sign-ins keep their turn at the hashing permits
+/// while a thousand lines are hashed. The passwords live only in this task's memory.
+#[cfg(feature = "ssr")]
+async fn hash_passwords(
+    services: Arc<Services>,
+    id: i64,
+    mut rows: Vec<StagedRow>,
+    passwords: Vec<(usize, String)>,
+) {
+    use futures::StreamExt;
+    let at_once = (std::thread::available_parallelism().map_or(2, |n| n.get()) / 2).max(1);
+    let total = passwords.len();
+    let mut hashes = futures::stream::iter(passwords)
+        .map(|(i, p)| async move { (i, password::hash_password(p).await) })
+        .buffer_unordered(at_once);
+    let mut hashed = 0;
+    let mut reported = std::time::Instant::now();
+    while let Some((i, hash)) = hashes.next().await {
+        let Ok(hash) = hash else {
+            // hash_password logged why.
+            let _ = services.store.fail_import(id, services.clock.now()).await;
+            return;
+        };
+        rows[i].password_hash = Some(hash);
+        hashed += 1;
+        if hashed < total && reported.elapsed() >= PROGRESS_EVERY {
+            reported = std::time::Instant::now();
+            let now = services.clock.now();
+            if let Err(e) = services
+                .store
+                .record_import_progress(id, hashed as i64, now)
+                .await
+            {
+                tracing::warn!(error = %e, import = id, "import progress not recorded");
+            }
+        }
+    }
+    let now = services.clock.now();
+    let completed = match rows_json(&rows) {
+        Ok(json) => services.store.complete_import(id, &json, now).await,
+        Err(_) => services.store.fail_import(id, now).await,
+    };
+    match completed {
+        Ok(()) => {}
+        // Cancelled while it was checked.
+        Err(StoreError::NotFound) => {}
+        Err(e) => tracing::error!(error = %e, import = id, "checked import not saved"),
+    }
+}
+
+/// What the preview says of a check that was last seen as `check` at `now`.
+#[cfg(feature = "ssr")]
+fn state_of(check: &ImportCheck, now: i64) -> ImportState {
+    if check.done() {
+        ImportState::Ready
+    } else if check.failed || check.checked_at < now - CHECK_STALLED {
+        ImportState::Stopped
+    } else {
+        ImportState::Checking {
+            hashed: check.passwords_hashed.max(0) as u64,
+            total: check.passwords_total.max(0) as u64,
+        }
+    }
+}
+
+/// The caller's own unconfirmed upload, and how far its check is.
+#[cfg(feature = "ssr")]
+async fn staged(
+    services: &Services,
+    admin: &Viewer,
+    id: i64,
+) -> Result<(Vec<StagedRow>, ImportState), AppError> {
     let now = services.clock.now();
     let stored = services
         .store
@@ -317,21 +401,31 @@ async fn staged(services: &Services, admin: &Viewer, id: i64) -> Result<Vec<Stag
     if stored.created_by != admin.user_id {
         return Err(AppError::NotFound);
     }
-    serde_json::from_str(&stored.rows_json).map_err(|e| {
+    let rows = serde_json::from_str(&stored.rows_json).map_err(|e| {
         tracing::error!(error = %e, "stored import unreadable");
         AppError::Internal
-    })
+    })?;
+    Ok((rows, state_of(&stored.check, now)))
 }
 
 /// An upload's preview: each line with its refusals, and whether licences and storage allow
-/// the rest to be created now.
+/// the rest to be created now. While its passwords are hashed, only how far that has come
+/// (the page asks again until it is done).
 #[server(endpoint = "users/import/get")]
 pub async fn get_import(id: i64) -> Result<ImportPreview, AppError> {
     finish(
         async move {
             let admin = require_admin()?;
             let services = services()?;
-            let rows = staged(&services, &admin, id).await?;
+            let (rows, state) = staged(&services, &admin, id).await?;
+            if state != ImportState::Ready {
+                return Ok(ImportPreview {
+                    id,
+                    state,
+                    rows: Vec::new(),
+                    blocked: None,
+                });
+            }
             let usage = services
                 .store
                 .organisation_usage(admin.organisation_id)
@@ -347,6 +441,7 @@ pub async fn get_import(id: i64) -> Result<ImportPreview, AppError> {
             };
             Ok(ImportPreview {
                 id,
+                state,
                 rows: rows.iter().map(StagedRow::preview).collect(),
                 blocked,
             })
@@ -364,7 +459,13 @@ pub async fn confirm_import(form: IdForm) -> Result<(), AppError> {
             let IdForm { id } = form;
             let admin = require_admin()?;
             let services = services()?;
-            let rows = staged(&services, &admin, id).await?;
+            let (rows, state) = staged(&services, &admin, id).await?;
+            if state != ImportState::Ready {
+                return Err(AppError::Conflict(FieldErrors::one(
+                    "form",
+                    ErrorCode::ImportNotChecked,
+                )));
+            }
             let now = services.clock.now();
             // A line without a password gets a hash no password matches: the mailbox exists,
             // and nobody signs in to it until an admin sets a password.
@@ -471,6 +572,32 @@ mod tests {
     }
 
     #[test]
+    fn a_check_that_stops_moving_was_cut_short() {
+        let check = |hashed, failed, checked_at| ImportCheck {
+            passwords_total: 10,
+            passwords_hashed: hashed,
+            checked_at,
+            failed,
+        };
+        assert_eq!(
+            state_of(&check(4, false, 1000), 1010),
+            ImportState::Checking {
+                hashed: 4,
+                total: 10
+            }
+        );
+        assert_eq!(
+            state_of(&check(4, false, 1000), 1001 + CHECK_STALLED),
+            ImportState::Stopped
+        );
+        assert_eq!(state_of(&check(4, true, 1000), 1000), ImportState::Stopped);
+        assert_eq!(
+            state_of(&check(10, false, 0), 1_000_000),
+            ImportState::Ready
+        );
+    }
+
+    #[test]
     fn refuses_files_it_cannot_use() {
         assert_eq!(
             read_csv("email,name\nx@y.z,X\n"),
@@ -509,7 +636,7 @@ mod tests {
         assert_eq!(good.row.email, "jane@council.test");
         assert_eq!(good.row.domain_id, 7);
         assert_eq!(good.row.quota_mb, 2000);
-        assert!(good.password.is_some());
+        assert!(good.password.is_some() && good.row.has_password);
 
         let again = check_line(
             line("jane@council.test", "2", "", ""),

@@ -61,6 +61,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::AddressTakenOnLine(n) => {
             t_string!(i18n, err_address_taken_on_line, n).to_string()
         }
+        ErrorCode::ImportNotChecked => t_string!(i18n, err_import_not_checked).to_string(),
         ErrorCode::AddressIsAlias | ErrorCode::AddressIsList => {
             t_string!(i18n, err_address_taken).to_string()
         }

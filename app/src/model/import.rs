@@ -21,10 +21,24 @@ pub struct ImportRow {
     pub errors: Vec<FieldError>,
 }
 
+/// Where the check of an upload stands. Every cell is checked before the upload answers; the
+/// passwords are hashed after (a second or two per hundred), while the preview shows how far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ImportState {
+    /// `hashed` of the `total` passwords are hashed so far.
+    Checking { hashed: u64, total: u64 },
+    /// The check did not finish (the server stopped during it): upload the file again.
+    Stopped,
+    /// Checked: the lines without a problem can be created.
+    Ready,
+}
+
 /// A checked upload waiting for the admin's confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportPreview {
     pub id: i64,
+    pub state: ImportState,
     pub rows: Vec<ImportRow>,
     /// Why none of it can be created now (licences or storage), if so.
     pub blocked: Option<ErrorCode>,

@@ -26,7 +26,7 @@ pub use app_passwords::{
 };
 pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE};
 pub use devices::{Device, SignOut};
-pub use import::{ImportPreview, ImportRow, IMPORT_MAX_ROWS};
+pub use import::{ImportPreview, ImportRow, ImportState, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
 pub use mail_server::MailServerAction;
 pub use name::DisplayName;

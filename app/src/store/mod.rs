@@ -13,7 +13,7 @@ mod users;
 pub use addresses::AddressStore;
 pub use app_passwords::{AppPasswordStore, NewAppPassword};
 pub use audit::{AuditEntry, AuditStore};
-pub use imports::{ImportStore, NewImport, StoredImport};
+pub use imports::{ImportCheck, ImportStore, NewImport, StoredImport};
 pub use mail::{
     Delivery, DueMail, MailServerTask, MailStore, NewMail, NewMailServerTask, NewPasswordLink,
 };

@@ -1,5 +1,6 @@
 //! Bulk actions, CSV export and the previewed CSV import.
 use crate::support::panel::{nested_query, panel, PASSWORD};
+use app::model::ImportState;
 use axum::http::{header, StatusCode};
 
 #[tokio::test]
@@ -190,15 +191,12 @@ async fn a_csv_import_is_previewed_and_only_created_on_confirmation() {
         .to_owned();
     let id = location.rsplit('/').next().unwrap().to_owned();
 
-    let preview = panel
-        .call("users/import/get", &[("id", id.as_str())], Some(&owner))
-        .await;
-    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let (preview, _) = panel.checked_import(&owner, &id).await;
+    assert_eq!(preview.state, ImportState::Ready);
     assert!(
-        !preview.body.contains("argon2"),
+        !serde_json::to_string(&preview).unwrap().contains("argon2"),
         "the preview holds no hash"
     );
-    let preview: app::model::ImportPreview = serde_json::from_str(&preview.body).unwrap();
     assert_eq!(preview.valid(), 2);
     assert_eq!(preview.blocked, None);
     let problems: Vec<(u64, Vec<&str>)> = preview
@@ -275,4 +273,128 @@ async fn a_csv_import_is_previewed_and_only_created_on_confirmation() {
         StatusCode::NOT_FOUND,
         "an import is used once"
     );
+}
+
+/// A thousand lines take a while to hash: the upload answers at once, the preview shows how
+/// many passwords are hashed until all are, and the import can't be confirmed before.
+#[tokio::test]
+async fn an_import_shows_how_far_its_check_is_and_waits_for_it() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel.organisation().await;
+    panel
+        .store
+        .set_organisation_limits(org, 200, 100_000)
+        .await
+        .unwrap();
+    let lines: String = (0..100)
+        .map(|i| format!("user{i}@council.test,User {i},0.1,,lantern orchard velvet {i}\n"))
+        .collect();
+    let csv = format!("email,name,quota_gb,account_type,password\n{lines}");
+    let checked = panel
+        .api("users/import/check", &[("csv", csv.as_str())], Some(&owner))
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    let location = checked.headers[header::LOCATION].to_str().unwrap();
+    let id = location.rsplit('/').next().unwrap().to_owned();
+
+    let early = panel
+        .api("users/import/confirm", &[("id", id.as_str())], Some(&owner))
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    assert_eq!(
+        early.error_code("form").as_deref(),
+        Some("import_not_checked")
+    );
+
+    let (preview, seen) = panel.checked_import(&owner, &id).await;
+    assert_eq!(preview.state, ImportState::Ready);
+    assert_eq!(preview.valid(), 100);
+    assert!(preview.rows.iter().all(|r| r.has_password));
+    let counts: Vec<u64> = seen
+        .iter()
+        .filter_map(|s| match s {
+            ImportState::Checking { hashed, total } => {
+                assert_eq!(*total, 100);
+                Some(*hashed)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!counts.is_empty(), "the check was seen under way: {seen:?}");
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+    assert!(counts.iter().all(|&n| n < 100), "{counts:?}");
+
+    let confirmed = panel
+        .api("users/import/confirm", &[("id", id.as_str())], Some(&owner))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(
+        panel
+            .store
+            .organisation_usage(org)
+            .await
+            .unwrap()
+            .mailboxes_used,
+        101
+    );
+    let user = app::model::EmailAddress::parse("user42@council.test").unwrap();
+    let hash = panel
+        .store
+        .find_login(&user)
+        .await
+        .unwrap()
+        .unwrap()
+        .password_hash;
+    assert!(app::security::password::verify_password(
+        "lantern orchard velvet 42".into(),
+        Some(hash)
+    )
+    .await
+    .unwrap());
+}
+
+/// A check that stopped moving (its server stopped) is said to have stopped, and the upload
+/// can only be cancelled.
+#[tokio::test]
+async fn an_import_whose_check_stopped_can_only_be_cancelled() {
+    let panel = panel().await;
+    let owner = panel.admin_session().await;
+    let org = panel.organisation().await;
+    let me: serde_json::Value =
+        serde_json::from_str(&panel.api("auth/whoami", &[], Some(&owner)).await.body).unwrap();
+    let now = app::security::clock::Clock::now(panel.clock.as_ref());
+    let id = panel
+        .store
+        .save_import(
+            app::store::NewImport {
+                organisation_id: org,
+                created_by: me["user_id"].as_i64().unwrap(),
+                rows_json: "[]".into(),
+                passwords: 3,
+                now: now - 600,
+            },
+            now - 3600,
+        )
+        .await
+        .unwrap()
+        .to_string();
+    let (preview, _) = panel.checked_import(&owner, &id).await;
+    assert_eq!(preview.state, ImportState::Stopped);
+    let confirm = panel
+        .api("users/import/confirm", &[("id", id.as_str())], Some(&owner))
+        .await;
+    assert_eq!(confirm.status, StatusCode::CONFLICT, "{}", confirm.body);
+    let page = panel
+        .get(&format!("/users/import/{id}"), Some(&owner))
+        .await;
+    assert!(
+        page.body.contains("The check stopped before it finished"),
+        "{}",
+        page.body
+    );
+    let cancel = panel
+        .api("users/import/cancel", &[("id", id.as_str())], Some(&owner))
+        .await;
+    assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.body);
 }

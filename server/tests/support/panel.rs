@@ -202,6 +202,29 @@ impl Panel {
         assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
     }
 
+    /// An upload's preview once the check of its passwords has ended (they are hashed after
+    /// the upload answers), with every state seen on the way.
+    pub async fn checked_import(
+        &self,
+        session: &str,
+        id: &str,
+    ) -> (app::model::ImportPreview, Vec<app::model::ImportState>) {
+        let mut seen = Vec::new();
+        for _ in 0..1200 {
+            let got = self
+                .call("users/import/get", &[("id", id)], Some(session))
+                .await;
+            assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+            let preview: app::model::ImportPreview = serde_json::from_str(&got.body).unwrap();
+            seen.push(preview.state);
+            if !matches!(preview.state, app::model::ImportState::Checking { .. }) {
+                return (preview, seen);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the import's check did not end within a minute: {seen:?}");
+    }
+
     /// The organisation of the account admin created by `admin_session`.
     pub async fn organisation(&self) -> i64 {
         let clerk = app::model::EmailAddress::parse("clerk@council.test").unwrap();

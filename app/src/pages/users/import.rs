@@ -3,7 +3,7 @@ use crate::components::{
     error_text, field_error_text, size_text, use_form_error, FormAlert, PageTitle,
 };
 use crate::i18n::*;
-use crate::model::{AccountType, ImportPreview, ImportRow, IMPORT_MAX_ROWS};
+use crate::model::{AccountType, ImportPreview, ImportRow, ImportState, IMPORT_MAX_ROWS};
 use crate::pages::use_route_id;
 use leptos::prelude::*;
 
@@ -91,19 +91,28 @@ fn read_file(ev: leptos::ev::Event, text: RwSignal<String>) {
     let _ = (ev, text);
 }
 
-/// Step two: every line with its problems, and the one button that creates the rest.
+/// Step two: how far the check of the passwords is, then every line with its problems and
+/// the one button that creates the rest.
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = use_route_id();
-    let preview = Resource::new(move || id.get(), get_import);
+    // Each tick asks again while the passwords are hashed.
+    let tick = RwSignal::new(0u32);
+    let preview = Resource::new(move || (id.get(), tick.get()), |(id, _)| get_import(id));
     view! {
         <PageTitle text=|i| t_string!(i, import_preview_title).to_string() />
         <h1>{t!(i18n, import_preview_title)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match preview.await {
-                    Ok(p) => view! { <Preview preview=p /> }.into_any(),
+                    Ok(p) => match p.state {
+                        ImportState::Ready => view! { <Preview preview=p /> }.into_any(),
+                        ImportState::Checking { hashed, total } => {
+                            view! { <Checking hashed total tick /> }.into_any()
+                        }
+                        ImportState::Stopped => view! { <Stopped id=p.id /> }.into_any(),
+                    },
                     Err(_) => view! {
                         <p class="alert alert-error" role="alert">{t!(i18n, import_gone)}</p>
                         <p><a href="/users/import">{t!(i18n, import_again)}</a></p>
@@ -112,6 +121,46 @@ pub fn ImportPreviewPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// How many of the passwords are hashed. With WASM the page asks again every half second;
+/// without, the browser reloads it every two seconds (a refresh only a browser without
+/// scripts reads, so it never reloads a hydrated page).
+#[component]
+fn Checking(hashed: u64, total: u64, tick: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        set_timeout(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_millis(500),
+        );
+    });
+    view! {
+        <noscript inner_html=r#"<meta http-equiv="refresh" content="2">"#></noscript>
+        <div class="import-progress">
+            <progress
+                max=total
+                value=hashed
+                aria-label=move || t_string!(i18n, import_progress_label).to_string()
+            ></progress>
+            <p role="status">{t!(i18n, import_hashing, hashed, total)}</p>
+            <p class="muted">{t!(i18n, import_follow)}</p>
+        </div>
+    }
+}
+
+/// A check cut short: the upload can only be cancelled and sent again.
+#[component]
+fn Stopped(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let cancel = ServerAction::<CancelImport>::new();
+    view! {
+        <p class="alert alert-error" role="alert">{t!(i18n, import_stopped)}</p>
+        <ActionForm action=cancel>
+            <input type="hidden" name="form[id]" value=id />
+            <button type="submit" class="button">{t!(i18n, import_cancel)}</button>
+        </ActionForm>
     }
 }
 
