@@ -32,3 +32,33 @@ test.describe("with a French browser", () => {
     await expect(page.getByLabel("Adresse e-mail")).toBeVisible();
   });
 });
+
+test("in French the header holds one line on a 1366 px screen @rendering", async ({ page }, info) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signInAsAdmin(page, info);
+  await ready(page, info);
+  await page.getByRole("button", { name: "Français" }).click();
+  await expect(page.getByRole("heading", { name: "Utilisateurs", level: 1 })).toBeVisible();
+
+  // Everything the header shows sits on one row: the brand, each link of the navigation, the
+  // languages, who is signed in, and the button to sign out.
+  const banner = page.getByRole("banner");
+  const parts = [
+    ...(await banner.getByRole("link").all()),
+    ...(await banner.getByRole("button").all()),
+    banner.getByText(/^Connecté/),
+  ];
+  const boxes = [];
+  for (const part of parts) {
+    if (await part.isVisible()) boxes.push((await part.boundingBox())!);
+  }
+  expect(boxes.length).toBeGreaterThan(6);
+  const lowestTop = Math.max(...boxes.map((b) => b.y));
+  const highestBottom = Math.min(...boxes.map((b) => b.y + b.height));
+  expect(lowestTop, "a part of the header went to a second line").toBeLessThan(highestBottom);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(overflow).toBeLessThanOrEqual(1366);
+
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+});

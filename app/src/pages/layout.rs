@@ -108,6 +108,7 @@ fn HeaderMenu(
     sign_out: AnyView,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let said = email.clone();
     view! {
         <details class="menu">
             <summary class="button">{t!(i18n, menu)}</summary>
@@ -125,7 +126,12 @@ fn HeaderMenu(
                 })}
                 <div class="topbar-end">
                     <LanguageSwitch />
-                    <span class="whoami">{t!(i18n, signed_in_as, email = move || email.clone())}</span>
+                    // The address alone on screen, so the header holds one line; the whole
+                    // sentence for screen readers.
+                    <span class="whoami">
+                        <span class="visually-hidden">{t!(i18n, signed_in_as, email = { let said = said.clone(); move || said.clone() })}</span>
+                        <span aria-hidden="true" title=said.clone()>{email}</span>
+                    </span>
                     <A href="/account/password">{t!(i18n, my_account)}</A>
                     {(!is_acting).then_some(sign_out)}
                 </div>
