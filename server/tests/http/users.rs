@@ -357,12 +357,7 @@ async fn converting_to_a_shared_mailbox_signs_the_user_out_and_frees_a_licence()
         .api("users/convert_shared", &[("id", me.as_str())], Some(&owner))
         .await;
     assert!(own.body.contains("self_action"), "{}", own.body);
-    let before = panel
-        .store
-        .organisation_usage(org)
-        .await
-        .unwrap()
-        .mailboxes_used;
+    let before = panel.mailboxes_used(org).await;
     let done = panel
         .api(
             "users/convert_shared",
@@ -375,15 +370,7 @@ async fn converting_to_a_shared_mailbox_signs_the_user_out_and_frees_a_licence()
         panel.api("auth/whoami", &[], Some(&helper)).await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        panel
-            .store
-            .organisation_usage(org)
-            .await
-            .unwrap()
-            .mailboxes_used,
-        before - 1
-    );
+    assert_eq!(panel.mailboxes_used(org).await, before - 1);
     let refused = panel
         .api(
             "auth/login",

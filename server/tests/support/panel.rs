@@ -225,6 +225,15 @@ impl Panel {
         panic!("the import's check did not end within a minute: {seen:?}");
     }
 
+    /// Mailboxes the organisation counts against its licences.
+    pub async fn mailboxes_used(&self, organisation_id: i64) -> i64 {
+        self.store
+            .organisation_usage(organisation_id)
+            .await
+            .unwrap()
+            .mailboxes_used
+    }
+
     /// The organisation of the account admin created by `admin_session`.
     pub async fn organisation(&self) -> i64 {
         let clerk = app::model::EmailAddress::parse("clerk@council.test").unwrap();
