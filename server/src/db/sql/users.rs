@@ -130,14 +130,15 @@ macro_rules! users {
                     stale_before: i64,
                     limit: i64,
                 ) -> Result<AccountsToReview, StoreError> {
-                    // Each group is a status and a range of COALESCE(last_login_at, 0), the
-                    // expression `users_by_last_sign_in` orders by: never signed in is [0, 1).
+                    // Each group is a status and a range of COALESCE(last_login_at, 0): a run of
+                    // `users_for_review` (organisation, status, shared, that expression, email).
+                    // Never signed in is the single value 0, so its rows come in email order.
                     let groups = [
                         ("active", 0, 1, "email"),
                         ("active", 1, stale_before, "COALESCE(last_login_at, 0), email"),
                         ("disabled", i64::MIN, i64::MAX, "email"),
                     ];
-                    const GROUP: &str = "FROM users WHERE organisation_id = $1 AND NOT shared AND status = $2 \
+                    const GROUP: &str = "FROM users WHERE organisation_id = $1 AND status = $2 AND shared = FALSE \
                          AND COALESCE(last_login_at, 0) >= $3 AND COALESCE(last_login_at, 0) < $4";
                     let mut found = Vec::with_capacity(groups.len());
                     for (status, from, until, order) in groups {
