@@ -224,6 +224,9 @@ export class UsersPage {
   }
 
   async search(text: string) {
+    // Typed before hydration (right after a reload, say), the text would reach no handler: the
+    // page rendered on the server has the box but not yet the code that follows the typing.
+    await ready(this.page, this.info);
     const box = this.page.getByRole("searchbox", { name: "Search" });
     await box.fill(text);
     if (this.info.project.use.javaScriptEnabled === false) {
