@@ -105,3 +105,49 @@ test("the list sorts by quota, largest first, and keeps the order in the URL", a
   expect(quotas.length).toBeGreaterThan(1);
   expect([...quotas].sort((a, b) => b - a)).toEqual(quotas);
 });
+
+test("on a laptop screen a users row keeps its words whole @rendering", async ({ page }, info) => {
+  test.skip(info.project.name === "phone", "a phone shows each user as two lines, the user's page the rest");
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const username = unique(info, "christabel-winterbourne-ashcombe");
+  const form = new NewUserPage(page, info);
+  await form.open();
+  await form.create({ username, name: `Christabel ${username}`, password: "quartz meadow tumble 7", quota: "0.5" });
+  await expect(page.getByRole("status")).toHaveText("The user was created.");
+
+  const users = new UsersPage(page, info);
+  await users.open(`?search=${username}`);
+  const row = users.row(`${username}@council.test`);
+  await expect(row).toHaveCount(1);
+  // A line may end after a hyphen or before the address's @, never between two letters; a quota
+  // and each action link stay on one line.
+  const broken = await row.evaluate((tr) => {
+    const found: string[] = [];
+    const texts = (el: Element) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const out: Text[] = [];
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) out.push(t as Text);
+      return out;
+    };
+    const check = (el: Element, allowed: RegExp) => {
+      for (const text of texts(el)) {
+        const range = document.createRange();
+        let lastTop: number | null = null;
+        for (let i = 0; i < text.length; i++) {
+          range.setStart(text, i);
+          range.setEnd(text, i + 1);
+          const top = Math.round(range.getBoundingClientRect().top);
+          if (lastTop !== null && top > lastTop && !allowed.test(text.data[i - 1])) {
+            found.push(`${text.data.slice(0, i)} | ${text.data.slice(i)}`);
+          }
+          lastTop = top;
+        }
+      }
+    };
+    check(tr.querySelector(".cell-address")!, /[-._]/);
+    for (const part of tr.querySelectorAll(".cell-quota, .row-actions a")) check(part, /$^/);
+    return found;
+  });
+  expect(broken, "these lines broke inside a word").toEqual([]);
+  expect(await row.locator(".cell-address").textContent()).toBe(`${username}@council.test`);
+});

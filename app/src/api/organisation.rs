@@ -53,7 +53,7 @@ pub async fn load_overview() -> Result<Overview, AppError> {
                 usage: services.store.organisation_usage(org).await?,
                 review: services
                     .store
-                    .accounts_to_review(org, stale_before, 20)
+                    .accounts_to_review(org, stale_before, 20, crate::model::REVIEW_COUNTED_UP_TO)
                     .await?,
                 recent_actions: services.store.list_audit(org, 10).await?,
             })

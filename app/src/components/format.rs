@@ -1,6 +1,8 @@
 //! Values shown the same on the server and in the browser, so hydration matches.
 use crate::i18n::*;
+use crate::model::Tally;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use time::OffsetDateTime;
 
 /// `2026-11-23 10:40 UTC`.
@@ -28,24 +30,49 @@ pub fn LastSignIn(at: Option<i64>) -> impl IntoView {
     }
 }
 
+/// A whole number with the language's thousands separator: `250,000`, `250 000` in French (a
+/// narrow no-break space).
+pub fn count_text(locale: Locale, n: i64) -> String {
+    let thousands = match locale {
+        Locale::en => ",",
+        Locale::fr => "\u{202f}",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(thousands);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// A count that may have stopped at its bound: `12`, or `more than 1,000`.
+pub fn tally_text(i18n: I18nContext<Locale>, tally: Tally) -> String {
+    match tally {
+        Tally::Exactly(n) => count_text(i18n.get_locale(), n),
+        Tally::MoreThan(n) => {
+            let n = count_text(i18n.get_locale(), n);
+            t_string!(i18n, more_than, n).to_string()
+        }
+    }
+}
+
 /// A size in MB in gigabytes as the language writes them: `0.5 GB`, `250,000 GB` in English;
-/// `0,5 Go`, `250 000 Go` in French (a narrow no-break space between thousands). Forms and CSV
-/// files keep the plain `0.5` (`Quota::gb_text`), which both languages type.
+/// `0,5 Go`, `250 000 Go` in French. Forms and CSV files keep the plain `0.5`
+/// (`Quota::gb_text`), which both languages type.
 pub fn size_text(locale: Locale, mb: i64) -> String {
-    let (point, thousands, unit) = match locale {
-        Locale::en => ('.', ",", "GB"),
-        Locale::fr => (',', "\u{202f}", "Go"),
+    let (point, unit) = match locale {
+        Locale::en => ('.', "GB"),
+        Locale::fr => (',', "Go"),
     };
     let sign = if mb < 0 { "-" } else { "" };
     let mb = mb.unsigned_abs();
-    let digits = (mb / 1000).to_string();
-    let mut whole = String::with_capacity(digits.len() + digits.len() / 3 * 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            whole.push_str(thousands);
-        }
-        whole.push(d);
-    }
+    let whole = count_text(locale, (mb / 1000) as i64);
     match mb % 1000 {
         0 => format!("{sign}{whole} {unit}"),
         frac => {
@@ -86,6 +113,15 @@ mod tests {
         assert_eq!(size_text(Locale::fr, 250_000_500), "250\u{202f}000,5 Go");
         assert_eq!(size_text(Locale::en, 999_000), "999 GB");
         assert_eq!(size_text(Locale::en, 1_000_000), "1,000 GB");
+    }
+
+    #[test]
+    fn counts_follow_the_language() {
+        assert_eq!(count_text(Locale::en, 0), "0");
+        assert_eq!(count_text(Locale::en, 999), "999");
+        assert_eq!(count_text(Locale::en, 1_000), "1,000");
+        assert_eq!(count_text(Locale::fr, 100_000), "100\u{202f}000");
+        assert_eq!(count_text(Locale::en, -1_234_567), "-1,234,567");
     }
 
     #[test]

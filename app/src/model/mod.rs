@@ -32,8 +32,8 @@ pub use mail_server::MailServerAction;
 pub use name::DisplayName;
 pub use notice::Notice;
 pub use organisation::{
-    AccountHelp, AccountsToReview, DomainSummary, OrganisationUsage, Overview,
-    ONE_TIME_PASSWORD_MINUTES, STALE_AFTER_DAYS,
+    AccountHelp, AccountsToReview, DomainSummary, OrganisationUsage, Overview, Tally,
+    ONE_TIME_PASSWORD_MINUTES, REVIEW_COUNTED_UP_TO, STALE_AFTER_DAYS,
 };
 pub use passphrase::{GeneratedPassword, PassphraseOptions, Separator};
 pub use password_policy::{

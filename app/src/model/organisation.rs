@@ -64,17 +64,45 @@ pub struct Overview {
     pub recent_actions: Vec<AuditLine>,
 }
 
+/// How far the overview counts each group: past it, "more than 1,000" says enough and the count
+/// stays a bounded scan at any size.
+pub const REVIEW_COUNTED_UP_TO: i64 = 1_000;
+
+/// A count that stops at a bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tally {
+    Exactly(i64),
+    MoreThan(i64),
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally::Exactly(0)
+    }
+}
+
+impl Tally {
+    /// `found` rows counted with a limit of `bound + 1`.
+    pub fn of(found: i64, bound: i64) -> Self {
+        if found > bound {
+            Tally::MoreThan(bound)
+        } else {
+            Tally::Exactly(found)
+        }
+    }
+}
+
 /// Accounts an administrator should look at, in three groups that share no account: each list
-/// at most a page, with the group's full count. Shared mailboxes (nobody signs in to them) are
+/// at most a page, with the group's count up to a bound. Shared mailboxes (nobody signs in to them) are
 /// in none; disabled accounts only under `disabled`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountsToReview {
     /// Never signed in, however new: by address.
     pub never: Vec<UserRow>,
-    pub never_count: i64,
+    pub never_count: Tally,
     /// Signed in once, but not for `STALE_AFTER_DAYS`: the longest unseen first.
     pub stale: Vec<UserRow>,
-    pub stale_count: i64,
+    pub stale_count: Tally,
     pub disabled: Vec<UserRow>,
-    pub disabled_count: i64,
+    pub disabled_count: Tally,
 }

@@ -1,5 +1,5 @@
 use crate::api::organisation::load_overview;
-use crate::components::{size_text, AuditTable, LastSignIn, PageTitle};
+use crate::components::{size_text, tally_text, AuditTable, LastSignIn, PageTitle};
 use crate::i18n::*;
 use crate::model::UserRow;
 use leptos::prelude::*;
@@ -23,16 +23,17 @@ pub fn OverviewPage() -> impl IntoView {
                 let (allocated, pool) = (u.storage_allocated_mb, u.storage_pool_mb);
                 let review = o.review;
                 let (never_n, stale_n, disabled_n) = (review.never_count, review.stale_count, review.disabled_count);
+                let tally = move |t| move || tally_text(i18n, t);
                 view! {
                     <ul class="stats">
                         <li>{t!(i18n, usage_mailboxes, used, total)}</li>
                         <li>{t!(i18n, usage_storage, used = move || size_text(i18n.get_locale(), allocated), total = move || size_text(i18n.get_locale(), pool))}</li>
                     </ul>
-                    <h2>{t!(i18n, never_heading, n = never_n)}</h2>
+                    <h2>{t!(i18n, never_heading, n = tally(never_n))}</h2>
                     <AccountList users=review.never caption=|i| t_string!(i, never_caption).to_string() />
-                    <h2>{t!(i18n, stale_heading, n = stale_n)}</h2>
+                    <h2>{t!(i18n, stale_heading, n = tally(stale_n))}</h2>
                     <AccountList users=review.stale caption=|i| t_string!(i, stale_caption).to_string() />
-                    <h2>{t!(i18n, disabled_heading, n = disabled_n)}</h2>
+                    <h2>{t!(i18n, disabled_heading, n = tally(disabled_n))}</h2>
                     <AccountList users=review.disabled caption=|i| t_string!(i, disabled_caption).to_string() />
                     <h2>{t!(i18n, recent_heading)}</h2>
                     <AuditTable

@@ -81,12 +81,13 @@ pub trait UserStore: Send + Sync {
     }
     async fn get_user(&self, organisation_id: i64, user_id: i64) -> Result<UserDetail, StoreError>;
     /// Accounts never signed in, signed in but not since `stale_before`, and disabled: up to
-    /// `limit` of each, with their full counts.
+    /// `limit` of each, each group counted up to `count_up_to`.
     async fn accounts_to_review(
         &self,
         organisation_id: i64,
         stale_before: i64,
         limit: i64,
+        count_up_to: i64,
     ) -> Result<AccountsToReview, StoreError>;
     /// Saves the changes in one transaction; the quota must fit the storage pool and hold what
     /// the mailbox already holds, and disabling ends every session of the user.

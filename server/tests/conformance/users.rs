@@ -3,7 +3,7 @@ use crate::support::execute_as_mail_server;
 use crate::support::fixtures::{new_user, open_session, organisation, user_update, LIMITS, NOW};
 use app::model::{
     AccountStatus, AccountType, AddressHolder, AdminScope, DateFormat, Domain, DomainName,
-    EmailAddress, Language, Preferences, Quota, Role, TimeZone, UserQuery, UserSort,
+    EmailAddress, Language, Preferences, Quota, Role, Tally, TimeZone, UserQuery, UserSort,
 };
 use app::store::{Store, StoreError, UserUpdate};
 
@@ -198,26 +198,26 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
     // The clerk never signed in either, and was created a moment ago (NOW): an account new
     // and unused is "never signed in", not "not signed in for 90 days".
     let review = store
-        .accounts_to_review(org, NOW - 90 * day, 20)
+        .accounts_to_review(org, NOW - 90 * day, 20, 1_000)
         .await
         .unwrap();
     let emails = |rows: &[app::model::UserRow]| -> Vec<String> {
         rows.iter().map(|u| u.email.clone()).collect()
     };
-    assert_eq!(review.never_count, 2);
+    assert_eq!(review.never_count, Tally::Exactly(2));
     assert_eq!(
         emails(&review.never),
         ["clerk@council.test", "never@council.test"]
     );
-    assert_eq!(review.stale_count, 2);
+    assert_eq!(review.stale_count, Tally::Exactly(2));
     assert_eq!(
         emails(&review.stale),
         ["older@council.test", "old@council.test"],
         "the longest unseen first"
     );
-    assert_eq!(review.disabled_count, 0);
+    assert_eq!(review.disabled_count, Tally::Exactly(0));
     let capped = store
-        .accounts_to_review(org, NOW - 90 * day, 1)
+        .accounts_to_review(org, NOW - 90 * day, 1, 1_000)
         .await
         .unwrap();
     assert_eq!(
@@ -227,8 +227,30 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
             capped.stale.len(),
             capped.stale_count
         ),
-        (1, 2, 1, 2),
+        (1, Tally::Exactly(2), 1, Tally::Exactly(2)),
         "each list capped, each count whole"
+    );
+    let bounded = store
+        .accounts_to_review(org, NOW - 90 * day, 20, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            bounded.never_count,
+            bounded.stale_count,
+            bounded.disabled_count
+        ),
+        (Tally::MoreThan(1), Tally::MoreThan(1), Tally::Exactly(0)),
+        "counts stop past their bound"
+    );
+    let exact = store
+        .accounts_to_review(org, NOW - 90 * day, 20, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        exact.never_count,
+        Tally::Exactly(2),
+        "a count at its bound is exact"
     );
 
     for id in [ids[0], ids[2]] {
@@ -245,10 +267,10 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
             .unwrap();
     }
     let review = store
-        .accounts_to_review(org, NOW - 90 * day, 20)
+        .accounts_to_review(org, NOW - 90 * day, 20, 1_000)
         .await
         .unwrap();
-    assert_eq!(review.disabled_count, 2);
+    assert_eq!(review.disabled_count, Tally::Exactly(2));
     assert_eq!(
         emails(&review.disabled),
         ["older@council.test", "recent@council.test"]
@@ -258,7 +280,10 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
         ["old@council.test"],
         "a disabled account is under disabled only"
     );
-    let elsewhere = store.accounts_to_review(org + 1000, NOW, 20).await.unwrap();
+    let elsewhere = store
+        .accounts_to_review(org + 1000, NOW, 20, 1_000)
+        .await
+        .unwrap();
     assert_eq!(elsewhere, app::model::AccountsToReview::default());
 }
 

@@ -252,7 +252,13 @@ fn UserLine(user: UserRow) -> impl IntoView {
             <th scope="row" class="cell-name" data-label=move || t_string!(i18n, col_name).to_string()>
                 <a href=format!("/users/{}", user.id)>{user.name}</a>
             </th>
-            <td class="cell-address" data-label=move || t_string!(i18n, col_address).to_string()>{user.email}</td>
+            <td class="cell-address" data-label=move || t_string!(i18n, col_address).to_string()>
+                // A long address breaks at its @, never inside a word.
+                {match user.email.split_once('@') {
+                    Some((local, domain)) => view! { {local.to_owned()}<wbr />"@"{domain.to_owned()} }.into_any(),
+                    None => user.email.clone().into_any(),
+                }}
+            </td>
             // On a phone a row is name, address and status: the user's page has the rest.
             <td class="cell-extra" data-label=move || t_string!(i18n, col_type).to_string()>
                 {move || match kind {
@@ -261,7 +267,7 @@ fn UserLine(user: UserRow) -> impl IntoView {
                     AccountType::Enhanced => t_string!(i18n, type_enhanced).to_string(),
                 }}
             </td>
-            <td class="cell-extra" data-label=move || t_string!(i18n, col_quota).to_string()>{quota}</td>
+            <td class="cell-extra cell-quota" data-label=move || t_string!(i18n, col_quota).to_string()>{quota}</td>
             <td class="cell-status" data-label=move || t_string!(i18n, col_status).to_string()>
                 <span class=format!("badge badge-{}", status.as_str())>
                     {move || match status {

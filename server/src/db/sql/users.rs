@@ -5,7 +5,7 @@
 macro_rules! users {
     ($store:ty) => {
         const _: () = {
-            use app::model::{mb_rounded_up, AddressHolder, AdminScope, SignOut, UserDetail, UserPage, UserQuery, UserRow, Role};
+            use app::model::{mb_rounded_up, AddressHolder, AdminScope, SignOut, UserDetail, UserPage, UserQuery, UserRow, Role, Tally};
             use app::store::{AccountsToReview, NewUser, PasswordReset, StoreError, UserUpdate};
             use std::collections::HashMap;
             use $crate::db::dialect::Dialect;
@@ -129,36 +129,46 @@ macro_rules! users {
                     organisation_id: i64,
                     stale_before: i64,
                     limit: i64,
+                    count_up_to: i64,
                 ) -> Result<AccountsToReview, StoreError> {
                     // Each group is a status and a range of COALESCE(last_login_at, 0): a run of
                     // `users_for_review` (organisation, status, shared, that expression, email).
-                    // Never signed in is the single value 0, so its rows come in email order.
+                    // Never signed in is the one value 0, an equality, so its rows are read in
+                    // email order from the index with no sort. Counts stop past `count_up_to`:
+                    // a bounded index scan however many accounts the group holds.
+                    const SHARED: &str = "FROM users WHERE organisation_id = $1 AND status = $2 AND shared = FALSE";
                     let groups = [
-                        ("active", 0, 1, "email"),
-                        ("active", 1, stale_before, "COALESCE(last_login_at, 0), email"),
-                        ("disabled", i64::MIN, i64::MAX, "email"),
+                        ("active", "AND COALESCE(last_login_at, 0) = $3", Some(0), "email"),
+                        (
+                            "active",
+                            "AND COALESCE(last_login_at, 0) > 0 AND COALESCE(last_login_at, 0) < $3",
+                            Some(stale_before),
+                            "COALESCE(last_login_at, 0), email",
+                        ),
+                        ("disabled", "", None, "email"),
                     ];
-                    const GROUP: &str = "FROM users WHERE organisation_id = $1 AND status = $2 AND shared = FALSE \
-                         AND COALESCE(last_login_at, 0) >= $3 AND COALESCE(last_login_at, 0) < $4";
                     let mut found = Vec::with_capacity(groups.len());
-                    for (status, from, until, order) in groups {
-                        let rows: Vec<UserRecord> = sqlx::query_as(&format!(
+                    for (status, range, bound, order) in groups {
+                        let last = if bound.is_some() { "$4" } else { "$3" };
+                        let rows_sql = format!(
                             "SELECT id, name, email, account_type, quota_mb, status, shared, last_login_at, role \
-                             {GROUP} ORDER BY {order} LIMIT $5"
-                        ))
+                             {SHARED} {range} ORDER BY {order} LIMIT {last}"
+                        );
+                        let count_sql =
+                            format!("SELECT COUNT(*) FROM (SELECT 1 {SHARED} {range} LIMIT {last}) AS counted");
+                        let mut rows = sqlx::query_as::<_, UserRecord>(&rows_sql)
                         .bind(organisation_id)
-                        .bind(status)
-                        .bind(from)
-                        .bind(until)
-                        .bind(limit)
-                        .fetch_all(self.pool())
-                        .await
-                        .map_err(backend)?;
-                        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {GROUP}"))
-                            .bind(organisation_id)
-                            .bind(status)
-                            .bind(from)
-                            .bind(until)
+                        .bind(status);
+                        let mut count = sqlx::query_scalar::<_, i64>(&count_sql)
+                        .bind(organisation_id)
+                        .bind(status);
+                        if let Some(bound) = bound {
+                            rows = rows.bind(bound);
+                            count = count.bind(bound);
+                        }
+                        let rows = rows.bind(limit).fetch_all(self.pool()).await.map_err(backend)?;
+                        let count = count
+                            .bind(count_up_to + 1)
                             .fetch_one(self.pool())
                             .await
                             .map_err(backend)?;
@@ -166,7 +176,7 @@ macro_rules! users {
                             .into_iter()
                             .map(UserRow::try_from)
                             .collect::<Result<Vec<_>, _>>()?;
-                        found.push((rows, count));
+                        found.push((rows, Tally::of(count, count_up_to)));
                     }
                     let [(never, never_count), (stale, stale_count), (disabled, disabled_count)]: [_; 3] =
                         found.try_into().map_err(|_| StoreError::Backend("three groups".into()))?;
