@@ -145,7 +145,9 @@ macro_rules! users {
                             Some(stale_before),
                             "COALESCE(last_login_at, 0), email",
                         ),
-                        ("disabled", "", None, "email"),
+                        // A range on the index's fourth column keeps the planner on it; with
+                        // none, SQLite walked the organisation's address index instead.
+                        ("disabled", "AND COALESCE(last_login_at, 0) >= $3", Some(i64::MIN), "email"),
                     ];
                     let mut found = Vec::with_capacity(groups.len());
                     for (status, range, bound, order) in groups {
