@@ -40,7 +40,7 @@ wait_ports() { # DIR up|down
 
 configure() {
   local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 kind connect
-  command -v dovecot >/dev/null || fail "dovecot is missing: make test installs dovecot-core dovecot-imapd dovecot-sqlite dovecot-pgsql"
+  command -v dovecot >/dev/null || fail "dovecot is missing: make test installs dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-sqlite dovecot-pgsql"
   [ "$(id -u)" = 0 ] || fail "Dovecot starts as root here and drops to its own users"
   mkdir -p "$dir/mail"
   # Dovecot's unprivileged processes walk into these; mail is written as the dovecot user.

@@ -76,9 +76,10 @@ fi
 # The mail server tests run their own Dovecot on loopback and query Postfix's lookup tables
 # with postmap; the packages' system services play no part.
 if ! command -v dovecot >/dev/null 2>&1 || [ ! -e /usr/lib/dovecot/modules/auth/libdriver_sqlite.so ] \
-  || [ ! -e /usr/lib/dovecot/modules/auth/libdriver_pgsql.so ]; then
-  say "Installing Dovecot (IMAP, with its SQLite and PostgreSQL drivers) for the mail server tests"
-  apt_install dovecot-core dovecot-imapd dovecot-sqlite dovecot-pgsql
+  || [ ! -e /usr/lib/dovecot/modules/auth/libdriver_pgsql.so ] || [ ! -e /usr/lib/dovecot/lmtp ] \
+  || [ ! -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+  say "Installing Dovecot (IMAP, LMTP delivery, Sieve, with its SQLite and PostgreSQL drivers) for the mail server tests"
+  apt_install dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-sqlite dovecot-pgsql
 fi
 
 if ! command -v postmap >/dev/null 2>&1 || ! postconf -m 2>/dev/null | grep -qx sqlite \

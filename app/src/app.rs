@@ -1,12 +1,13 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
 use crate::pages::users::{
-    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserSecurityPage, UsersPage,
+    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserMailPage,
+    UserSecurityPage, UsersPage,
 };
 use crate::pages::{
-    AccountAppPasswordsPage, AccountPasswordPage, AccountTwoFactorPage, AdminLayout, AuditLogPage,
-    ConfirmPasswordPage, DomainsPage, ForgotPasswordPage, ListPage, ListsPage, LoginPage,
-    OverviewPage, SetPasswordPage, SettingsPage, SetupPage, SignInCodePage,
+    AccountAppPasswordsPage, AccountMailPage, AccountPasswordPage, AccountTwoFactorPage,
+    AdminLayout, AuditLogPage, ConfirmPasswordPage, DomainsPage, ForgotPasswordPage, ListPage,
+    ListsPage, LoginPage, OverviewPage, SetPasswordPage, SettingsPage, SetupPage, SignInCodePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id") view=EditUserPage ssr=SsrMode::Async />
                         <Route path=path!("users/:id/security") view=UserSecurityPage ssr=SsrMode::Async />
+                        <Route path=path!("users/:id/mail") view=UserMailPage ssr=SsrMode::Async />
                         <Route path=path!("overview") view=OverviewPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("domains") view=DomainsPage ssr=SsrMode::Async />
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("account/password") view=AccountPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("account/two-factor") view=AccountTwoFactorPage ssr=SsrMode::Async />
                         <Route path=path!("account/app-passwords") view=AccountAppPasswordsPage ssr=SsrMode::Async />
+                        <Route path=path!("account/mail") view=AccountMailPage ssr=SsrMode::Async />
                         <Route path=path!("account/confirm") view=ConfirmPasswordPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>

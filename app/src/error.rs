@@ -116,6 +116,12 @@ pub enum ErrorCode {
     ResetAdminTwoFactor,
     /// A one-time password works from 1 to 60 minutes.
     MinutesOutOfRange,
+    /// Forwarding to the mailbox itself; "keep a copy" does that.
+    ForwardToSelf,
+    /// More forwarding addresses than a mailbox takes (the limit).
+    TooManyForwards(i64),
+    /// The organisation keeps forwarding within its domains; the detail names the address.
+    ForwardOutside,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,18 +11,22 @@ test("every signed-in page fits a 390 px wide phone", async ({ page }, info) => 
   await login.open();
   expect(await overflow(), "/login is wider than the phone").toBeLessThanOrEqual(width);
   await signInAsAdmin(page, info);
-  for (const path of ["/users", "/users/new", "/users/import", "/overview", "/lists", "/domains", "/settings", "/account/password", "/account/two-factor", "/forgot-password"]) {
+  for (const path of ["/users", "/users/new", "/users/import", "/overview", "/lists", "/domains", "/settings", "/account/password", "/account/two-factor", "/account/mail", "/forgot-password"]) {
     await page.goto(path);
     await ready(page, info);
     expect(await overflow(), `${path} is wider than the phone`).toBeLessThanOrEqual(width);
   }
-  // A user's page and its Security tab.
+  // A user's page, its Security tab and its Mail tab.
   await page.goto("/users");
   await page.getByRole("row").nth(1).getByRole("link").first().click();
   await page.getByRole("link", { name: "Security" }).click();
   await expect(page.getByRole("heading", { name: "Reset password" })).toBeVisible();
   await ready(page, info);
   expect(await overflow(), "the Security tab is wider than the phone").toBeLessThanOrEqual(width);
+  await page.getByRole("link", { name: "Mail", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Forwarding" })).toBeVisible();
+  await ready(page, info);
+  expect(await overflow(), "the Mail tab is wider than the phone").toBeLessThanOrEqual(width);
 });
 
 test("on a phone the users list starts on the first screen: the search and at least five users", async ({ page }, info) => {

@@ -63,6 +63,7 @@ export function signedInPages(user: string): string[] {
     "/users/import",
     user,
     `${user}/security`,
+    `${user}/mail`,
     "/overview",
     "/lists",
     "/domains",
@@ -71,6 +72,7 @@ export function signedInPages(user: string): string[] {
     "/account/password",
     "/account/two-factor",
     "/account/app-passwords",
+    "/account/mail",
   ];
 }
 

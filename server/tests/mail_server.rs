@@ -465,6 +465,46 @@ async fn postfix_enforces_sender_ownership_and_only_local_smtp(panel: Panel) {
     let outside = postmap("friend@elsewhere.example", &recipients).unwrap();
     assert!(outside.starts_with("REJECT Only local SMTP"), "{outside}");
 
+    // Forwarding, aliases and lists: virtual_alias_maps. Ann forwards to Bob and keeps a copy;
+    // the owner lets Bob forward outside, without a copy.
+    let rules = [
+        ("alias_managers", "user_admins"),
+        ("external_forwarding", "on"),
+    ];
+    let saved = panel
+        .api("organisation/set_mail_rules", &rules, Some(&admin))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let forwards = [
+        ("user", ann.as_str()),
+        ("addresses", "bob@council.test"),
+        ("keep_copy", "on"),
+    ];
+    let saved = panel.api("forwarding/set", &forwards, Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let bob = ids[1].to_string();
+    let forwards = [("user", bob.as_str()), ("addresses", "bob@home.example")];
+    let saved = panel.api("forwarding/set", &forwards, Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let virtual_aliases = table("virtual-aliases");
+    let destinations = |address: &str| {
+        let mut found: Vec<String> = postmap(address, &virtual_aliases)
+            .map(|v| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        found.sort();
+        found
+    };
+    assert_eq!(destinations(ANN), [ANN, "bob@council.test"]);
+    assert_eq!(destinations("bob@council.test"), ["bob@home.example"]);
+    assert_eq!(destinations("office@council.test"), [ANN]);
+    let cleared = [("user", ann.as_str()), ("addresses", "")];
+    let saved = panel.api("forwarding/set", &cleared, Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(
+        destinations(ANN).is_empty(),
+        "forwarding off: delivered as usual"
+    );
+
     // Unticked: Ann sends anywhere again.
     let anywhere: Vec<_> = local_only[..4].to_vec();
     let saved = panel.api("users/update", &anywhere, Some(&admin)).await;

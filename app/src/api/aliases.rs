@@ -1,4 +1,5 @@
-//! Aliases: other addresses that deliver to a mailbox. Only admins set them.
+//! Aliases: other addresses that deliver to a mailbox. Administrators set them, or only the
+//! account administrator where the organisation says so (Settings > Mail rules).
 use crate::error::AppError;
 use crate::model::Alias;
 use leptos::prelude::*;
@@ -12,20 +13,49 @@ use {
     crate::error::{ErrorCode, FieldErrors},
     crate::model::LocalPart,
     crate::model::Notice,
+    crate::model::Viewer,
+    crate::services::Services,
     serde_json::json,
 };
 
+/// A mailbox's aliases, and whether the caller may change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasesView {
+    pub aliases: Vec<Alias>,
+    pub may_change: bool,
+}
+
+/// Whether the organisation lets `admin`'s role add and remove aliases.
+#[cfg(feature = "ssr")]
+async fn may_change_aliases(services: &Services, admin: &Viewer) -> Result<bool, AppError> {
+    let rules = services.store.mail_rules(admin.organisation_id).await?;
+    Ok(rules.alias_managers.include(admin.role))
+}
+
+/// `Forbidden` unless the organisation lets `admin`'s role change aliases.
+#[cfg(feature = "ssr")]
+async fn require_alias_manager(services: &Services, admin: &Viewer) -> Result<(), AppError> {
+    match may_change_aliases(services, admin).await? {
+        true => Ok(()),
+        false => Err(AppError::Forbidden),
+    }
+}
+
 /// The aliases of mailbox `user`.
 #[server(endpoint = "aliases/list")]
-pub async fn list_aliases(user: i64) -> Result<Vec<Alias>, AppError> {
+pub async fn list_aliases(user: i64) -> Result<AliasesView, AppError> {
     finish(
         async move {
             let admin = require_admin()?;
+            let services = services()?;
             target_for(&admin, user).await?;
-            Ok(services()?
-                .store
-                .list_aliases(admin.organisation_id, user)
-                .await?)
+            Ok(AliasesView {
+                aliases: services
+                    .store
+                    .list_aliases(admin.organisation_id, user)
+                    .await?,
+                may_change: may_change_aliases(&services, &admin).await?,
+            })
         }
         .await,
     )
@@ -52,6 +82,7 @@ pub async fn add_alias(form: AddAliasForm) -> Result<(), AppError> {
             } = form;
             let admin = require_admin()?;
             let services = services()?;
+            require_alias_manager(&services, &admin).await?;
             let target = target_for(&admin, user).await?;
             let mut errors = FieldErrors::default();
             let local = errors.check("username", LocalPart::parse(&username));
@@ -105,6 +136,7 @@ pub async fn remove_alias(form: RemoveAliasForm) -> Result<(), AppError> {
             let RemoveAliasForm { user, id } = form;
             let admin = require_admin()?;
             let services = services()?;
+            require_alias_manager(&services, &admin).await?;
             let target = target_for(&admin, user).await?;
             let aliases = services
                 .store

@@ -55,6 +55,8 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "app_password.revoke" => t_string!(i18n, action_app_password_revoke).to_string(),
         "one_time_password.create" => t_string!(i18n, action_one_time_password_create).to_string(),
         "one_time_password.end" => t_string!(i18n, action_one_time_password_end).to_string(),
+        "organisation.mail_rules" => t_string!(i18n, action_organisation_mail_rules).to_string(),
+        "forwarding.set" => t_string!(i18n, action_forwarding_set).to_string(),
         "organisation.account_help" => {
             t_string!(i18n, action_organisation_account_help).to_string()
         }

@@ -75,6 +75,9 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::ResetAdminTwoFactor => t_string!(i18n, err_reset_admin_two_factor).to_string(),
         ErrorCode::NumberInvalid => t_string!(i18n, err_number_invalid).to_string(),
         ErrorCode::MinutesOutOfRange => t_string!(i18n, err_minutes_out_of_range).to_string(),
+        ErrorCode::ForwardToSelf => t_string!(i18n, err_forward_to_self).to_string(),
+        ErrorCode::TooManyForwards(n) => t_string!(i18n, err_too_many_forwards, n).to_string(),
+        ErrorCode::ForwardOutside => t_string!(i18n, err_forward_outside_short).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => t_string!(
             i18n,
@@ -108,6 +111,9 @@ pub fn field_error_text(i18n: I18nContext<Locale>, error: &FieldError) -> String
         }
         ErrorCode::AddressIsList => {
             t_string!(i18n, err_address_is_list, holder = detail).to_string()
+        }
+        ErrorCode::ForwardOutside => {
+            t_string!(i18n, err_forward_outside, address = detail).to_string()
         }
         code => error_text(i18n, code),
     }

@@ -93,6 +93,46 @@ pub fn Field(
     }
 }
 
+/// A labelled multi-line text box with its hint and error, such as a list of addresses.
+#[component]
+pub fn TextAreaField(
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    error: Signal<Option<AppError>>,
+    children: Children,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let message = field_message(error, name);
+    let described = described_by(
+        hint.is_some().then(|| hint_id.clone()),
+        error_id.clone(),
+        message,
+    );
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{children()}</label>
+            <textarea
+                id=id.clone()
+                name=field_name(name)
+                rows=rows
+                spellcheck="false"
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described
+            >
+                {value}
+            </textarea>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            <p class="field-error" id=error_id.clone() hidden=move || message.get().is_none()>
+                {message}
+            </p>
+        </div>
+    }
+}
+
 /// A labelled drop-down. `options` are (value, text) pairs.
 #[component]
 pub fn SelectField(

@@ -19,7 +19,7 @@ pub use device_choice::DeviceChoice;
 pub use errors::{error_text, field_error_text, use_form_error, FormAlert};
 #[cfg(feature = "hydrate")]
 pub use field::field_text;
-pub use field::{field_message, CheckboxField, Field, SelectField};
+pub use field::{field_message, CheckboxField, Field, SelectField, TextAreaField};
 pub use format::{count_text, query_string, size_text, tally_text, utc_minutes, LastSignIn};
 pub use language::LanguageSwitch;
 pub use notice::{use_notice, NoticeAlert};

@@ -75,6 +75,8 @@ fn notice_text(i18n: I18nContext<Locale>, notice: Notice) -> String {
         Notice::OneTimePasswordCreated => t_string!(i18n, one_time_password_created).to_string(),
         Notice::OneTimePasswordEnded => t_string!(i18n, one_time_password_ended).to_string(),
         Notice::AccountHelpSaved => t_string!(i18n, account_help_saved).to_string(),
+        Notice::MailRulesSaved => t_string!(i18n, mail_rules_saved).to_string(),
+        Notice::ForwardingSaved => t_string!(i18n, forwarding_saved).to_string(),
         Notice::RecoveryRequested => t_string!(i18n, recovery_requested).to_string(),
     }
 }

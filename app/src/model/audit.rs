@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 42] = [
+pub const AUDIT_ACTIONS: [&str; 44] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -60,6 +60,8 @@ pub const AUDIT_ACTIONS: [&str; 42] = [
     "one_time_password.create",
     "one_time_password.end",
     "organisation.account_help",
+    "organisation.mail_rules",
+    "forwarding.set",
 ];
 
 /// Events per page of the audit log.

@@ -6,6 +6,7 @@ mod audit;
 mod devices;
 mod import;
 mod mail;
+mod mail_rules;
 mod mail_server;
 mod name;
 mod notice;
@@ -28,6 +29,7 @@ pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDI
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, ImportState, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};
+pub use mail_rules::{AliasManagers, Forwarding, MailRules, FORWARD_ADDRESSES_AT_MOST};
 pub use mail_server::MailServerAction;
 pub use name::DisplayName;
 pub use notice::Notice;

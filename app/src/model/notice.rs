@@ -45,6 +45,8 @@ pub enum Notice {
     OneTimePasswordCreated,
     OneTimePasswordEnded,
     AccountHelpSaved,
+    MailRulesSaved,
+    ForwardingSaved,
     /// "If that address has a recovery address, a link is on its way": the same for every
     /// address typed.
     RecoveryRequested,
@@ -85,6 +87,8 @@ impl Notice {
             Self::OneTimePasswordCreated => "one_time_password_created",
             Self::OneTimePasswordEnded => "one_time_password_ended",
             Self::AccountHelpSaved => "account_help_saved",
+            Self::MailRulesSaved => "mail_rules_saved",
+            Self::ForwardingSaved => "forwarding_saved",
             Self::RecoveryRequested => "recovery_requested",
         }
     }
@@ -170,6 +174,8 @@ impl Notice {
             "one_time_password_created" => Self::OneTimePasswordCreated,
             "one_time_password_ended" => Self::OneTimePasswordEnded,
             "account_help_saved" => Self::AccountHelpSaved,
+            "mail_rules_saved" => Self::MailRulesSaved,
+            "forwarding_saved" => Self::ForwardingSaved,
             "recovery_requested" => Self::RecoveryRequested,
             _ => return None,
         })
@@ -236,6 +242,8 @@ mod tests {
             Notice::OneTimePasswordCreated,
             Notice::OneTimePasswordEnded,
             Notice::AccountHelpSaved,
+            Notice::MailRulesSaved,
+            Notice::ForwardingSaved,
             Notice::RecoveryRequested,
         ];
         for notice in all {

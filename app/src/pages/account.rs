@@ -71,6 +71,7 @@ pub(super) fn AccountTabs(current: &'static str) -> impl IntoView {
             <a href="/account/password" aria-current=current_if("password")>{t!(i18n, tab_password)}</a>
             <a href="/account/two-factor" aria-current=current_if("two-factor")>{t!(i18n, two_factor_title)}</a>
             <a href="/account/app-passwords" aria-current=current_if("app-passwords")>{t!(i18n, app_passwords_title)}</a>
+            <a href="/account/mail" aria-current=current_if("mail")>{t!(i18n, tab_mail)}</a>
         </nav>
     }
 }

@@ -1,3 +1,4 @@
+use crate::api::mail_rules::{current_mail_rules, SetMailRules};
 use crate::api::organisation::{
     account_help_settings, usage, SetAccountHelp, SetLimits, SetPasswordPolicy,
 };
@@ -8,7 +9,7 @@ use crate::components::{
 };
 use crate::components::{use_notice, NoticeAlert};
 use crate::i18n::*;
-use crate::model::{gb_number, PasswordPolicy, PolicyPreset, TwoFactorRequirement};
+use crate::model::{gb_number, AliasManagers, PasswordPolicy, PolicyPreset, TwoFactorRequirement};
 use leptos::prelude::*;
 
 /// The account administrator's settings: licences and the storage pool.
@@ -48,6 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
         <PasswordPolicySection />
         <TwoFactorRuleSection />
         <AccountHelpSection />
+        <MailRulesSection />
     }
 }
 
@@ -235,5 +237,53 @@ fn PolicyForm(
             </CheckboxField>
             <button type="submit" class="button-primary">{t!(i18n, save_policy)}</button>
         </ActionForm>
+    }
+}
+
+/// Who adds aliases, and whether forwarding may leave the organisation's domains.
+#[component]
+fn MailRulesSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetMailRules>::new();
+    let error = use_form_error(save);
+    let notice = use_notice();
+    let current = Resource::new(move || notice.get(), |_| current_mail_rules());
+    let managers = Signal::derive(move || {
+        AliasManagers::ALL
+            .into_iter()
+            .map(|m| {
+                let label = match m {
+                    AliasManagers::AccountAdmin => t_string!(i18n, alias_managers_account_admin),
+                    AliasManagers::UserAdmins => t_string!(i18n, alias_managers_user_admins),
+                };
+                (m.as_str().to_owned(), label.to_string())
+            })
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section aria-labelledby="mail-rules-heading">
+            <h2 id="mail-rules-heading">{t!(i18n, mail_rules_title)}</h2>
+            <FormAlert error />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    current.await.ok().map(|rules| view! {
+                        <ActionForm action=save>
+                            <SelectField name="alias_managers" options=managers selected=rules.alias_managers.as_str().to_owned() error>
+                                {t!(i18n, alias_managers_label)}
+                            </SelectField>
+                            <CheckboxField
+                                name="external_forwarding"
+                                checked=rules.external_forwarding
+                                hint=Signal::derive(move || t_string!(i18n, external_forwarding_hint).to_string())
+                                error
+                            >
+                                {t!(i18n, external_forwarding_label)}
+                            </CheckboxField>
+                            <button type="submit" class="button-primary">{t!(i18n, save_mail_rules)}</button>
+                        </ActionForm>
+                    })
+                })}
+            </Transition>
+        </section>
     }
 }

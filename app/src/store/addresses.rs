@@ -1,7 +1,9 @@
 //! The addresses beside mailboxes: aliases and distribution lists. One address belongs to one
 //! mailbox, alias or list.
 use super::StoreError;
-use crate::model::{AddressHolder, Alias, EmailAddress, ListDetail, ListSummary, LocalPart};
+use crate::model::{
+    AddressHolder, Alias, EmailAddress, Forwarding, ListDetail, ListSummary, LocalPart,
+};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -23,6 +25,20 @@ pub trait AddressStore: Send + Sync {
         now: i64,
     ) -> Result<Alias, StoreError>;
     async fn remove_alias(&self, organisation_id: i64, alias_id: i64) -> Result<(), StoreError>;
+    /// Where the mailbox's mail goes besides the mailbox (no address: nowhere else).
+    async fn forwarding(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+    ) -> Result<Forwarding, StoreError>;
+    /// Replaces the mailbox's forwarding, addresses and copy together.
+    async fn set_forwarding(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        forwarding: &Forwarding,
+        now: i64,
+    ) -> Result<(), StoreError>;
     async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError>;
     /// A new, empty distribution list; `AddressHeld` names who has the address already.
     async fn create_list(

@@ -1,7 +1,7 @@
 //! The organisation: its first administrator, domains, licences, storage and password policy.
 use super::StoreError;
 use crate::model::{
-    AccountHelp, Domain, DomainName, DomainSummary, EmailAddress, OrganisationUsage,
+    AccountHelp, Domain, DomainName, DomainSummary, EmailAddress, MailRules, OrganisationUsage,
     PasswordPolicy, TwoFactorRequirement, Viewer,
 };
 use async_trait::async_trait;
@@ -80,6 +80,12 @@ pub trait OrganisationStore: Send + Sync {
         &self,
         organisation_id: i64,
         help: AccountHelp,
+    ) -> Result<(), StoreError>;
+    async fn mail_rules(&self, organisation_id: i64) -> Result<MailRules, StoreError>;
+    async fn set_mail_rules(
+        &self,
+        organisation_id: i64,
+        rules: MailRules,
     ) -> Result<(), StoreError>;
     /// Whether some organisation lets its users recover their password by mail: the public
     /// "Forgot password" page shows its form only then.

@@ -1,7 +1,7 @@
 //! What the mail server reads (the views) and the commands waiting for it.
 use crate::support::fixtures::{new_user, organisation, NOW};
 use crate::support::query_as_mail_server;
-use app::model::{LocalPart, MailServerAction, Quota, SignOut};
+use app::model::{EmailAddress, Forwarding, LocalPart, MailServerAction, Quota, SignOut};
 use app::store::{Delivery, NewMailServerTask, PasswordReset, Store, StoreError, UserUpdate};
 
 async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dyn Store) {
@@ -201,8 +201,123 @@ async fn the_mail_server_views_follow_the_panel(store: &dyn Store, url: &str) {
     assert!(left.is_empty(), "{left:?}");
 }
 
+/// Postfix's virtual_alias_maps (`mail_virtual_aliases`): aliases deliver to their mailbox,
+/// lists to their members, forwarding to its addresses, with the mailbox itself when it keeps
+/// a copy; a disabled mailbox forwards nothing; a change replaces the whole forwarding.
+async fn forwarding_aliases_and_lists_reach_virtual_alias_maps(store: &dyn Store, url: &str) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let domain = store.list_domains(org).await.unwrap()[0].id;
+    let mut ids = Vec::new();
+    for local in ["ann", "bob", "cat"] {
+        let user = store
+            .create_user(new_user(org, domain, local, local))
+            .await
+            .unwrap();
+        ids.push(user.id);
+    }
+    let [ann, bob, cat] = ids[..] else {
+        unreachable!()
+    };
+    assert_eq!(
+        store.forwarding(org, ann).await.unwrap(),
+        Forwarding::default(),
+        "a new mailbox forwards nothing and would keep a copy"
+    );
+    store
+        .add_alias(org, ann, domain, &LocalPart::parse("office").unwrap(), NOW)
+        .await
+        .unwrap();
+    let list = store
+        .create_list(org, domain, &LocalPart::parse("team").unwrap(), "Team", NOW)
+        .await
+        .unwrap();
+    for member in ["ann@council.test", "bob@council.test"] {
+        store
+            .add_list_member(org, list.id, &EmailAddress::parse(member).unwrap())
+            .await
+            .unwrap();
+    }
+    let forward = |addresses: &[&str], keep_copy| Forwarding {
+        addresses: addresses.iter().map(|a| a.to_string()).collect(),
+        keep_copy,
+    };
+    // Typed in this order, read back in it.
+    let bob_forwards = forward(&["z@elsewhere.test", "bob.home@elsewhere.test"], true);
+    store
+        .set_forwarding(org, bob, &bob_forwards, NOW)
+        .await
+        .unwrap();
+    assert_eq!(store.forwarding(org, bob).await.unwrap(), bob_forwards);
+    store
+        .set_forwarding(org, ann, &forward(&["bob@council.test"], false), NOW)
+        .await
+        .unwrap();
+    store
+        .set_forwarding(org, cat, &forward(&["cat@elsewhere.test"], true), NOW)
+        .await
+        .unwrap();
+    store
+        .set_users_disabled(org, &[cat], true, NOW)
+        .await
+        .unwrap();
+    let rows = |address: &'static str| {
+        let url = url.to_owned();
+        async move {
+            query_as_mail_server(
+                &url,
+                &format!(
+                    "SELECT destination FROM mail_virtual_aliases WHERE address = '{address}' \
+                     ORDER BY destination"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(rows("office@council.test").await, ["ann@council.test"]);
+    assert_eq!(
+        rows("team@council.test").await,
+        ["ann@council.test", "bob@council.test"]
+    );
+    assert_eq!(rows("ann@council.test").await, ["bob@council.test"]);
+    assert_eq!(
+        rows("bob@council.test").await,
+        [
+            "bob.home@elsewhere.test",
+            "bob@council.test",
+            "z@elsewhere.test"
+        ]
+    );
+    assert!(rows("cat@council.test").await.is_empty(), "disabled");
+
+    // Replaced as a whole; empty is off.
+    store
+        .set_forwarding(org, bob, &forward(&["z@elsewhere.test"], false), NOW)
+        .await
+        .unwrap();
+    assert_eq!(rows("bob@council.test").await, ["z@elsewhere.test"]);
+    store
+        .set_forwarding(org, bob, &forward(&[], true), NOW)
+        .await
+        .unwrap();
+    assert!(rows("bob@council.test").await.is_empty());
+    assert!(matches!(
+        store
+            .set_forwarding(org + 1000, bob, &forward(&[], true), NOW)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A deleted mailbox takes its forwarding with it.
+    store.delete_users(org, &[ann]).await.unwrap();
+    assert!(rows("ann@council.test").await.is_empty());
+    assert!(rows("office@council.test").await.is_empty());
+    assert_eq!(rows("team@council.test").await, ["bob@council.test"]);
+}
+
 conformance!(
     mail_server_commands_wait_for_their_time_and_leave_when_done;
     with_url:
     the_mail_server_views_follow_the_panel,
+    forwarding_aliases_and_lists_reach_virtual_alias_maps,
 );

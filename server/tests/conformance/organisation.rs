@@ -1,8 +1,8 @@
 //! The first administrator, organisations apart, licences, storage, domains, the policy.
 use crate::support::fixtures::{new_user, organisation, user_update, NOW};
 use app::model::{
-    CharacterClasses, DomainName, EmailAddress, PasswordPolicy, PolicyPreset, Quota, Role,
-    UserQuery,
+    AliasManagers, CharacterClasses, DomainName, EmailAddress, MailRules, PasswordPolicy,
+    PolicyPreset, Quota, Role, UserQuery,
 };
 use app::store::{NewOrganisation, NewUser, Store, StoreError};
 
@@ -318,7 +318,36 @@ async fn recount_repairs_totals_changed_outside_the_panel(store: &dyn Store, url
     totals_are(store, org, (2, 1500), "the recount").await;
 }
 
+/// Mail rules start as they were before the setting existed (user admins set aliases) and
+/// with forwarding kept within the organisation; each organisation has its own.
+async fn mail_rules_start_strict_and_stay_per_organisation(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    assert_eq!(
+        store.mail_rules(org).await.unwrap(),
+        MailRules {
+            alias_managers: AliasManagers::UserAdmins,
+            external_forwarding: false,
+        }
+    );
+    let strict = MailRules {
+        alias_managers: AliasManagers::AccountAdmin,
+        external_forwarding: true,
+    };
+    store.set_mail_rules(org, strict).await.unwrap();
+    assert_eq!(store.mail_rules(org).await.unwrap(), strict);
+    assert!(matches!(
+        store.mail_rules(org + 1000).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.set_mail_rules(org + 1000, strict).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 conformance!(
+    mail_rules_start_strict_and_stay_per_organisation,
     kept_totals_always_equal_a_recount,
     first_admin_is_created_once,
     organisations_see_only_their_own,

@@ -12,6 +12,7 @@ mod assets;
 mod audit;
 mod bulk_and_csv;
 mod credentials_mail;
+mod mail_rules;
 mod one_time_passwords;
 mod passwords;
 mod recovery;

@@ -1,8 +1,8 @@
+use crate::api::aliases::AliasesView;
 use crate::api::aliases::{list_aliases, AddAlias, RemoveAlias};
 use crate::components::{use_form_error, FormAlert};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::Alias;
 use crate::pages::address_fields::{domains_resource, AddressFields, DomainsResource};
 use leptos::prelude::*;
 
@@ -12,7 +12,7 @@ pub struct AliasesData {
     user: Signal<i64>,
     add: ServerAction<AddAlias>,
     remove: ServerAction<RemoveAlias>,
-    aliases: Resource<Result<Vec<Alias>, AppError>>,
+    aliases: Resource<Result<AliasesView, AppError>>,
     domains: DomainsResource,
 }
 
@@ -53,21 +53,22 @@ pub fn AliasesSection(data: AliasesData) -> impl IntoView {
             <h2 id="aliases-heading">{t!(i18n, aliases_heading)}</h2>
             <p class="field-hint">{t!(i18n, aliases_hint)}</p>
             <FormAlert error=remove_error />
+            <FormAlert error=add_error />
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let rows = aliases.await.unwrap_or_default();
-                    if rows.is_empty() {
-                        return view! { <p class="empty">{t!(i18n, no_aliases)}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="plain-list" aria-label=move || t_string!(i18n, aliases_heading).to_string()>
-                            {rows
-                                .into_iter()
-                                .map(|a| {
-                                    let email = a.email.clone();
-                                    view! {
-                                        <li class="member">
-                                            <span>{a.email}</span>
+                    let Ok(AliasesView { aliases: rows, may_change }) = aliases.await else {
+                        return None;
+                    };
+                    let list = if rows.is_empty() {
+                        view! { <p class="empty">{t!(i18n, no_aliases)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list" aria-label=move || t_string!(i18n, aliases_heading).to_string()>
+                                {rows
+                                    .into_iter()
+                                    .map(|a| {
+                                        let email = a.email.clone();
+                                        let remove_button = may_change.then(|| view! {
                                             <ActionForm action=remove>
                                                 <input type="hidden" name="form[user]" value=move || user.get() />
                                                 <input type="hidden" name="form[id]" value=a.id />
@@ -75,23 +76,37 @@ pub fn AliasesSection(data: AliasesData) -> impl IntoView {
                                                     {t!(i18n, remove_alias, email = move || email.clone())}
                                                 </button>
                                             </ActionForm>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                        .into_any()
+                                        });
+                                        view! {
+                                            <li class="member">
+                                                <span>{a.email}</span>
+                                                {remove_button}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    };
+                    // Where only the account administrator sets aliases, the others see them.
+                    let change = if may_change {
+                        view! {
+                            <ActionForm action=add>
+                                <input type="hidden" name="form[user]" value=move || user.get() />
+                                <div class="form-grid">
+                                    <AddressFields label=Signal::derive(move || t_string!(i18n, alias_username).to_string()) domains error=add_error />
+                                </div>
+                                <button type="submit" class="button">{t!(i18n, add_alias)}</button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <p class="field-hint">{t!(i18n, aliases_account_admin_only)}</p> }.into_any()
+                    };
+                    Some(view! { {list} {change} })
                 })}
             </Transition>
-            <FormAlert error=add_error />
-            <ActionForm action=add>
-                <input type="hidden" name="form[user]" value=move || user.get() />
-                <div class="form-grid">
-                    <AddressFields label=Signal::derive(move || t_string!(i18n, alias_username).to_string()) domains error=add_error />
-                </div>
-                <button type="submit" class="button">{t!(i18n, add_alias)}</button>
-            </ActionForm>
         </section>
     }
 }

@@ -7,6 +7,7 @@ mod edit;
 mod generator;
 mod import;
 mod list;
+mod mail;
 mod new;
 mod one_time_password;
 mod role;
@@ -18,6 +19,7 @@ pub use bulk::BulkPage;
 pub use edit::EditUserPage;
 pub use import::{ImportPage, ImportPreviewPage};
 pub use list::UsersPage;
+pub use mail::UserMailPage;
 pub use new::NewUserPage;
 pub use security::UserSecurityPage;
 
@@ -41,7 +43,7 @@ fn account_type_options(i18n: I18nContext<Locale>) -> Signal<Vec<(String, String
     })
 }
 
-/// The tabs of a user's page: the profile (with aliases and deletion) and security.
+/// The tabs of a user's page: the profile (with aliases and deletion), security and mail.
 #[component]
 fn UserTabs(id: i64, current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -50,6 +52,7 @@ fn UserTabs(id: i64, current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, user_sections).to_string()>
             <a href=format!("/users/{id}") aria-current=current_if("profile")>{t!(i18n, tab_profile)}</a>
             <a href=format!("/users/{id}/security") aria-current=current_if("security")>{t!(i18n, tab_security)}</a>
+            <a href=format!("/users/{id}/mail") aria-current=current_if("mail")>{t!(i18n, tab_mail)}</a>
         </nav>
     }
 }

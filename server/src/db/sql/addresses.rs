@@ -5,7 +5,7 @@
 macro_rules! addresses {
     ($store:ty) => {
         const _: () = {
-            use app::model::{AddressHolder, Alias, EmailAddress, ListDetail, ListMember, ListSummary, LocalPart};
+            use app::model::{AddressHolder, Alias, EmailAddress, Forwarding, ListDetail, ListMember, ListSummary, LocalPart};
             use app::store::StoreError;
             use $crate::db::dialect::Dialect;
             use $crate::db::error::{backend, store_error, touched};
@@ -76,6 +76,70 @@ macro_rules! addresses {
                         .await
                         .map_err(backend)?;
                     touched(done.rows_affected())
+                }
+
+                async fn forwarding(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                ) -> Result<Forwarding, StoreError> {
+                    let keep_copy: bool = sqlx::query_scalar(
+                        "SELECT keep_forwarded_copy FROM users WHERE id = $1 AND organisation_id = $2",
+                    )
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                    let addresses: Vec<String> = sqlx::query_scalar(
+                        "SELECT address FROM forwards WHERE user_id = $1 ORDER BY position",
+                    )
+                    .bind(user_id)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    Ok(Forwarding { addresses, keep_copy })
+                }
+
+                async fn set_forwarding(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    forwarding: &Forwarding,
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    let done = sqlx::query(
+                        "UPDATE users SET keep_forwarded_copy = $1, updated_at = $2 \
+                         WHERE id = $3 AND organisation_id = $4",
+                    )
+                    .bind(forwarding.keep_copy)
+                    .bind(now)
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())?;
+                    sqlx::query("DELETE FROM forwards WHERE user_id = $1")
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    for (position, address) in forwarding.addresses.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO forwards (user_id, address, position, created_at) VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(user_id)
+                        .bind(address)
+                        .bind(position as i64)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
+                    }
+                    tx.commit().await.map_err(backend)
                 }
 
                 async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError> {

@@ -289,6 +289,42 @@ macro_rules! organisation {
                     touched(done.rows_affected())
                 }
 
+                async fn mail_rules(
+                    &self,
+                    organisation_id: i64,
+                ) -> Result<app::model::MailRules, StoreError> {
+                    let (alias_managers, external_forwarding): (String, bool) = sqlx::query_as(
+                        "SELECT alias_managers, external_forwarding FROM organisations WHERE id = $1",
+                    )
+                    .bind(organisation_id)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                    Ok(app::model::MailRules {
+                        alias_managers: app::model::AliasManagers::parse(&alias_managers)
+                            .ok_or_else(|| StoreError::Backend("unexpected alias_managers".into()))?,
+                        external_forwarding,
+                    })
+                }
+
+                async fn set_mail_rules(
+                    &self,
+                    organisation_id: i64,
+                    rules: app::model::MailRules,
+                ) -> Result<(), StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE organisations SET alias_managers = $1, external_forwarding = $2 WHERE id = $3",
+                    )
+                    .bind(rules.alias_managers.as_str())
+                    .bind(rules.external_forwarding)
+                    .bind(organisation_id)
+                    .execute(self.pool())
+                    .await
+                    .map_err(backend)?;
+                    touched(done.rows_affected())
+                }
+
                 async fn any_self_service_recovery(&self) -> Result<bool, StoreError> {
                     sqlx::query_scalar(
                         "SELECT EXISTS (SELECT 1 FROM organisations WHERE self_service_recovery)",
