@@ -2,7 +2,8 @@
 # A Dovecot of its own on loopback, configured from the sample files in server/mail-server/ on
 # the panel's database, for the tests (and to try the panel with a real IMAP server). Runs as
 # root: Dovecot drops to its own users.
-#   scripts/dovecot.sh configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY
+#   scripts/dovecot.sh configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT]
+#     (with LMTP_PORT, mail is delivered over LMTP on that port too)
 #   scripts/dovecot.sh start DIR      (waits until both ports answer)
 #   scripts/dovecot.sh stop DIR       (waits until both ports are closed)
 set -euo pipefail
@@ -39,7 +40,7 @@ wait_ports() { # DIR up|down
 }
 
 configure() {
-  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 kind connect
+  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 lmtp=${6:-} kind connect protocols=imap lmtp_service=''
   command -v dovecot >/dev/null || fail "dovecot is missing: make test installs dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-sqlite dovecot-pgsql"
   [ "$(id -u)" = 0 ] || fail "Dovecot starts as root here and drops to its own users"
   mkdir -p "$dir/mail"
@@ -61,8 +62,10 @@ configure() {
     *) fail "unknown database URL: $url" ;;
   esac
   setting connect "$connect" <"$samples/dovecot-sql-$kind.conf.ext" >"$dir/dovecot-sql.conf.ext"
-  setting connect "$connect" <"$samples/dovecot-sql-app-passwords-$kind.conf.ext" \
-    >"$dir/dovecot-sql-app-passwords.conf.ext"
+  local file
+  for file in app-passwords shared shared-app-passwords; do
+    setting connect "$connect" <"$samples/dovecot-sql-$file-$kind.conf.ext" >"$dir/dovecot-sql-$file.conf.ext"
+  done
   # The samples' files in /etc/dovecot are this folder's; the test's database belongs to root,
   # so the auth worker reads it as root.
   sed "s#/etc/dovecot/#$dir/#" "$samples/99-postmaster.conf" \
@@ -70,12 +73,21 @@ configure() {
     | setting user root \
     | setting doveadm_api_key "$key" \
     | setting port "$doveadm" >"$dir/99-postmaster.conf"
-  echo "$imap $doveadm" >"$dir/ports"
+  echo "$imap $doveadm $lmtp" >"$dir/ports"
+  if [ -n "$lmtp" ]; then
+    protocols="imap lmtp"
+    lmtp_service="service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $lmtp
+  }
+}"
+  fi
   cat >"$dir/dovecot.conf" <<EOF
 base_dir = $dir/run
 state_dir = $dir/state
 log_path = $dir/dovecot.log
-protocols = imap
+protocols = $protocols
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -100,12 +112,16 @@ service imap-login {
     port = 0
   }
 }
+$lmtp_service
 !include $dir/99-postmaster.conf
 EOF
 }
 
 case "${1:-}" in
-  configure) [ $# = 6 ] || fail "usage: configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY"; configure "$2" "$3" "$4" "$5" "$6" ;;
+  configure)
+    [ $# = 6 ] || [ $# = 7 ] || fail "usage: configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT]"
+    configure "${@:2}"
+    ;;
   start)
     # The daemon keeps no descriptor of the caller's: whoever reads this script's output sees
     # it end.

@@ -1,8 +1,8 @@
 //! The document shell, the one route table and the app-wide providers.
 use crate::i18n::*;
 use crate::pages::users::{
-    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewUserPage, UserMailPage,
-    UserSecurityPage, UsersPage,
+    BulkPage, EditUserPage, ImportPage, ImportPreviewPage, NewSharedMailboxPage, NewUserPage,
+    UserMailPage, UserSecurityPage, UsersPage,
 };
 use crate::pages::{
     AccountAppPasswordsPage, AccountMailPage, AccountPasswordPage, AccountTwoFactorPage,
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=|| view! { <Redirect path="/users" /> } ssr=SsrMode::Async />
                         <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                         <Route path=path!("users/new") view=NewUserPage ssr=SsrMode::Async />
+                        <Route path=path!("users/new-shared") view=NewSharedMailboxPage ssr=SsrMode::Async />
                         <Route path=path!("users/bulk") view=BulkPage ssr=SsrMode::Async />
                         <Route path=path!("users/import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("users/import/:id") view=ImportPreviewPage ssr=SsrMode::Async />

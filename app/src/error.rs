@@ -122,6 +122,9 @@ pub enum ErrorCode {
     TooManyForwards(i64),
     /// The organisation keeps forwarding within its domains; the detail names the address.
     ForwardOutside,
+    /// A shared mailbox can't be a member of one (its own conversion included): members are
+    /// people's mailboxes.
+    MemberIsShared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ test("every signed-in page fits a 390 px wide phone", async ({ page }, info) => 
   await login.open();
   expect(await overflow(), "/login is wider than the phone").toBeLessThanOrEqual(width);
   await signInAsAdmin(page, info);
-  for (const path of ["/users", "/users/new", "/users/import", "/overview", "/lists", "/domains", "/settings", "/account/password", "/account/two-factor", "/account/mail", "/forgot-password"]) {
+  for (const path of ["/users", "/users/new", "/users/new-shared", "/users/import", "/overview", "/lists", "/domains", "/settings", "/account/password", "/account/two-factor", "/account/mail", "/forgot-password"]) {
     await page.goto(path);
     await ready(page, info);
     expect(await overflow(), `${path} is wider than the phone`).toBeLessThanOrEqual(width);

@@ -60,6 +60,7 @@ export function signedInPages(user: string): string[] {
   return [
     "/users",
     "/users/new",
+    "/users/new-shared",
     "/users/import",
     user,
     `${user}/security`,

@@ -7,7 +7,7 @@ mod support;
 use axum::http::{header, StatusCode};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::dovecot::{imap_login, sample, with_setting, Dovecot};
+use support::dovecot::{imap_login, lmtp_deliver, sample, with_setting, Dovecot};
 use support::panel::{config, panel_on_postgres, panel_with, Panel, PASSWORD};
 
 const ANN: &str = "ann@council.test";
@@ -353,6 +353,160 @@ async fn one_time_passwords_end_in_dovecot_on_sqlite() {
 #[tokio::test]
 async fn one_time_passwords_end_in_dovecot_on_postgres() {
     one_time_passwords_open_imap_until_their_end(true).await;
+}
+
+const SHARED: &str = "allotments@council.test";
+
+/// Members open a shared mailbox with their own password (or an app password) as
+/// "mailbox*member" and see what was delivered to it; nobody else does, nobody signs in to it
+/// alone, and a removed member loses access at once, open connection included.
+async fn members_open_a_shared_mailbox(postgres: bool) {
+    let (panel, dovecot) = panel_and_dovecot(postgres).await;
+    let (imap, admin) = (dovecot.imap_port, panel.admin_session().await);
+    let ids = panel.add_users(&admin, &["ann", "bob", "cat"]).await;
+    let org = panel.organisation().await;
+    let domain = panel.store.list_domains(org).await.unwrap()[0]
+        .id
+        .to_string();
+    let made = panel
+        .api(
+            "shared/create",
+            &[
+                ("domain", domain.as_str()),
+                ("username", "allotments"),
+                ("name", "Allotments"),
+                ("quota_gb", "1"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let shared = made.location().unwrap().trim_start_matches("/users/");
+    let shared = shared.split('?').next().unwrap().to_owned();
+    for (member, access) in [
+        ("ann@council.test", "read_and_send_as"),
+        ("bob@council.test", "read"),
+    ] {
+        let added = panel
+            .api(
+                "shared/add_member",
+                &[
+                    ("mailbox", shared.as_str()),
+                    ("email", member),
+                    ("access", access),
+                ],
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    }
+    lmtp_deliver(
+        dovecot.lmtp_port,
+        "someone@elsewhere.example",
+        SHARED,
+        "From: someone@elsewhere.example\nTo: allotments@council.test\nSubject: Plot 12\n\nIs plot 12 free?\n",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("LMTP delivery to the shared mailbox: {e}\n{}", dovecot.log()));
+
+    let as_member = |member: &str| format!("{SHARED}*{member}");
+    let mut ann = imap_login(imap, &as_member(ANN), PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("a member opens the shared mailbox: {e}\n{}", dovecot.log()));
+    assert_eq!(ann.subjects().await, ["Plot 12"]);
+    let mut bob = imap_login(imap, &as_member("bob@council.test"), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(bob.subjects().await, ["Plot 12"]);
+    for (login, why) in [
+        (
+            as_member("cat@council.test"),
+            "a colleague who is no member",
+        ),
+        (SHARED.to_owned(), "the shared address alone"),
+        (as_member("nobody@council.test"), "an unknown member"),
+    ] {
+        let refused = imap_login(imap, &login, PASSWORD).await.err();
+        assert!(
+            refused.is_some_and(|r| r.contains("AUTHENTICATIONFAILED")),
+            "{why} is refused"
+        );
+    }
+    assert!(
+        imap_login(imap, &as_member(ANN), "not the password")
+            .await
+            .is_err(),
+        "a member's wrong password"
+    );
+
+    // A member's app password opens it too.
+    let session = panel.sign_in("bob@council.test", PASSWORD).await;
+    let app = panel
+        .api("app_passwords/create", &[("name", "Phone")], Some(&session))
+        .await;
+    assert_eq!(app.status, StatusCode::OK, "{}", app.body);
+    let app: app::model::NewAppPasswordShown = serde_json::from_str(&app.body).unwrap();
+    let mut bob_phone = imap_login(imap, &as_member("bob@council.test"), &app.password)
+        .await
+        .unwrap_or_else(|e| panic!("a member's app password: {e}\n{}", dovecot.log()));
+    assert_eq!(bob_phone.subjects().await, ["Plot 12"]);
+
+    // Send as: only the member let do so.
+    let senders = postfix_tables(&panel)("sender-logins");
+    assert_eq!(postmap(SHARED, &senders).as_deref(), Some(ANN));
+
+    // Bob is removed: his next login fails and what he had open closes.
+    let removed = panel
+        .api(
+            "shared/remove_member",
+            &[
+                ("mailbox", shared.as_str()),
+                ("member", &ids[1].to_string()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    assert!(
+        !removed.location().unwrap().contains("mail_server"),
+        "the mail server was reached"
+    );
+    assert!(bob.closed_within(CLOSE).await, "{}", dovecot.log());
+    assert!(bob_phone.closed_within(CLOSE).await);
+    let refused = imap_login(imap, &as_member("bob@council.test"), PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert!(refused.contains("AUTHENTICATIONFAILED"), "{refused}");
+    // The other member's mail app signs in again, as it does after any closed connection.
+    assert!(ann.closed_within(CLOSE).await);
+    let mut ann = imap_login(imap, &as_member(ANN), PASSWORD).await.unwrap();
+    assert_eq!(ann.subjects().await, ["Plot 12"]);
+    // Bob's own mailbox is his still; Ann loses send-as when it is taken from her.
+    assert!(imap_login(imap, "bob@council.test", PASSWORD).await.is_ok());
+    let changed = panel
+        .api(
+            "shared/add_member",
+            &[
+                ("mailbox", shared.as_str()),
+                ("email", ANN),
+                ("access", "read"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(postmap(SHARED, &senders), None);
+}
+
+#[tokio::test]
+async fn members_open_a_shared_mailbox_on_sqlite() {
+    members_open_a_shared_mailbox(false).await;
+}
+
+#[tokio::test]
+async fn members_open_a_shared_mailbox_on_postgres() {
+    members_open_a_shared_mailbox(true).await;
 }
 
 /// `postmap -q key table`: the value found, or `None`.

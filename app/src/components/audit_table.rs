@@ -57,6 +57,9 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "one_time_password.end" => t_string!(i18n, action_one_time_password_end).to_string(),
         "organisation.mail_rules" => t_string!(i18n, action_organisation_mail_rules).to_string(),
         "forwarding.set" => t_string!(i18n, action_forwarding_set).to_string(),
+        "shared.create" => t_string!(i18n, action_shared_create).to_string(),
+        "shared.add_member" => t_string!(i18n, action_shared_add_member).to_string(),
+        "shared.remove_member" => t_string!(i18n, action_shared_remove_member).to_string(),
         "organisation.account_help" => {
             t_string!(i18n, action_organisation_account_help).to_string()
         }

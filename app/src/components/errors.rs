@@ -78,6 +78,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::ForwardToSelf => t_string!(i18n, err_forward_to_self).to_string(),
         ErrorCode::TooManyForwards(n) => t_string!(i18n, err_too_many_forwards, n).to_string(),
         ErrorCode::ForwardOutside => t_string!(i18n, err_forward_outside_short).to_string(),
+        ErrorCode::MemberIsShared => t_string!(i18n, err_member_is_shared).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => t_string!(
             i18n,
@@ -114,6 +115,9 @@ pub fn field_error_text(i18n: I18nContext<Locale>, error: &FieldError) -> String
         }
         ErrorCode::ForwardOutside => {
             t_string!(i18n, err_forward_outside, address = detail).to_string()
+        }
+        ErrorCode::MailboxUnknown | ErrorCode::MemberIsShared if !detail.is_empty() => {
+            format!("{detail}: {}", error_text(i18n, error.code))
         }
         code => error_text(i18n, code),
     }

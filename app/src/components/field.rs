@@ -56,6 +56,9 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional, into)] suffix: Option<Signal<String>>,
     #[prop(optional, into)] inputmode: Option<&'static str>,
+    /// The id of a `<datalist>` whose options the browser suggests while typing.
+    #[prop(optional)]
+    list: Option<&'static str>,
     error: Signal<Option<AppError>>,
     children: Children,
 ) -> impl IntoView {
@@ -79,6 +82,7 @@ pub fn Field(
                     value=value
                     autocomplete=autocomplete
                     inputmode=inputmode
+                    list=list
                     required=required
                     aria-invalid=move || message.get().is_some().then_some("true")
                     aria-describedby=described

@@ -79,6 +79,22 @@ impl EmailAddress {
         Ok(Self { local, domain })
     }
 
+    /// Addresses typed one a line (commas, semicolons and spaces separate them too), in the
+    /// order typed, each once; an empty text is an empty list.
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, ErrorCode> {
+        let mut addresses: Vec<Self> = Vec::new();
+        for word in text
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|w| !w.is_empty())
+        {
+            let address = Self::parse(word)?;
+            if !addresses.contains(&address) {
+                addresses.push(address);
+            }
+        }
+        Ok(addresses)
+    }
+
     pub fn new(local: LocalPart, domain: DomainName) -> Self {
         Self { local, domain }
     }

@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 44] = [
+pub const AUDIT_ACTIONS: [&str; 47] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -62,6 +62,9 @@ pub const AUDIT_ACTIONS: [&str; 44] = [
     "organisation.account_help",
     "organisation.mail_rules",
     "forwarding.set",
+    "shared.create",
+    "shared.add_member",
+    "shared.remove_member",
 ];
 
 /// Events per page of the audit log.

@@ -67,22 +67,15 @@ impl Default for Forwarding {
 }
 
 impl Forwarding {
-    /// The addresses typed one a line (commas and spaces separate them too), normalised to
-    /// lower case, in the order typed, each once. The mailbox's own address is refused: it
-    /// keeps its mail with "keep a copy".
+    /// The addresses typed (see `EmailAddress::parse_list`), normalised to lower case. The
+    /// mailbox's own address is refused: it keeps its mail with "keep a copy".
     pub fn parse(text: &str, keep_copy: bool, own: &str) -> Result<Self, ErrorCode> {
-        let mut addresses: Vec<String> = Vec::new();
-        for word in text
-            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|w| !w.is_empty())
-        {
-            let address = EmailAddress::parse(word)?.to_string();
-            if address.eq_ignore_ascii_case(own) {
-                return Err(ErrorCode::ForwardToSelf);
-            }
-            if !addresses.contains(&address) {
-                addresses.push(address);
-            }
+        let addresses: Vec<String> = EmailAddress::parse_list(text)?
+            .iter()
+            .map(EmailAddress::to_string)
+            .collect();
+        if addresses.iter().any(|a| a.eq_ignore_ascii_case(own)) {
+            return Err(ErrorCode::ForwardToSelf);
         }
         if addresses.len() > FORWARD_ADDRESSES_AT_MOST {
             return Err(ErrorCode::TooManyForwards(FORWARD_ADDRESSES_AT_MOST as i64));

@@ -17,6 +17,7 @@ mod prefs;
 mod quota;
 mod role;
 mod scope;
+mod shared;
 mod two_factor;
 mod users;
 
@@ -45,6 +46,7 @@ pub use prefs::{DateFormat, Language, Preferences, TimeZone, TIME_ZONES};
 pub use quota::{format_mb, gb_number, mb_rounded_up, parse_gb_as_mb, Quota};
 pub use role::Role;
 pub use scope::{AdminScope, Grant};
+pub use shared::{SharedAccess, SharedMember, MEMBERS_NAMED_AT_MOST};
 pub use two_factor::{PendingTwoFactor, TwoFactorRequirement, TwoFactorStatus};
 pub use users::{
     personal_words, AccountStatus, AccountType, ActingAdmin, BulkAction, Domain, SortKey,

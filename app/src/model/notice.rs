@@ -47,6 +47,9 @@ pub enum Notice {
     AccountHelpSaved,
     MailRulesSaved,
     ForwardingSaved,
+    SharedCreated,
+    MemberAdded,
+    MemberRemoved,
     /// "If that address has a recovery address, a link is on its way": the same for every
     /// address typed.
     RecoveryRequested,
@@ -89,6 +92,9 @@ impl Notice {
             Self::AccountHelpSaved => "account_help_saved",
             Self::MailRulesSaved => "mail_rules_saved",
             Self::ForwardingSaved => "forwarding_saved",
+            Self::SharedCreated => "shared_created",
+            Self::MemberAdded => "member_added",
+            Self::MemberRemoved => "member_removed",
             Self::RecoveryRequested => "recovery_requested",
         }
     }
@@ -176,6 +182,9 @@ impl Notice {
             "account_help_saved" => Self::AccountHelpSaved,
             "mail_rules_saved" => Self::MailRulesSaved,
             "forwarding_saved" => Self::ForwardingSaved,
+            "shared_created" => Self::SharedCreated,
+            "member_added" => Self::MemberAdded,
+            "member_removed" => Self::MemberRemoved,
             "recovery_requested" => Self::RecoveryRequested,
             _ => return None,
         })
@@ -244,6 +253,9 @@ mod tests {
             Notice::AccountHelpSaved,
             Notice::MailRulesSaved,
             Notice::ForwardingSaved,
+            Notice::SharedCreated,
+            Notice::MemberAdded,
+            Notice::MemberRemoved,
             Notice::RecoveryRequested,
         ];
         for notice in all {

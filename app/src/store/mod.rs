@@ -7,6 +7,7 @@ mod imports;
 mod mail;
 mod organisation;
 mod sessions;
+mod shared_mailboxes;
 mod two_factor;
 mod users;
 
@@ -19,6 +20,7 @@ pub use mail::{
 };
 pub use organisation::{NewOrganisation, OrganisationStore, TotalsCorrection};
 pub use sessions::{LinkOwner, LoginRecord, NewSession, SessionLimits, SessionStore};
+pub use shared_mailboxes::{NewSharedMailbox, SharedGrant, SharedMailboxStore};
 pub use two_factor::{TwoFactorRecord, TwoFactorStore, UnusedRecoveryCode};
 pub use users::{AccountsToReview, NewUser, PasswordReset, UserStore, UserUpdate};
 
@@ -35,6 +37,7 @@ pub trait Store:
     + AuditStore
     + TwoFactorStore
     + AppPasswordStore
+    + SharedMailboxStore
 {
 }
 
@@ -48,6 +51,7 @@ impl<T> Store for T where
         + AuditStore
         + TwoFactorStore
         + AppPasswordStore
+        + SharedMailboxStore
 {
 }
 

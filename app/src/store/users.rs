@@ -131,11 +131,12 @@ pub trait UserStore: Send + Sync {
         now: i64,
     ) -> Result<Vec<String>, StoreError>;
     /// Makes the mailbox a shared one, in one transaction: it keeps its mail and quota, frees its
-    /// licence, loses any admin role, and its sessions end.
+    /// licence, loses any admin role, its sessions end, and the colleagues granted open it.
     async fn convert_to_shared(
         &self,
         organisation_id: i64,
         user_id: i64,
+        grants: &[super::SharedGrant],
         now: i64,
     ) -> Result<(), StoreError>;
     /// Deletes the mailboxes and their sessions in one transaction, all or none (`NotFound` if

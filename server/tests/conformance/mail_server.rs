@@ -117,7 +117,7 @@ async fn the_mail_server_views_follow_the_panel(store: &dyn Store, url: &str) {
         .set_users_disabled(org, &[cat], true, NOW)
         .await
         .unwrap();
-    store.convert_to_shared(org, dan, NOW).await.unwrap();
+    store.convert_to_shared(org, dan, &[], NOW).await.unwrap();
     let mut ann_detail = store.get_user(org, ann).await.unwrap();
     let update = UserUpdate {
         name: ann_detail.name.clone(),

@@ -51,5 +51,6 @@ mod mail_server;
 mod organisation;
 mod passwords;
 mod sessions;
+mod shared_mailboxes;
 mod two_factor;
 mod users;

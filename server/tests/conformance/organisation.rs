@@ -262,7 +262,7 @@ async fn kept_totals_always_equal_a_recount(store: &dyn Store) {
     store.update_user(org, bob, update(800)).await.unwrap();
     totals_are(store, org, (5, 3300), "an edit that keeps the quota").await;
 
-    store.convert_to_shared(org, cy, NOW).await.unwrap();
+    store.convert_to_shared(org, cy, &[], NOW).await.unwrap();
     totals_are(store, org, (4, 3300), "a conversion to shared").await;
 
     store

@@ -194,7 +194,10 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
         ids.push(row.id);
     }
     // Nobody signs in to a shared mailbox: it is in no group.
-    store.convert_to_shared(org, ids[4], NOW).await.unwrap();
+    store
+        .convert_to_shared(org, ids[4], &[], NOW)
+        .await
+        .unwrap();
     // The clerk never signed in either, and was created a moment ago (NOW): an account new
     // and unused is "never signed in", not "not signed in for 90 days".
     let review = store
@@ -427,11 +430,14 @@ async fn a_shared_mailbox_keeps_its_mail_and_frees_its_licence(store: &dyn Store
         Err(StoreError::LicencesExhausted { licences: 2 })
     ));
     assert!(matches!(
-        store.convert_to_shared(org + 1000, ann.id, NOW).await,
+        store.convert_to_shared(org + 1000, ann.id, &[], NOW).await,
         Err(StoreError::NotFound)
     ));
 
-    store.convert_to_shared(org, ann.id, NOW).await.unwrap();
+    store
+        .convert_to_shared(org, ann.id, &[], NOW)
+        .await
+        .unwrap();
     let detail = store.get_user(org, ann.id).await.unwrap();
     assert!(detail.shared);
     assert_eq!(detail.quota_mb, 500, "the mailbox and its quota stay");

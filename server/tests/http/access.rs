@@ -206,6 +206,49 @@ fn every_server_function() -> Vec<Call> {
             "account/confirm_password",
             vec![("form[password]", "x"), ("form[next]", "/users")],
         ),
+        (Access::SignedIn, "forwarding/get", vec![]),
+        (
+            Access::SignedIn,
+            "forwarding/set",
+            vec![("form[addresses]", "")],
+        ),
+        (Access::Admin, "forwarding/get", vec![("user", "1")]),
+        (
+            Access::Admin,
+            "forwarding/set",
+            vec![("form[user]", "1"), ("form[addresses]", "")],
+        ),
+        (Access::Owner, "organisation/mail_rules", vec![]),
+        (
+            Access::Owner,
+            "organisation/set_mail_rules",
+            vec![("form[alias_managers]", "account_admin")],
+        ),
+        (
+            Access::Admin,
+            "shared/create",
+            vec![
+                ("form[domain]", "1"),
+                ("form[username]", "evil"),
+                ("form[name]", "Evil"),
+                ("form[quota_gb]", "1"),
+            ],
+        ),
+        (Access::Admin, "shared/members", vec![("mailbox", "1")]),
+        (
+            Access::Admin,
+            "shared/add_member",
+            vec![
+                ("form[mailbox]", "1"),
+                ("form[email]", "clerk@council.test"),
+                ("form[access]", "read"),
+            ],
+        ),
+        (
+            Access::Admin,
+            "shared/remove_member",
+            vec![("form[mailbox]", "1"), ("form[member]", "1")],
+        ),
     ]
 }
 

@@ -18,6 +18,7 @@ mod passwords;
 mod recovery;
 mod rendering;
 mod roles;
+mod shared;
 mod sign_in;
 mod two_factor;
 mod users;

@@ -55,6 +55,8 @@ pub struct Dovecot {
     dir: PathBuf,
     pub imap_port: u16,
     pub doveadm_port: u16,
+    /// Where mail is delivered (LMTP), as Postfix would hand it over.
+    pub lmtp_port: u16,
     pub api_key: String,
 }
 
@@ -63,15 +65,28 @@ impl Dovecot {
     /// again after `stop` brings it back.
     pub fn configure(work: &Path, database_url: &str) -> Self {
         let dir = work.join("dovecot");
-        let (imap_port, doveadm_port) = (free_port(), free_port());
+        let (imap_port, doveadm_port, lmtp_port) = (free_port(), free_port(), free_port());
         let api_key = hex::encode(rand::random::<[u8; 16]>());
-        let (imap, doveadm) = (imap_port.to_string(), doveadm_port.to_string());
+        let (imap, doveadm, lmtp) = (
+            imap_port.to_string(),
+            doveadm_port.to_string(),
+            lmtp_port.to_string(),
+        );
         let path = dir.display().to_string();
-        script(&["configure", &path, database_url, &imap, &doveadm, &api_key]);
+        script(&[
+            "configure",
+            &path,
+            database_url,
+            &imap,
+            &doveadm,
+            &api_key,
+            &lmtp,
+        ]);
         Self {
             dir,
             imap_port,
             doveadm_port,
+            lmtp_port,
             api_key,
         }
     }
@@ -120,7 +135,7 @@ impl Drop for Dovecot {
 /// An IMAP connection past its LOGIN.
 pub struct Imap {
     lines: Lines<BufReader<OwnedReadHalf>>,
-    _write: OwnedWriteHalf,
+    write: OwnedWriteHalf,
 }
 
 fn quoted(s: &str) -> String {
@@ -145,10 +160,7 @@ pub async fn imap_login(port: u16, user: &str, password: &str) -> Result<Imap, S
             .unwrap()
             .expect("an answer to LOGIN");
         if line.starts_with("a OK") {
-            return Ok(Imap {
-                lines,
-                _write: write,
-            });
+            return Ok(Imap { lines, write });
         }
         if line.starts_with("a NO") || line.starts_with("a BAD") {
             return Err(line);
@@ -157,6 +169,42 @@ pub async fn imap_login(port: u16, user: &str, password: &str) -> Result<Imap, S
 }
 
 impl Imap {
+    /// Runs `command` and returns its untagged lines, or the refusal.
+    pub async fn run(&mut self, command: &str) -> Result<Vec<String>, String> {
+        let line = format!("c {command}\r\n");
+        self.write.write_all(line.as_bytes()).await.unwrap();
+        let mut untagged = Vec::new();
+        loop {
+            let line = self
+                .lines
+                .next_line()
+                .await
+                .unwrap()
+                .ok_or_else(|| "connection closed".to_owned())?;
+            if line.starts_with("c OK") {
+                return Ok(untagged);
+            }
+            if line.starts_with("c NO") || line.starts_with("c BAD") {
+                return Err(line);
+            }
+            untagged.push(line);
+        }
+    }
+
+    /// The subjects of the messages in INBOX, oldest first.
+    pub async fn subjects(&mut self) -> Vec<String> {
+        self.run("EXAMINE INBOX").await.expect("INBOX");
+        let lines = self
+            .run("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            .await
+            .unwrap_or_default();
+        lines
+            .iter()
+            .filter_map(|l| l.strip_prefix("Subject: "))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Whether the server says goodbye and closes the connection within `wait`.
     pub async fn closed_within(&mut self, wait: Duration) -> bool {
         let closed = async {
@@ -168,5 +216,50 @@ impl Imap {
             }
         };
         tokio::time::timeout(wait, closed).await.is_ok()
+    }
+}
+
+/// Hands a message to Dovecot over LMTP, as Postfix does: `Err` holds the refusal.
+pub async fn lmtp_deliver(port: u16, from: &str, to: &str, message: &str) -> Result<(), String> {
+    let stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("LMTP port");
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    // Each reply may span lines (`250-...`); its last line has a space after the code.
+    async fn reply(lines: &mut Lines<BufReader<OwnedReadHalf>>) -> String {
+        loop {
+            let line = lines.next_line().await.unwrap().unwrap_or_default();
+            if line.len() < 4 || line.as_bytes()[3] == b' ' {
+                return line;
+            }
+        }
+    }
+    let greeting = reply(&mut lines).await;
+    assert!(greeting.starts_with("220"), "LMTP greeting: {greeting}");
+    let steps = [
+        ("LHLO test.example\r\n".to_owned(), "250"),
+        (format!("MAIL FROM:<{from}>\r\n"), "250"),
+        (format!("RCPT TO:<{to}>\r\n"), "250"),
+        ("DATA\r\n".to_owned(), "354"),
+    ];
+    for (command, expected) in steps {
+        write.write_all(command.as_bytes()).await.unwrap();
+        let answer = reply(&mut lines).await;
+        if !answer.starts_with(expected) {
+            return Err(answer);
+        }
+    }
+    let body = message.replace('\n', "\r\n");
+    write
+        .write_all(format!("{body}\r\n.\r\n").as_bytes())
+        .await
+        .unwrap();
+    let answer = reply(&mut lines).await;
+    let _ = write.write_all(b"QUIT\r\n").await;
+    if answer.starts_with("250") {
+        Ok(())
+    } else {
+        Err(answer)
     }
 }

@@ -1,4 +1,5 @@
 use super::aliases::{AliasesData, AliasesSection};
+use super::members::MembersSection;
 use super::role::{role_text, RoleSection};
 use crate::api::acting::ActAsUser;
 use crate::api::auth::whoami;
@@ -7,7 +8,8 @@ use crate::api::shared::ConvertToShared;
 use crate::api::users::{get_user, DeleteUser, UpdateUser};
 use crate::components::NoticeAlert;
 use crate::components::{
-    size_text, use_form_error, utc_minutes, CheckboxField, Field, FormAlert, PageTitle, SelectField,
+    size_text, use_form_error, utc_minutes, CheckboxField, Field, FormAlert, PageTitle,
+    SelectField, TextAreaField,
 };
 use crate::i18n::*;
 use crate::model::{AccountStatus, Domain, Grant, Quota, Role, UserDetail, Viewer};
@@ -48,6 +50,7 @@ pub fn EditUserPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (user.await, viewer.await) {
                     (Ok(u), Ok(me)) if me.may_manage(&u) => Some(view! {
+                        {u.shared.then(|| view! { <MembersSection mailbox=u.id address=u.email.clone() /> })}
                         <AliasesSection data=aliases />
                         <DangerZone user=u />
                     }),
@@ -209,6 +212,19 @@ fn DangerZone(user: UserDetail) -> impl IntoView {
                 <FormAlert error=convert_error />
                 <ActionForm action=convert>
                     <input type="hidden" name="form[id]" value=user.id />
+                    <div class="form-grid">
+                        <TextAreaField
+                            name="members"
+                            rows=3
+                            hint=Signal::derive(move || t_string!(i18n, convert_members_hint).to_string())
+                            error=convert_error
+                        >
+                            {t!(i18n, convert_members)}
+                        </TextAreaField>
+                        <SelectField name="access" options=super::members::access_options(i18n) selected="read".to_owned() error=convert_error>
+                            {t!(i18n, member_access)}
+                        </SelectField>
+                    </div>
                     <button type="submit" class="button">{t!(i18n, convert_to_shared)}</button>
                 </ActionForm>
             </Show>

@@ -40,6 +40,7 @@ pub fn UsersPage() -> impl IntoView {
             <div class="page-tools">
                 <a class="button" href="/users/import">{t!(i18n, import_users)}</a>
                 <a class="button" href=export_href download>{t!(i18n, export_csv)}</a>
+                <a class="button" href="/users/new-shared">{t!(i18n, new_shared_title)}</a>
                 <a class="button button-primary" href="/users/new">{t!(i18n, nav_new_user)}</a>
             </div>
         </div>

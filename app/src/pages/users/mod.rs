@@ -8,7 +8,9 @@ mod generator;
 mod import;
 mod list;
 mod mail;
+mod members;
 mod new;
+mod new_shared;
 mod one_time_password;
 mod role;
 mod security;
@@ -21,6 +23,7 @@ pub use import::{ImportPage, ImportPreviewPage};
 pub use list::UsersPage;
 pub use mail::UserMailPage;
 pub use new::NewUserPage;
+pub use new_shared::NewSharedMailboxPage;
 pub use security::UserSecurityPage;
 
 use crate::components::SelectField;

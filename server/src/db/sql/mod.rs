@@ -12,6 +12,7 @@ pub mod mail;
 pub mod organisation;
 pub mod sessions;
 pub mod shared;
+pub mod shared_mailboxes;
 pub mod two_factor;
 pub mod users;
 
@@ -28,6 +29,7 @@ macro_rules! stamp_store {
         $crate::db::sql::audit::audit!($store);
         $crate::db::sql::two_factor::two_factor!($store);
         $crate::db::sql::app_passwords::app_passwords!($store);
+        $crate::db::sql::shared_mailboxes::shared_mailboxes!($store);
     };
 }
 pub(crate) use stamp_store;

@@ -424,6 +424,7 @@ macro_rules! users {
                     &self,
                     organisation_id: i64,
                     user_id: i64,
+                    grants: &[app::store::SharedGrant],
                     now: i64,
                 ) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
@@ -442,6 +443,7 @@ macro_rules! users {
                     .map_err(backend)?;
                     touched(done.rows_affected())?;
                     Self::end_all_sessions(&mut tx, user_id).await?;
+                    Self::grant_members(&mut tx, organisation_id, user_id, grants, now).await?;
                     tx.commit().await.map_err(backend)
                 }
 
