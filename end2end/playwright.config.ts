@@ -54,7 +54,7 @@ export default defineConfig({
     {
       name: "phone",
       dependencies: ["setup"],
-      testMatch: /(phone-layout|accessibility|sign-in|users|reset|edit-user|account|two-factor|app-passwords|forwarding|shared)\.spec\.ts/,
+      testMatch: /(phone-layout|accessibility|sign-in|users|reset|edit-user|account|two-factor|app-passwords|mail-tab|shared)\.spec\.ts/,
       use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 }, launchOptions: chromium },
     },
     {

@@ -2,8 +2,9 @@
 # A Dovecot of its own on loopback, configured from the sample files in server/mail-server/ on
 # the panel's database, for the tests (and to try the panel with a real IMAP server). Runs as
 # root: Dovecot drops to its own users.
-#   scripts/dovecot.sh configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT]
-#     (with LMTP_PORT, mail is delivered over LMTP on that port too)
+#   scripts/dovecot.sh configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT [SMTP_PORT]]
+#     (with LMTP_PORT, mail is delivered over LMTP on that port too; with SMTP_PORT, automatic
+#     replies go to the SMTP server on that loopback port)
 #   scripts/dovecot.sh start DIR      (waits until both ports answer)
 #   scripts/dovecot.sh stop DIR       (waits until both ports are closed)
 set -euo pipefail
@@ -40,7 +41,7 @@ wait_ports() { # DIR up|down
 }
 
 configure() {
-  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 lmtp=${6:-} kind connect protocols=imap lmtp_service=''
+  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 lmtp=${6:-} smtp=${7:-} kind connect driver protocols=imap lmtp_service=''
   command -v dovecot >/dev/null || fail "dovecot is missing: make test installs dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-sqlite dovecot-pgsql"
   [ "$(id -u)" = 0 ] || fail "Dovecot starts as root here and drops to its own users"
   mkdir -p "$dir/mail"
@@ -49,12 +50,12 @@ configure() {
   chmod 777 "$dir/mail"
   case "$url" in
     sqlite://*)
-      kind=sqlite
+      kind=sqlite driver=sqlite
       connect=${url#sqlite://}
       connect=${connect%%\?*}
       ;;
     postgres://* | postgresql://*)
-      kind=postgres
+      kind=postgres driver=pgsql
       [[ $url =~ ^postgres(ql)?://([^:@/]+)(:([^@]*))?@([^:/]+)(:([0-9]+))?/([^?]+) ]] \
         || fail "cannot read the PostgreSQL URL"
       connect="host=${BASH_REMATCH[5]} port=${BASH_REMATCH[7]:-5432} dbname=${BASH_REMATCH[8]} user=${BASH_REMATCH[2]} password=${BASH_REMATCH[4]}"
@@ -66,14 +67,19 @@ configure() {
   for file in app-passwords shared shared-app-passwords; do
     setting connect "$connect" <"$samples/dovecot-sql-$file-$kind.conf.ext" >"$dir/dovecot-sql-$file.conf.ext"
   done
+  setting connect "$connect" <"$samples/dovecot-dict-sieve-$kind.conf.ext" >"$dir/dovecot-dict-sieve.conf.ext"
   # The samples' files in /etc/dovecot are this folder's; the test's database belongs to root,
   # so the auth worker reads it as root.
   sed "s#/etc/dovecot/#$dir/#" "$samples/99-postmaster.conf" \
     | setting override_fields "uid=dovecot gid=dovecot home=$dir/mail/%d/%n" \
     | setting user root \
+    | setting group dovecot \
+    | sed "s#= sqlite:#= $driver:#" \
     | setting doveadm_api_key "$key" \
     | setting port "$doveadm" >"$dir/99-postmaster.conf"
   echo "$imap $doveadm $lmtp" >"$dir/ports"
+  [ -z "$smtp" ] || echo "submission_host = 127.0.0.1:$smtp" >"$dir/submission.conf"
+  touch "$dir/submission.conf"
   if [ -n "$lmtp" ]; then
     protocols="imap lmtp"
     lmtp_service="service lmtp {
@@ -113,13 +119,14 @@ service imap-login {
   }
 }
 $lmtp_service
+!include $dir/submission.conf
 !include $dir/99-postmaster.conf
 EOF
 }
 
 case "${1:-}" in
   configure)
-    [ $# = 6 ] || [ $# = 7 ] || fail "usage: configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT]"
+    [ $# -ge 6 ] && [ $# -le 8 ] || fail "usage: configure DIR DATABASE_URL IMAP_PORT DOVEADM_PORT API_KEY [LMTP_PORT [SMTP_PORT]]"
     configure "${@:2}"
     ;;
   start)

@@ -46,15 +46,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A real Dovecot on the same database: the specs sign in over IMAP, and the panel closes
+# A real Dovecot on the same database: the specs sign in over IMAP, hand it mail over LMTP as
+# Postfix would, and read its automatic replies at the SMTP server above; the panel closes
 # connections through its doveadm HTTP API.
-imap_port=$((port + 43)) doveadm_port=$((port + 80))
+imap_port=$((port + 43)) doveadm_port=$((port + 80)) lmtp_port=$((port + 24))
 doveadm_key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-scripts/dovecot.sh configure "$work/dovecot" "$db_url" "$imap_port" "$doveadm_port" "$doveadm_key"
+scripts/dovecot.sh configure "$work/dovecot" "$db_url" "$imap_port" "$doveadm_port" "$doveadm_key" \
+  "$lmtp_port" "$smtp_port"
 scripts/dovecot.sh start "$work/dovecot"
 export POSTMASTER_DOVEADM_URL="http://127.0.0.1:$doveadm_port/doveadm/v1"
 export POSTMASTER_DOVEADM_API_KEY="$doveadm_key"
-export E2E_IMAP_PORT=$imap_port E2E_DOVECOT_DIR="$work/dovecot"
+export E2E_IMAP_PORT=$imap_port E2E_LMTP_PORT=$lmtp_port E2E_DOVECOT_DIR="$work/dovecot"
 
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; then break; fi

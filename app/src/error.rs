@@ -125,6 +125,12 @@ pub enum ErrorCode {
     /// A shared mailbox can't be a member of one (its own conversion included): members are
     /// people's mailboxes.
     MemberIsShared,
+    /// A control character (NUL, a bell...) where only text belongs.
+    ControlCharacter,
+    /// Longer than this many characters.
+    TextTooLong(i64),
+    /// The last day comes before the first.
+    EndBeforeStart,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -335,6 +335,40 @@ export function imapLogin(user: string, password: string): Promise<Login> {
   });
 }
 
+/** Hands a message to the Dovecot of scripts/e2e.sh over LMTP, as Postfix would. */
+export function lmtpDeliver(from: string, to: string, subject: string): Promise<void> {
+  const steps = ["LHLO e2e.example", `MAIL FROM:<${from}>`, `RCPT TO:<${to}>`, "DATA"];
+  const message = `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\nHello.\r\n.`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(process.env.E2E_LMTP_PORT), "127.0.0.1");
+    let buffer = "";
+    let step = -1;
+    socket.setEncoding("utf8");
+    socket.on("error", reject);
+    socket.on("data", (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf("\r\n"); end >= 0; end = buffer.indexOf("\r\n")) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        // A reply's last line has a space after its code; the others a dash.
+        if (line[3] === "-") continue;
+        if (!/^(2|354)/.test(line)) {
+          socket.end();
+          reject(new Error(`LMTP: ${line}`));
+          return;
+        }
+        step += 1;
+        if (step < steps.length) socket.write(`${steps[step]}\r\n`);
+        else if (step === steps.length) socket.write(`${message}\r\n`);
+        else {
+          socket.end("QUIT\r\n");
+          resolve();
+        }
+      }
+    });
+  });
+}
+
 /** Whether the mail server closes the connection within a few seconds. */
 export async function closedSoon(login: Login): Promise<boolean> {
   const timeout = new Promise<boolean>((done) => setTimeout(() => done(false), 5_000));

@@ -509,6 +509,130 @@ async fn members_open_a_shared_mailbox_on_postgres() {
     members_open_a_shared_mailbox(true).await;
 }
 
+/// A message to Ann from `from`, handed to Dovecot as Postfix would.
+async fn deliver_to_ann(dovecot: &Dovecot, from: &str, subject: &str, extra_headers: &str) {
+    let message = format!(
+        "From: {from}\nTo: {ANN}\nSubject: {subject}\n{extra_headers}Message-ID: <{subject}@elsewhere.example>\n\nHello Ann.\n"
+    );
+    lmtp_deliver(dovecot.lmtp_port, from, ANN, &message)
+        .await
+        .unwrap_or_else(|e| panic!("LMTP: {e}\n{}", dovecot.log()));
+}
+
+/// The automatic replies the SMTP sink received for `to`, once there are `expected` (or after
+/// waiting for them in vain).
+async fn replies_to(sink: &support::smtp_sink::SmtpSink, to: &str, expected: usize) -> Vec<String> {
+    let replies = || {
+        sink.messages()
+            .into_iter()
+            .filter(|m| {
+                m.contains(&format!("To: <{to}>")) && m.contains("Auto-Submitted: auto-replied")
+            })
+            .collect::<Vec<_>>()
+    };
+    // Sieve sends during the LMTP transaction, so the reply is there when it ends; wait a little
+    // longer only to catch one too many.
+    let started = Instant::now();
+    while replies().len() < expected && started.elapsed() < CLOSE {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    replies()
+}
+
+/// Dovecot's Sieve answers from the panel's data: one reply per sender (none to bulk mail), in
+/// the words the user chose, and none once it is turned off.
+async fn automatic_replies_follow_the_panel(postgres: bool) {
+    let sink = support::smtp_sink::SmtpSink::start();
+    let panel = match postgres {
+        false => panel_with(config()).await,
+        true => panel_on_postgres(config()).await,
+    };
+    let dovecot =
+        Dovecot::configure_with_smtp(panel.dir.path(), &panel.database_url, Some(sink.port));
+    dovecot.start().await;
+    let admin = panel.admin_session().await;
+    panel.add_users(&admin, &["ann"]).await;
+    let ann = panel.sign_in(ANN, PASSWORD).await;
+    let set = |enabled: bool| {
+        let mut form = vec![
+            ("subject", "Away \"until Monday\""),
+            (
+                "message",
+                "I'm away.\nBack on Monday; for the allotments write to clerk@council.test.",
+            ),
+            ("starts_on", ""),
+            ("ends_on", ""),
+        ];
+        if enabled {
+            form.push(("enabled", "on"));
+        }
+        form
+    };
+    let saved = panel.api("auto_reply/set", &set(true), Some(&ann)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
+    deliver_to_ann(&dovecot, "bob@elsewhere.example", "first", "").await;
+    let replies = replies_to(&sink, "bob@elsewhere.example", 1).await;
+    assert_eq!(replies.len(), 1, "one reply\n{}", dovecot.log());
+    assert!(
+        replies[0].contains("Subject: Away \"until Monday\""),
+        "{}",
+        replies[0]
+    );
+    assert!(
+        replies[0].contains("Back on Monday; for the allotments"),
+        "{}",
+        replies[0]
+    );
+    assert!(
+        replies[0].contains(&format!("From: <{ANN}>")),
+        "{}",
+        replies[0]
+    );
+
+    // The same sender again: no second reply within the days; bulk mail: none at all.
+    deliver_to_ann(&dovecot, "bob@elsewhere.example", "second", "").await;
+    assert_eq!(replies_to(&sink, "bob@elsewhere.example", 1).await.len(), 1);
+    deliver_to_ann(&dovecot, "news@lists.example", "bulk", "Precedence: bulk\n").await;
+    assert!(replies_to(&sink, "news@lists.example", 0).await.is_empty());
+
+    // Turned off: a new sender gets nothing, from the very next message.
+    let saved = panel.api("auto_reply/set", &set(false), Some(&ann)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    deliver_to_ann(&dovecot, "carol@elsewhere.example", "after", "").await;
+    assert!(replies_to(&sink, "carol@elsewhere.example", 0)
+        .await
+        .is_empty());
+
+    // Its last day passed: none either, with nothing to reload.
+    let mut ended = set(true);
+    ended[2] = ("starts_on", "2020-01-01");
+    ended[3] = ("ends_on", "2020-01-31");
+    let saved = panel.api("auto_reply/set", &ended, Some(&ann)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    deliver_to_ann(&dovecot, "dave@elsewhere.example", "late", "").await;
+    assert!(replies_to(&sink, "dave@elsewhere.example", 0)
+        .await
+        .is_empty());
+    // Every message reached the mailbox all the same.
+    let mut imap = imap_login(dovecot.imap_port, ANN, PASSWORD).await.unwrap();
+    assert_eq!(
+        imap.subjects().await,
+        ["first", "second", "bulk", "after", "late"]
+    );
+}
+
+#[tokio::test]
+async fn automatic_replies_follow_the_panel_on_sqlite() {
+    automatic_replies_follow_the_panel(false).await;
+}
+
+#[tokio::test]
+async fn automatic_replies_follow_the_panel_on_postgres() {
+    automatic_replies_follow_the_panel(true).await;
+}
+
 /// `postmap -q key table`: the value found, or `None`.
 fn postmap(key: &str, table: &str) -> Option<String> {
     let out = Command::new("postmap")

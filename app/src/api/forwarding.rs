@@ -29,7 +29,7 @@ pub struct ForwardingView {
 /// The caller's own mailbox (`user` empty), or mailbox `user` for an administrator who
 /// manages it.
 #[cfg(feature = "ssr")]
-async fn mailbox_of(user: Option<i64>) -> Result<(Viewer, UserDetail), AppError> {
+pub(super) async fn mailbox_of(user: Option<i64>) -> Result<(Viewer, UserDetail), AppError> {
     match user {
         None => {
             let viewer = require_viewer()?;
@@ -48,7 +48,10 @@ async fn mailbox_of(user: Option<i64>) -> Result<(Viewer, UserDetail), AppError>
 }
 
 #[cfg(feature = "ssr")]
-async fn domain_names(services: &Services, organisation_id: i64) -> Result<Vec<String>, AppError> {
+pub(super) async fn domain_names(
+    services: &Services,
+    organisation_id: i64,
+) -> Result<Vec<String>, AppError> {
     Ok(services
         .store
         .list_domains(organisation_id)

@@ -6,6 +6,7 @@ pub mod aliases;
 pub mod app_passwords;
 pub mod audit;
 pub mod auth;
+pub mod auto_reply;
 pub mod bulk;
 pub mod devices;
 pub mod domains;

@@ -57,6 +57,7 @@ pub fn action_text(i18n: I18nContext<Locale>, action: &str) -> String {
         "one_time_password.end" => t_string!(i18n, action_one_time_password_end).to_string(),
         "organisation.mail_rules" => t_string!(i18n, action_organisation_mail_rules).to_string(),
         "forwarding.set" => t_string!(i18n, action_forwarding_set).to_string(),
+        "auto_reply.set" => t_string!(i18n, action_auto_reply_set).to_string(),
         "shared.create" => t_string!(i18n, action_shared_create).to_string(),
         "shared.add_member" => t_string!(i18n, action_shared_add_member).to_string(),
         "shared.remove_member" => t_string!(i18n, action_shared_remove_member).to_string(),

@@ -79,6 +79,9 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::TooManyForwards(n) => t_string!(i18n, err_too_many_forwards, n).to_string(),
         ErrorCode::ForwardOutside => t_string!(i18n, err_forward_outside_short).to_string(),
         ErrorCode::MemberIsShared => t_string!(i18n, err_member_is_shared).to_string(),
+        ErrorCode::ControlCharacter => t_string!(i18n, err_control_character).to_string(),
+        ErrorCode::TextTooLong(n) => t_string!(i18n, err_text_too_long, n).to_string(),
+        ErrorCode::EndBeforeStart => t_string!(i18n, err_end_before_start).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
         ErrorCode::QuotaOverPool(mb) => t_string!(
             i18n,

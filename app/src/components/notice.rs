@@ -77,6 +77,7 @@ fn notice_text(i18n: I18nContext<Locale>, notice: Notice) -> String {
         Notice::AccountHelpSaved => t_string!(i18n, account_help_saved).to_string(),
         Notice::MailRulesSaved => t_string!(i18n, mail_rules_saved).to_string(),
         Notice::ForwardingSaved => t_string!(i18n, forwarding_saved).to_string(),
+        Notice::AutoReplySaved => t_string!(i18n, auto_reply_saved).to_string(),
         Notice::SharedCreated => t_string!(i18n, shared_created).to_string(),
         Notice::MemberAdded => t_string!(i18n, member_added).to_string(),
         Notice::MemberRemoved => t_string!(i18n, member_removed).to_string(),

@@ -17,7 +17,7 @@ pub struct AuditLine {
 }
 
 /// Every action the panel records, in the order the filter offers them.
-pub const AUDIT_ACTIONS: [&str; 47] = [
+pub const AUDIT_ACTIONS: [&str; 48] = [
     "sign_in",
     "sign_out",
     "setup",
@@ -62,6 +62,7 @@ pub const AUDIT_ACTIONS: [&str; 47] = [
     "organisation.account_help",
     "organisation.mail_rules",
     "forwarding.set",
+    "auto_reply.set",
     "shared.create",
     "shared.add_member",
     "shared.remove_member",

@@ -3,6 +3,7 @@ mod address;
 mod addresses;
 mod app_passwords;
 mod audit;
+mod auto_reply;
 mod devices;
 mod import;
 mod mail;
@@ -27,6 +28,10 @@ pub use app_passwords::{
     password_groups, AppPassword, NewAppPasswordShown, NewOneTimePasswordShown, OneTimePassword,
 };
 pub use audit::{day_start, AuditLine, AuditPage, AuditQuery, AUDIT_ACTIONS, AUDIT_PAGE_SIZE};
+pub use auto_reply::{
+    AutoReply, AutoReplyInput, Day, AUTO_REPLY_DAYS, AUTO_REPLY_MESSAGE_AT_MOST,
+    AUTO_REPLY_SUBJECT_AT_MOST,
+};
 pub use devices::{Device, SignOut};
 pub use import::{ImportPreview, ImportRow, ImportState, IMPORT_MAX_ROWS};
 pub use mail::{CredentialsByEmail, LinkHolder, MailKind, MailRecord, MailStatus};

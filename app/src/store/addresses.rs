@@ -1,8 +1,9 @@
-//! The addresses beside mailboxes: aliases and distribution lists. One address belongs to one
-//! mailbox, alias or list.
+//! The addresses beside mailboxes: aliases and distribution lists (one address belongs to one
+//! mailbox, alias or list); and what the mail server does with a mailbox's incoming mail
+//! besides keeping it: forwarding and the automatic reply.
 use super::StoreError;
 use crate::model::{
-    AddressHolder, Alias, EmailAddress, Forwarding, ListDetail, ListSummary, LocalPart,
+    AddressHolder, Alias, AutoReply, EmailAddress, Forwarding, ListDetail, ListSummary, LocalPart,
 };
 use async_trait::async_trait;
 
@@ -37,6 +38,19 @@ pub trait AddressStore: Send + Sync {
         organisation_id: i64,
         user_id: i64,
         forwarding: &Forwarding,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// The mailbox's automatic reply (off, empty, when it never had one).
+    async fn auto_reply(&self, organisation_id: i64, user_id: i64)
+        -> Result<AutoReply, StoreError>;
+    /// Replaces the mailbox's automatic reply; `starts_at` and `ends_at` are the instants its
+    /// days begin and end (Unix seconds), which the mail server compares with its clock.
+    async fn set_auto_reply(
+        &self,
+        organisation_id: i64,
+        user_id: i64,
+        reply: &AutoReply,
+        window: (Option<i64>, Option<i64>),
         now: i64,
     ) -> Result<(), StoreError>;
     async fn list_lists(&self, organisation_id: i64) -> Result<Vec<ListSummary>, StoreError>;

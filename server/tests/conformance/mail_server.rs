@@ -1,7 +1,9 @@
 //! What the mail server reads (the views) and the commands waiting for it.
 use crate::support::fixtures::{new_user, organisation, NOW};
 use crate::support::query_as_mail_server;
-use app::model::{EmailAddress, Forwarding, LocalPart, MailServerAction, Quota, SignOut};
+use app::model::{
+    AutoReply, EmailAddress, Forwarding, LocalPart, MailServerAction, Quota, SignOut,
+};
 use app::store::{Delivery, NewMailServerTask, PasswordReset, Store, StoreError, UserUpdate};
 
 async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dyn Store) {
@@ -315,9 +317,101 @@ async fn forwarding_aliases_and_lists_reach_virtual_alias_maps(store: &dyn Store
     assert_eq!(rows("team@council.test").await, ["bob@council.test"]);
 }
 
+/// Dovecot's Sieve scripts (`mail_sieve_scripts`): the automatic reply as a Sieve script with
+/// its text escaped and the aliases as addresses, only while on, within its days by the
+/// database's clock, and for a mailbox that is not disabled.
+async fn automatic_replies_become_sieve_scripts(store: &dyn Store, url: &str) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let domain = store.list_domains(org).await.unwrap()[0].id;
+    let ann = store
+        .create_user(new_user(org, domain, "ann", "Ann"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        store.auto_reply(org, ann).await.unwrap(),
+        AutoReply::default()
+    );
+    assert!(matches!(
+        store.auto_reply(org + 1000, ann).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .add_alias(org, ann, domain, &LocalPart::parse("office").unwrap(), NOW)
+        .await
+        .unwrap();
+    let reply = AutoReply {
+        enabled: true,
+        subject: r#"Away "until" \Monday"#.into(),
+        message: "Line one\nLine \"two\"".into(),
+        starts_on: Some("2020-01-01".into()),
+        ends_on: None,
+    };
+    store
+        .set_auto_reply(org, ann, &reply, (Some(1_577_836_800), None), NOW)
+        .await
+        .unwrap();
+    assert_eq!(store.auto_reply(org, ann).await.unwrap(), reply);
+    let script = |name: &'static str| {
+        let url = url.to_owned();
+        async move {
+            query_as_mail_server(
+                &url,
+                &format!(
+                    "SELECT script_data FROM mail_sieve_scripts \
+                     WHERE username = 'ann@council.test' AND script_name = '{name}'"
+                ),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        script("active").await,
+        [concat!(
+            "require [\"vacation\"];\n",
+            r#"vacation :days 4 :subject "Away \"until\" \\Monday" :addresses ["ann@council.test", "office@council.test"] "Line one"#,
+            "\n",
+            r#"Line \"two\"";"#
+        )]
+    );
+    let id = query_as_mail_server(url, "SELECT id FROM mail_sieve_scripts").await;
+    assert_eq!(id.len(), 1);
+    assert!(script("other").await.is_empty());
+
+    // Days ahead, days past, turned off, disabled: no script.
+    let far = 4_000_000_000;
+    for (window, enabled) in [
+        ((Some(far), None), true),
+        ((None, Some(1_577_836_800)), true),
+        ((None, None), false),
+    ] {
+        let reply = AutoReply {
+            enabled,
+            ..reply.clone()
+        };
+        store
+            .set_auto_reply(org, ann, &reply, window, NOW)
+            .await
+            .unwrap();
+        assert!(script("active").await.is_empty(), "{window:?} {enabled}");
+    }
+    store
+        .set_auto_reply(org, ann, &reply, (None, Some(far)), NOW)
+        .await
+        .unwrap();
+    assert_eq!(script("active").await.len(), 1);
+    store
+        .set_users_disabled(org, &[ann], true, NOW)
+        .await
+        .unwrap();
+    assert!(script("active").await.is_empty(), "disabled");
+}
+
 conformance!(
     mail_server_commands_wait_for_their_time_and_leave_when_done;
     with_url:
     the_mail_server_views_follow_the_panel,
     forwarding_aliases_and_lists_reach_virtual_alias_maps,
+    automatic_replies_become_sieve_scripts,
 );

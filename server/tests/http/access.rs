@@ -218,6 +218,18 @@ fn every_server_function() -> Vec<Call> {
             "forwarding/set",
             vec![("form[user]", "1"), ("form[addresses]", "")],
         ),
+        (Access::SignedIn, "auto_reply/get", vec![]),
+        (
+            Access::SignedIn,
+            "auto_reply/set",
+            vec![("form[message]", "")],
+        ),
+        (Access::Admin, "auto_reply/get", vec![("user", "1")]),
+        (
+            Access::Admin,
+            "auto_reply/set",
+            vec![("form[user]", "1"), ("form[message]", "")],
+        ),
         (Access::Owner, "organisation/mail_rules", vec![]),
         (
             Access::Owner,

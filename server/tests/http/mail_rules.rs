@@ -323,3 +323,131 @@ async fn the_mail_tabs_work_without_javascript() {
         r#"<input type="hidden" name="form[user]" value="{ann_id}""#
     )));
 }
+
+#[tokio::test]
+async fn an_automatic_reply_is_checked_field_by_field_and_kept_in_the_mailbox_time_zone() {
+    for panel in both().await {
+        let owner = panel.admin_session().await;
+        let ids = panel.add_users(&owner, &["ann"]).await;
+        let ann = panel.sign_in("ann@council.test", PASSWORD).await;
+        let get = |session: String, user: Option<i64>| {
+            let panel = &panel;
+            async move {
+                let user = user.map(|id| id.to_string());
+                let args: Vec<(&str, &str)> = user.iter().map(|id| ("user", id.as_str())).collect();
+                let reply = panel.call("auto_reply/get", &args, Some(&session)).await;
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                serde_json::from_str::<app::api::auto_reply::AutoReplyView>(&reply.body).unwrap()
+            }
+        };
+        let before = get(ann.clone(), None).await;
+        assert!(!before.reply.enabled && before.reply.message.is_empty());
+        assert_eq!(before.time_zone, "UTC");
+
+        let refused = panel
+            .api(
+                "auto_reply/set",
+                &[
+                    ("enabled", "on"),
+                    ("subject", "Away\u{7}"),
+                    ("message", ""),
+                    ("starts_on", "2027-07-14"),
+                    ("ends_on", "2027-07-01"),
+                ],
+                Some(&ann),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert_eq!(
+            refused.error_code("subject").as_deref(),
+            Some("control_character")
+        );
+        assert_eq!(refused.error_code("message").as_deref(), Some("required"));
+        assert_eq!(
+            refused.error_code("ends_on").as_deref(),
+            Some("end_before_start")
+        );
+        let refused = panel
+            .api(
+                "auto_reply/set",
+                &[
+                    ("enabled", "on"),
+                    ("message", "x"),
+                    ("starts_on", "14/07/2027"),
+                ],
+                Some(&ann),
+            )
+            .await;
+        assert_eq!(
+            refused.error_code("starts_on").as_deref(),
+            Some("date_invalid")
+        );
+        assert!(!get(ann.clone(), None).await.reply.enabled, "nothing saved");
+
+        // The administrator sets it in the user's time zone (Paris): the days are kept as
+        // typed, the instants from Paris midnights.
+        let id = ids[0].to_string();
+        let paris = [
+            ("id", id.as_str()),
+            ("name", "ann"),
+            ("account_type", "basic"),
+            ("quota_gb", "0.5"),
+            ("time_zone", "Europe/Paris"),
+        ];
+        let saved = panel.api("users/update", &paris, Some(&owner)).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        let saved = panel
+            .api(
+                "auto_reply/set",
+                &[
+                    ("user", id.as_str()),
+                    ("enabled", "on"),
+                    ("subject", "Away"),
+                    ("message", "Back on the 15th.\r\nAnn"),
+                    ("starts_on", "2027-07-01"),
+                    ("ends_on", "2027-07-14"),
+                ],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        assert_eq!(
+            saved.location(),
+            Some(format!("/users/{id}/mail?notice=auto_reply_saved").as_str())
+        );
+        let mine = get(ann.clone(), None).await;
+        assert_eq!(mine.time_zone, "Europe/Paris");
+        assert_eq!(mine.reply.message, "Back on the 15th.\nAnn");
+        assert_eq!(mine.reply.starts_on.as_deref(), Some("2027-07-01"));
+        assert_eq!(get(owner.clone(), Some(ids[0])).await, mine);
+        let window = crate::support::query_as_mail_server(
+            &panel.database_url,
+            "SELECT CAST(starts_at AS TEXT), CAST(ends_at AS TEXT) FROM auto_replies",
+        )
+        .await;
+        // 2027-07-01 00:00 and 2027-07-15 00:00 in Paris (UTC+2).
+        assert_eq!(window, ["1814392800|1815602400"]);
+
+        // The page shows it; the audit log has it, by whom.
+        let page = panel.page("/account/mail", Some(&ann)).await;
+        assert!(page.body.contains("Automatic reply"), "{}", page.body);
+        assert!(page.body.contains("2027-07-01"));
+        let query = AuditQuery {
+            action: "auto_reply.set".into(),
+            ..AuditQuery::default()
+        };
+        let org = panel.organisation().await;
+        let lines = panel.store.search_audit(org, &query, 5).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].actor, "clerk@council.test");
+        assert!(
+            lines[0].detail.contains("Europe/Paris"),
+            "{}",
+            lines[0].detail
+        );
+        assert!(
+            !lines[0].detail.contains("Back on"),
+            "the message stays out of the log"
+        );
+    }
+}

@@ -64,6 +64,11 @@ impl Dovecot {
     /// Configures a Dovecot under `work` on the panel's database; `start` runs it, and `start`
     /// again after `stop` brings it back.
     pub fn configure(work: &Path, database_url: &str) -> Self {
+        Self::configure_with_smtp(work, database_url, None)
+    }
+
+    /// As `configure`, with automatic replies sent to the SMTP server on `smtp_port`.
+    pub fn configure_with_smtp(work: &Path, database_url: &str, smtp_port: Option<u16>) -> Self {
         let dir = work.join("dovecot");
         let (imap_port, doveadm_port, lmtp_port) = (free_port(), free_port(), free_port());
         let api_key = hex::encode(rand::random::<[u8; 16]>());
@@ -73,7 +78,8 @@ impl Dovecot {
             lmtp_port.to_string(),
         );
         let path = dir.display().to_string();
-        script(&[
+        let smtp = smtp_port.map(|p| p.to_string());
+        let mut args = vec![
             "configure",
             &path,
             database_url,
@@ -81,7 +87,9 @@ impl Dovecot {
             &doveadm,
             &api_key,
             &lmtp,
-        ]);
+        ];
+        args.extend(smtp.as_deref());
+        script(&args);
         Self {
             dir,
             imap_port,

@@ -5,7 +5,7 @@
 macro_rules! addresses {
     ($store:ty) => {
         const _: () = {
-            use app::model::{AddressHolder, Alias, EmailAddress, Forwarding, ListDetail, ListMember, ListSummary, LocalPart};
+            use app::model::{AddressHolder, Alias, AutoReply, EmailAddress, Forwarding, ListDetail, ListMember, ListSummary, LocalPart};
             use app::store::StoreError;
             use $crate::db::dialect::Dialect;
             use $crate::db::error::{backend, store_error, touched};
@@ -139,6 +139,72 @@ macro_rules! addresses {
                         .await
                         .map_err(backend)?;
                     }
+                    tx.commit().await.map_err(backend)
+                }
+
+                async fn auto_reply(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                ) -> Result<AutoReply, StoreError> {
+                    type Row = (Option<bool>, Option<String>, Option<String>, Option<String>, Option<String>);
+                    let (enabled, subject, message, starts_on, ends_on): Row = sqlx::query_as(
+                        "SELECT r.enabled, r.subject, r.message, r.starts_on, r.ends_on \
+                         FROM users u LEFT JOIN auto_replies r ON r.user_id = u.id \
+                         WHERE u.id = $1 AND u.organisation_id = $2",
+                    )
+                    .bind(user_id)
+                    .bind(organisation_id)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(backend)?
+                    .ok_or(StoreError::NotFound)?;
+                    Ok(AutoReply {
+                        enabled: enabled.unwrap_or(false),
+                        subject: subject.unwrap_or_default(),
+                        message: message.unwrap_or_default(),
+                        starts_on,
+                        ends_on,
+                    })
+                }
+
+                async fn set_auto_reply(
+                    &self,
+                    organisation_id: i64,
+                    user_id: i64,
+                    reply: &AutoReply,
+                    (starts_at, ends_at): (Option<i64>, Option<i64>),
+                    now: i64,
+                ) -> Result<(), StoreError> {
+                    let mut tx = self.begin_write().await?;
+                    sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE id = $1 AND organisation_id = $2")
+                        .bind(user_id)
+                        .bind(organisation_id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(backend)?
+                        .ok_or(StoreError::NotFound)?;
+                    sqlx::query(
+                        "INSERT INTO auto_replies (user_id, enabled, subject, message, starts_on, ends_on, \
+                         starts_at, ends_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                         ON CONFLICT (user_id) DO UPDATE SET enabled = excluded.enabled, \
+                         subject = excluded.subject, message = excluded.message, \
+                         starts_on = excluded.starts_on, ends_on = excluded.ends_on, \
+                         starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(user_id)
+                    .bind(reply.enabled)
+                    .bind(&reply.subject)
+                    .bind(&reply.message)
+                    .bind(&reply.starts_on)
+                    .bind(&reply.ends_on)
+                    .bind(starts_at)
+                    .bind(ends_at)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
                     tx.commit().await.map_err(backend)
                 }
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { LoginPage, openSecurityTab, ready } from "./support";
+import { LoginPage, lmtpDeliver, mailTo, openSecurityTab, ready, unique } from "./support";
 
 const PASSWORD = "quartz meadow tumble 7";
 
@@ -132,4 +132,59 @@ test("where the owner says so, only the account administrator sets aliases", asy
   } finally {
     await setMailRules(page, info, DEFAULT_RULES);
   }
+});
+
+test("an automatic reply set on My account answers the next message once, and stops when turned off", async ({ page, browser }, info) => {
+  const username = await openSecurityTab(page, info, "away");
+  const email = `${username}@council.test`;
+  const theirs = await browser.newContext({ javaScriptEnabled: info.project.use.javaScriptEnabled });
+  const mine = await theirs.newPage();
+  const login = new LoginPage(mine, info);
+  await login.open();
+  await login.signIn(email, PASSWORD);
+  await mine.goto("/account/mail");
+  await ready(mine, info);
+  const section = () => mine.getByRole("region", { name: "Automatic reply" });
+  await expect(section()).toContainText("No automatic reply is sent.");
+  await expect(section().getByLabel("First day (optional)")).toHaveAccessibleDescription(
+    "Days in UTC, the mailbox's time zone.",
+  );
+  // Refused field by field: no message, the last day before the first.
+  await section().getByLabel("Send an automatic reply").check();
+  await section().getByLabel("First day (optional)").fill("2030-07-14");
+  await section().getByLabel("Last day (optional)").fill("2030-07-01");
+  await section().getByRole("button", { name: "Save automatic reply" }).click();
+  await expect(section().getByLabel("Last day (optional)")).toHaveAccessibleDescription(
+    /The last day comes before the first\./,
+  );
+  await expect(section().getByLabel("Message")).toHaveAccessibleDescription("This field is required.");
+
+  await section().getByLabel("Send an automatic reply").check();
+  await section().getByLabel("First day (optional)").fill("");
+  await section().getByLabel("Last day (optional)").fill("2099-12-31");
+  await section().getByLabel("Subject").fill("Away this week");
+  await section().getByLabel("Message").fill("I'm away until Monday.\nFor the allotments, write to the clerk.");
+  await section().getByRole("button", { name: "Save automatic reply" }).click();
+  await expect(mine.getByRole("status")).toHaveText(
+    "The automatic reply is saved. The mail server applies it from the next message.",
+  );
+  await expect(section()).toContainText("An automatic reply is sent until 2099-12-31 included.");
+
+  // The mail server answers a sender once, in the user's words.
+  const sender = `${unique(info, "sender")}@elsewhere.example`;
+  await lmtpDeliver(sender, email, "Plot 12");
+  await expect.poll(() => mailTo(`<${sender}>`).length, { timeout: 10_000 }).toBe(1);
+  expect(mailTo(`<${sender}>`)[0]).toContain("Subject: Away this week");
+  expect(mailTo(`<${sender}>`)[0]).toContain("For the allotments, write to the clerk.");
+  await lmtpDeliver(sender, email, "Plot 12 again");
+  // Turned off: the next sender hears nothing.
+  await section().getByLabel("Send an automatic reply").uncheck();
+  await section().getByRole("button", { name: "Save automatic reply" }).click();
+  await expect(section()).toContainText("No automatic reply is sent.");
+  const later = `${unique(info, "later")}@elsewhere.example`;
+  await lmtpDeliver(later, email, "Plot 13");
+  // Delivery ends after Sieve has sent any reply: nothing more is coming.
+  expect(mailTo(`<${later}>`)).toHaveLength(0);
+  expect(mailTo(`<${sender}>`), "one reply per sender").toHaveLength(1);
+  await theirs.close();
 });
