@@ -27,8 +27,9 @@ test("forwarding stays within the organisation until the owner allows more, on t
   const section = page.getByRole("region", { name: "Forwarding" });
   await expect(section).toContainText("Mail to this mailbox is not forwarded.");
   const addresses = section.getByLabel("Forward to");
+  // Other specs add domains of their own; the organisation's first is always named.
   await expect(addresses).toHaveAccessibleDescription(
-    "One address a line, at most 10. Leave it empty to stop forwarding. Only addresses of the organisation's domains: council.test.",
+    /^One address a line, at most 10\. Leave it empty to stop forwarding\. Only addresses of the organisation's domains: .*council\.test/,
   );
   await expect(section.getByLabel("Keep a copy in this mailbox")).toBeChecked();
 

@@ -66,6 +66,8 @@ test("a shared mailbox made as such: members added by address, then removed", as
   await page.getByRole("button", { name: "Create shared mailbox" }).click();
   await expect(page.getByRole("status")).toHaveText("The shared mailbox was created. Add the colleagues who open it.");
   await expect(page.getByRole("heading", { name: `Allotments ${name}`, level: 1 })).toBeVisible();
+  // Loaded afresh, the page with its members hydrates too.
+  await page.reload();
   await ready(page, info);
   const members = () => page.getByRole("region", { name: "Members" });
   await expect(members()).toContainText("Nobody opens this mailbox yet.");

@@ -19,13 +19,14 @@ pub fn AccountMailPage() -> impl IntoView {
         <h1>{t!(i18n, my_account)}</h1>
         <super::account::AccountTabs current="mail" />
         <NoticeAlert />
-        <MailSections user=None />
+        <MailSections user=Signal::stored(None) />
     }
 }
 
-/// The sections of a Mail tab: the caller's own mailbox (`user` none) or mailbox `user`.
+/// The sections of a Mail tab: the caller's own mailbox (`user` none) or mailbox `user`. Made
+/// at the page's top level, outside any Suspend, so its resources hydrate as they rendered.
 #[component]
-pub(crate) fn MailSections(user: Option<i64>) -> impl IntoView {
+pub(crate) fn MailSections(user: Signal<Option<i64>>) -> impl IntoView {
     let i18n = use_i18n();
     let notice = use_notice();
     // Made here, so each section reads again after a successful save even when its redirect
@@ -36,16 +37,17 @@ pub(crate) fn MailSections(user: Option<i64>) -> impl IntoView {
     let forwarding_saves = successes(save_forwarding);
     let reply_saves = successes(save_reply);
     let forwarding = Resource::new(
-        move || (notice.get(), forwarding_saves.get()),
-        move |_| forwarding_of(user),
+        move || (user.get(), notice.get(), forwarding_saves.get()),
+        |(user, ..)| forwarding_of(user),
     );
     let auto_reply = Resource::new(
-        move || (notice.get(), reply_saves.get()),
-        move |_| auto_reply_of(user),
+        move || (user.get(), notice.get(), reply_saves.get()),
+        |(user, ..)| auto_reply_of(user),
     );
     view! {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
+                let user = user.get_untracked();
                 let forwarding = forwarding.await.ok().map(|view| view! { <ForwardingSection user view save=save_forwarding /> });
                 let auto_reply = auto_reply.await.ok().map(|view| view! { <AutoReplySection user view save=save_reply /> });
                 view! { {forwarding} {auto_reply} }

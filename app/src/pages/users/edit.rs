@@ -1,5 +1,5 @@
 use super::aliases::{AliasesData, AliasesSection};
-use super::members::MembersSection;
+use super::members::{MembersData, MembersSection};
 use super::role::{role_text, RoleSection};
 use crate::api::acting::ActAsUser;
 use crate::api::auth::whoami;
@@ -32,6 +32,7 @@ pub fn EditUserPage() -> impl IntoView {
     let domains = Resource::new(|| (), |_| list_domains());
     // Made here, outside the Suspend that shows it (see `DomainsResource`).
     let aliases = AliasesData::new(id);
+    let members = MembersData::new(id);
     view! {
         <PageTitle text=|i| t_string!(i, edit_user_title).to_string() />
         <NoticeAlert />
@@ -50,7 +51,7 @@ pub fn EditUserPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (user.await, viewer.await) {
                     (Ok(u), Ok(me)) if me.may_manage(&u) => Some(view! {
-                        {u.shared.then(|| view! { <MembersSection mailbox=u.id address=u.email.clone() /> })}
+                        {u.shared.then(|| view! { <MembersSection mailbox=u.id address=u.email.clone() data=members /> })}
                         <AliasesSection data=aliases />
                         <DangerZone user=u />
                     }),

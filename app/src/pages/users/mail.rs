@@ -22,18 +22,17 @@ pub fn UserMailPage() -> impl IntoView {
                 let (Ok(u), Ok(me)) = (user.await, viewer.await) else {
                     return view! { <p class="alert alert-error" role="alert">{t!(i18n, err_not_found)}</p> }.into_any();
                 };
-                let sections = if me.may_manage(&u) {
-                    view! { <MailSections user=Some(u.id) /> }.into_any()
-                } else {
-                    view! { <p class="alert" role="status">{t!(i18n, manage_refused)}</p> }.into_any()
-                };
+                let refused = (!me.may_manage(&u))
+                    .then(|| view! { <p class="alert" role="status">{t!(i18n, manage_refused)}</p> });
                 view! {
                     <h1>{u.name.clone()}</h1>
                     <UserTabs id=u.id current="mail" />
-                    {sections}
+                    {refused}
                 }
                 .into_any()
             })}
         </Transition>
+        // Empty where the caller may not manage the user: its server functions refuse them.
+        <MailSections user=Signal::derive(move || Some(id.get())) />
     }
 }

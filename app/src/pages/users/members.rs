@@ -1,10 +1,12 @@
 use crate::api::shared::{shared_members, AddSharedMember, RemoveSharedMember};
 use crate::api::users::list_users;
 use crate::components::{use_form_error, Field, FormAlert, SelectField};
+use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::{SharedAccess, UserQuery};
+use crate::model::{SharedAccess, SharedMember, UserQuery, UserRow};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
+use leptos_router::hooks::use_query_map;
 
 /// The accesses as (value, label) pairs for a drop-down, in the reader's language.
 pub(super) fn access_options(i18n: I18nContext<Locale>) -> Signal<Vec<(String, String)>> {
@@ -23,39 +25,75 @@ fn access_text(i18n: I18nContext<Locale>, access: SharedAccess) -> String {
     }
 }
 
+/// What the members section shows and does, made once by the page outside the Suspend that
+/// shows it (see `DomainsResource`): resources made inside one don't hydrate.
+#[derive(Clone, Copy)]
+pub struct MembersData {
+    add: ServerAction<AddSharedMember>,
+    remove: ServerAction<RemoveSharedMember>,
+    members: Resource<Result<Vec<SharedMember>, AppError>>,
+    typed: RwSignal<String>,
+    suggestions: Resource<Vec<UserRow>>,
+}
+
+impl MembersData {
+    pub fn new(mailbox: Signal<i64>) -> Self {
+        let add = ServerAction::<AddSharedMember>::new();
+        let remove = ServerAction::<RemoveSharedMember>::new();
+        // Another mailbox than a shared one answers not found, and the section isn't shown.
+        // Read again with the page's query too, which a conversion's redirect changes.
+        let query = use_query_map();
+        let members = Resource::new(
+            move || {
+                let changes = (add.version().get(), remove.version().get());
+                (mailbox.get(), query.read().clone(), changes)
+            },
+            |(mailbox, ..)| shared_members(mailbox),
+        );
+        // Suggestions for the address field: the organisation's people matching what is typed
+        // (shared mailboxes can't be members). Without JavaScript the whole address is typed.
+        let typed = RwSignal::new(String::new());
+        let suggestions = Resource::new(
+            move || typed.get(),
+            |search| async move {
+                if search.trim().chars().count() < 2 {
+                    return Vec::new();
+                }
+                let query = UserQuery {
+                    search,
+                    ..UserQuery::default()
+                };
+                list_users(query)
+                    .await
+                    .map(|page| page.users.into_iter().filter(|u| !u.shared).collect())
+                    .unwrap_or_default()
+            },
+        );
+        Self {
+            add,
+            remove,
+            members,
+            typed,
+            suggestions,
+        }
+    }
+}
+
 /// A shared mailbox's members: who opens it and who may send as it, each with "Remove", and
 /// the form that lets a colleague in (or changes what a member may do).
 #[component]
-pub fn MembersSection(mailbox: i64, address: String) -> impl IntoView {
+pub fn MembersSection(mailbox: i64, address: String, data: MembersData) -> impl IntoView {
     let i18n = use_i18n();
-    let add = ServerAction::<AddSharedMember>::new();
-    let remove = ServerAction::<RemoveSharedMember>::new();
+    let MembersData {
+        add,
+        remove,
+        members,
+        typed,
+        suggestions,
+    } = data;
     let add_error = use_form_error(add);
     let remove_error = use_form_error(remove);
-    let members = Resource::new(
-        move || (add.version().get(), remove.version().get()),
-        move |_| shared_members(mailbox),
-    );
     let login = format!("{address}*");
-    // Suggestions for the address field: the organisation's people matching what is typed
-    // (shared mailboxes can't be members). Without JavaScript the whole address is typed.
-    let typed = RwSignal::new(String::new());
-    let suggestions = Resource::new(
-        move || typed.get(),
-        |search| async move {
-            if search.trim().chars().count() < 2 {
-                return Vec::new();
-            }
-            let query = UserQuery {
-                search,
-                ..UserQuery::default()
-            };
-            list_users(query)
-                .await
-                .map(|page| page.users.into_iter().filter(|u| !u.shared).collect())
-                .unwrap_or_default()
-        },
-    );
     view! {
         <section aria-labelledby="members-heading">
             <h2 id="members-heading">{t!(i18n, members_heading)}</h2>
