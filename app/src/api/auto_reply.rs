@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::forwarding::mailbox_of,
+    super::forwarding::{mail_tab, mailbox_of},
     super::mail_server::Reached,
     super::{audit, finish, redirect_with, services},
     crate::model::{AutoReplyInput, Day, Notice},
@@ -138,11 +138,7 @@ pub async fn set_auto_reply(form: AutoReplyForm) -> Result<(), AppError> {
                 }),
             )
             .await;
-            let back = match form.user {
-                Some(id) => format!("/users/{id}/mail"),
-                None => "/account/mail".to_owned(),
-            };
-            redirect_with(&back, Notice::AutoReplySaved, Reached::Yes);
+            redirect_with(&mail_tab(form.user), Notice::AutoReplySaved, Reached::Yes);
             Ok(())
         }
         .await,

@@ -61,6 +61,15 @@ pub(super) async fn domain_names(
         .collect())
 }
 
+/// The Mail tab a save returns to: the user's page's, or My account's for one's own.
+#[cfg(feature = "ssr")]
+pub(super) fn mail_tab(user: Option<i64>) -> String {
+    match user {
+        Some(id) => format!("/users/{id}/mail"),
+        None => "/account/mail".to_owned(),
+    }
+}
+
 /// The forwarding of the caller's mailbox, or of mailbox `user` for its administrator.
 #[server(endpoint = "forwarding/get")]
 pub async fn forwarding_of(user: Option<i64>) -> Result<ForwardingView, AppError> {
@@ -139,11 +148,7 @@ pub async fn set_forwarding(form: ForwardingForm) -> Result<(), AppError> {
                 }),
             )
             .await;
-            let back = match form.user {
-                Some(id) => format!("/users/{id}/mail"),
-                None => "/account/mail".to_owned(),
-            };
-            redirect_with(&back, Notice::ForwardingSaved, Reached::Yes);
+            redirect_with(&mail_tab(form.user), Notice::ForwardingSaved, Reached::Yes);
             Ok(())
         }
         .await,
