@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::Reached,
     super::redirect_with,
-    super::{domains_in_scope, finish, record_admin_action, require_admin, services, target_for},
-    crate::error::{ErrorCode, FieldErrors},
+    super::{chosen_domain, finish, record_admin_action, require_admin, services, target_for},
+    crate::error::FieldErrors,
     crate::model::LocalPart,
     crate::model::Notice,
     crate::model::Viewer,
@@ -86,13 +86,7 @@ pub async fn add_alias(form: AddAliasForm) -> Result<(), AppError> {
             let target = target_for(&admin, user).await?;
             let mut errors = FieldErrors::default();
             let local = errors.check("username", LocalPart::parse(&username));
-            let domains = domains_in_scope(&services, &admin).await?;
-            let domain = domain
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| domains.into_iter().find(|d| d.id == id))
-                .ok_or(ErrorCode::DomainUnknown);
+            let domain = chosen_domain(&services, &admin, &domain).await?;
             let domain = errors.check("domain", domain);
             let (Some(local), Some(domain)) = errors.into_result((local, domain))? else {
                 return Err(AppError::Internal);

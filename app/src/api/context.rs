@@ -148,6 +148,22 @@ pub async fn domains_in_scope(
         .collect())
 }
 
+/// The domain a form chose by its id, among those the caller looks after: any other id, or
+/// none, reads as `DomainUnknown` for the form to show next to its field.
+pub async fn chosen_domain(
+    services: &Services,
+    admin: &Viewer,
+    chosen: &str,
+) -> Result<Result<Domain, ErrorCode>, AppError> {
+    let domains = domains_in_scope(services, admin).await?;
+    Ok(chosen
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| domains.into_iter().find(|d| d.id == id))
+        .ok_or(ErrorCode::DomainUnknown))
+}
+
 /// The request's `Cookie` headers, for the sealed cookies that carry a half-way sign-in or a
 /// secret shown once.
 pub fn request_cookies() -> Vec<String> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::Reached,
     super::redirect_with,
-    super::{domains_in_scope, finish, record_admin_action, require_admin, services},
+    super::{chosen_domain, finish, record_admin_action, require_admin, services},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::Notice,
     crate::model::{DisplayName, EmailAddress, LocalPart, Viewer},
@@ -81,13 +81,7 @@ pub async fn create_list(form: NewListForm) -> Result<(), AppError> {
             let mut errors = FieldErrors::default();
             let name = errors.check("name", DisplayName::parse(&name));
             let local = errors.check("username", LocalPart::parse(&username));
-            let domains = domains_in_scope(&services, &admin).await?;
-            let domain = domain
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| domains.into_iter().find(|d| d.id == id))
-                .ok_or(ErrorCode::DomainUnknown);
+            let domain = chosen_domain(&services, &admin, &domain).await?;
             let domain = errors.check("domain", domain);
             let (Some(name), Some(local), Some(domain)) =
                 errors.into_result((name, local, domain))?

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::{tell_mail_server, Reached},
     super::redirect_with,
-    super::{domains_in_scope, finish, record_admin_action, require_admin, services, target_for},
+    super::{chosen_domain, finish, record_admin_action, require_admin, services, target_for},
     crate::error::{ErrorCode, FieldErrors},
     crate::model::{
         DisplayName, EmailAddress, LocalPart, MailServerAction, Notice, Quota, SharedAccess,
@@ -84,14 +84,7 @@ pub async fn create_shared_mailbox(form: NewSharedForm) -> Result<(), AppError> 
             let admin = require_admin()?;
             let services = services()?;
             let mut errors = FieldErrors::default();
-            let domains = domains_in_scope(&services, &admin).await?;
-            let domain = form
-                .domain
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| domains.into_iter().find(|d| d.id == id))
-                .ok_or(ErrorCode::DomainUnknown);
+            let domain = chosen_domain(&services, &admin, &form.domain).await?;
             let domain = errors.check("domain", domain);
             let local = errors.check("username", LocalPart::parse(&form.username));
             let name = errors.check("name", DisplayName::parse(&form.name));

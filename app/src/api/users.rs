@@ -10,8 +10,8 @@ use {
     super::mail_server::{tell_mail_server, Reached},
     super::redirect_with,
     super::{
-        check_new_password, domains_in_scope, finish, policy_of, record_admin_action,
-        require_admin, require_recent_password, services, target_for, visible_user,
+        check_new_password, chosen_domain, finish, policy_of, record_admin_action, require_admin,
+        require_recent_password, services, target_for, visible_user,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
@@ -87,14 +87,8 @@ pub async fn create_user(form: NewUserForm) -> Result<(), AppError> {
             let services = services()?;
             let mut errors = FieldErrors::default();
 
-            let domains = domains_in_scope(&services, &admin).await?;
             // Only the domains the admin looks after: an id from elsewhere reads as unknown.
-            let domain = domain
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| domains.into_iter().find(|d| d.id == id))
-                .ok_or(ErrorCode::DomainUnknown);
+            let domain = chosen_domain(&services, &admin, &domain).await?;
             let domain = errors.check("domain", domain);
             let local = errors.check("username", LocalPart::parse(&username));
             let name = errors.check("name", DisplayName::parse(&name));
