@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench setup build lint unit e2e
+.PHONY: run test bench deb setup build lint unit e2e
 
 run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
 	@scripts/setup.sh build
@@ -14,6 +14,12 @@ run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster
 test: ## Lint, unit, conformance (SQLite + PostgreSQL), HTTP and end-to-end tests
 	@scripts/setup.sh test
 	scripts/test.sh
+
+deb: ## The Debian package of the release build: target/debian/postmaster_*.deb (README: "Install on a server")
+	@scripts/setup.sh deb
+	cargo leptos build --release --split
+	scripts/precompress.sh
+	cargo deb -p server --no-build
 
 bench: ## Time whole pages at 100,000 mailboxes (SQLite, PostgreSQL), then bytes per page in Chromium
 	@scripts/setup.sh test

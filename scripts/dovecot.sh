@@ -41,7 +41,7 @@ wait_ports() { # DIR up|down
 }
 
 configure() {
-  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 lmtp=${6:-} smtp=${7:-} kind connect driver protocols=imap lmtp_service=''
+  local dir=$1 url=$2 imap=$3 doveadm=$4 key=$5 lmtp=${6:-} smtp=${7:-} kind connect protocols=imap lmtp_service=''
   command -v dovecot >/dev/null || fail "dovecot is missing: make test installs dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-sqlite dovecot-pgsql"
   [ "$(id -u)" = 0 ] || fail "Dovecot starts as root here and drops to its own users"
   mkdir -p "$dir/mail"
@@ -50,31 +50,31 @@ configure() {
   chmod 777 "$dir/mail"
   case "$url" in
     sqlite://*)
-      kind=sqlite driver=sqlite
+      kind=sqlite
       connect=${url#sqlite://}
       connect=${connect%%\?*}
       ;;
     postgres://* | postgresql://*)
-      kind=postgres driver=pgsql
+      kind=pgsql
       [[ $url =~ ^postgres(ql)?://([^:@/]+)(:([^@]*))?@([^:/]+)(:([0-9]+))?/([^?]+) ]] \
         || fail "cannot read the PostgreSQL URL"
       connect="host=${BASH_REMATCH[5]} port=${BASH_REMATCH[7]:-5432} dbname=${BASH_REMATCH[8]} user=${BASH_REMATCH[2]} password=${BASH_REMATCH[4]}"
       ;;
     *) fail "unknown database URL: $url" ;;
   esac
-  setting connect "$connect" <"$samples/dovecot-sql-$kind.conf.ext" >"$dir/dovecot-sql.conf.ext"
   local file
-  for file in app-passwords shared shared-app-passwords; do
-    setting connect "$connect" <"$samples/dovecot-sql-$file-$kind.conf.ext" >"$dir/dovecot-sql-$file.conf.ext"
+  for file in "$samples/$kind"/*.conf.ext; do
+    setting connect "$connect" <"$file" >"$dir/$(basename "$file")"
   done
-  setting connect "$connect" <"$samples/dovecot-dict-sieve-$kind.conf.ext" >"$dir/dovecot-dict-sieve.conf.ext"
-  # The samples' files in /etc/dovecot are this folder's; the test's database belongs to root,
-  # so the auth worker reads it as root.
-  sed "s#/etc/dovecot/#$dir/#" "$samples/99-postmaster.conf" \
+  # The samples' files in /etc/dovecot are this folder's, and so are the sockets they make for
+  # Postfix. The test's database belongs to root, so the processes that open it run as root
+  # (with no group to join), and every socket is root's and the dovecot group's.
+  cat "$samples/conf.d/99-postmaster.conf" "$samples/$kind/conf.d/99-postmaster-$kind.conf" \
+    | sed -e "s#/etc/dovecot/#$dir/#" -e "s#/var/spool/postfix/private/#$dir/#" \
     | setting override_fields "uid=dovecot gid=dovecot home=$dir/mail/%d/%n" \
     | setting user root \
     | setting group dovecot \
-    | sed "s#= sqlite:#= $driver:#" \
+    | setting extra_groups "" \
     | setting doveadm_api_key "$key" \
     | setting port "$doveadm" >"$dir/99-postmaster.conf"
   echo "$imap $doveadm $lmtp" >"$dir/ports"

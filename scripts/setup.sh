@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the panel needs, at pinned versions, skipping what is already there.
 #   scripts/setup.sh build   toolchain to build and run the panel
-#   scripts/setup.sh test    also PostgreSQL, Chromium and the end-to-end test packages
+#   scripts/setup.sh deb     also cargo-deb, to build the Debian package
+#   scripts/setup.sh test    also cargo-deb, PostgreSQL, Dovecot, Postfix, Chromium and the
+#                            end-to-end test packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+CARGO_DEB_VERSION=3.8.0
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -61,7 +64,14 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   npm install -g "binaryen@$BINARYEN_VERSION" >/dev/null || fail "npm install -g binaryen@$BINARYEN_VERSION failed"
 fi
 
-[ "${1:-build}" = test ] || exit 0
+[ "${1:-build}" = build ] && exit 0
+
+if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
+  say "Installing cargo-deb $CARGO_DEB_VERSION (builds the Debian package; about 3 minutes, once)"
+  cargo install cargo-deb --version "$CARGO_DEB_VERSION" --locked || fail "cargo install cargo-deb failed"
+fi
+
+[ "$1" = test ] || exit 0
 
 if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v pg_virtualenv >/dev/null 2>&1; then
   say "Installing PostgreSQL 15 (only for tests: each run starts and throws away its own cluster)"

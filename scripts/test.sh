@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: lint, unit, store conformance and migration parity on SQLite and on a throwaway
-# PostgreSQL 15 cluster, HTTP tests, and Playwright on both databases.
-#   scripts/test.sh [lint|rust|e2e|all]
+# PostgreSQL 15 cluster, HTTP tests, the Debian package installed and connected to Dovecot and
+# Postfix as the README says, and Playwright on both databases.
+#   scripts/test.sh [lint|rust|e2e|install|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -64,6 +65,18 @@ e2e() {
   E2E_PORT=3100 with_postgres 'scripts/e2e.sh postgres "$POSTMASTER_TEST_PG" --project=desktop --grep-invert @rendering'
 }
 
+# The dev build packaged as `make deb` packages the release, installed and connected to Dovecot
+# and Postfix by the README's own steps, on each database (server/tests/install/run.sh).
+install_tests() {
+  say "The package, installed and connected to the mail server as the README says"
+  local out
+  out=$(mktemp -d)
+  cargo deb -p server --no-build --variant test --profile server-dev --fast --output "$out/" >/dev/null
+  server/tests/install/run.sh sqlite "$out"/postmaster_*.deb
+  server/tests/install/run.sh pgsql "$out"/postmaster_*.deb
+  rm -rf "$out"
+}
+
 # Each stage says how long it took, so the suite's time is watched where it grows.
 timed() {
   local from=$(date +%s)
@@ -75,7 +88,8 @@ case "$stage" in
   lint) timed lint ;;
   rust) timed rust_tests ;;
   e2e) timed dev_build; timed e2e ;;
-  all) timed lint; timed rust_tests; timed dev_build; timed e2e ;;
-  *) echo "usage: scripts/test.sh [lint|rust|e2e|all]" >&2; exit 2 ;;
+  install) timed dev_build; timed install_tests ;;
+  all) timed lint; timed rust_tests; timed dev_build; timed e2e; timed install_tests ;;
+  *) echo "usage: scripts/test.sh [lint|rust|e2e|install|all]" >&2; exit 2 ;;
 esac
 say "All $stage tests passed in $(( $(date +%s) - started )) s"

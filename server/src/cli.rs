@@ -8,7 +8,7 @@ use std::io::{BufRead, IsTerminal};
 
 #[derive(Parser)]
 #[command(
-    name = "server",
+    name = "postmaster",
     about = "Postmaster: the mailbox admin panel",
     version
 )]

@@ -26,43 +26,55 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let store = db::connect(&config.database_url)
+    let database = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("database {}: {e}", config.database_url_redacted()))?;
+    let store = database.store.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    match cli.command {
-        Some(Command::Admin {
-            command:
-                AdminCommand::Create {
-                    email,
+    // Every outcome, errors included, closes the database after.
+    let result = async {
+        match cli.command {
+            Some(Command::Admin {
+                command:
+                    AdminCommand::Create {
+                        email,
+                        name,
+                        organisation,
+                    },
+            }) => {
+                let created = server::cli::create_admin(
+                    store.as_ref(),
+                    clock.now(),
+                    &email,
                     name,
                     organisation,
-                },
-        }) => {
-            let created =
-                server::cli::create_admin(store.as_ref(), clock.now(), &email, name, organisation)
-                    .await?;
-            println!(
-                "Created account administrator {created}. Sign in at {}/login",
-                config.base_url.as_str().trim_end_matches('/')
-            );
-            Ok(())
+                )
+                .await?;
+                println!(
+                    "Created account administrator {created}. Sign in at {}/login",
+                    config.base_url.as_str().trim_end_matches('/')
+                );
+                Ok(())
+            }
+            Some(Command::Seed { admin, users, seed }) => {
+                let seeded =
+                    server::cli::seed(store.as_ref(), clock.now(), &admin, users, seed).await?;
+                println!(
+                    "Added {} mailboxes (and {} domains) to {admin}'s organisation.",
+                    seeded.users, seeded.domains
+                );
+                Ok(())
+            }
+            Some(Command::Recount) => {
+                println!("{}", server::cli::recount(store.as_ref()).await?);
+                Ok(())
+            }
+            None | Some(Command::Serve) => serve(config, store, clock).await,
         }
-        Some(Command::Seed { admin, users, seed }) => {
-            let seeded =
-                server::cli::seed(store.as_ref(), clock.now(), &admin, users, seed).await?;
-            println!(
-                "Added {} mailboxes (and {} domains) to {admin}'s organisation.",
-                seeded.users, seeded.domains
-            );
-            Ok(())
-        }
-        Some(Command::Recount) => {
-            println!("{}", server::cli::recount(store.as_ref()).await?);
-            Ok(())
-        }
-        None | Some(Command::Serve) => serve(config, store, clock).await,
     }
+    .await;
+    database.close().await;
+    result
 }
 
 /// cargo-leptos passes the site layout in `LEPTOS_*` variables; without them, the layout of a
@@ -130,7 +142,7 @@ async fn serve(
         );
         println!("POSTMASTER_SETUP_TOKEN={token}");
         println!(
-            "(Or create the first administrator with: server admin create --email you@example.org)"
+            "(Or create the first administrator with: postmaster admin create --email you@example.org)"
         );
     }
     if !config.secure_cookies() {
@@ -147,9 +159,19 @@ async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(stop_signal())
     .await
     .map_err(|e| e.to_string())
+}
+
+/// Ctrl-C, or SIGTERM from systemd (`systemctl stop`): the server stops taking connections and
+/// lets the requests in flight finish.
+async fn stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }

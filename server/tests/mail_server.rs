@@ -663,7 +663,7 @@ fn postfix_tables(panel: &Panel) -> impl Fn(&str) -> String + '_ {
             }
             None => {
                 let url = url::Url::parse(url).unwrap();
-                let text = sample(&format!("postfix/postgres/{name}.cf"));
+                let text = sample(&format!("postfix/pgsql/{name}.cf"));
                 let host = format!(
                     "inet:{}:{}",
                     url.host_str().unwrap(),
@@ -715,6 +715,17 @@ async fn postfix_enforces_sender_ownership_and_only_local_smtp(panel: Panel) {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
 
     let table = postfix_tables(&panel);
+    let domains = table("domains");
+    assert_eq!(
+        postmap("council.test", &domains).as_deref(),
+        Some("council.test")
+    );
+    assert_eq!(postmap("elsewhere.example", &domains), None);
+    let mailboxes = table("mailboxes");
+    assert_eq!(postmap(ANN, &mailboxes).as_deref(), Some(ANN));
+    assert_eq!(postmap("office@council.test", &mailboxes), None, "an alias");
+    assert_eq!(postmap("nobody@council.test", &mailboxes), None);
+
     let senders = table("sender-logins");
     assert_eq!(postmap(ANN, &senders).as_deref(), Some(ANN));
     assert_eq!(
