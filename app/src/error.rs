@@ -127,6 +127,8 @@ pub enum ErrorCode {
     MemberIsShared,
     /// A control character (NUL, a bell...) where only text belongs.
     ControlCharacter,
+    /// Bytes that are not UTF-8: no text at all.
+    NotText,
     /// Longer than this many characters.
     TextTooLong(i64),
     /// The last day comes before the first.
@@ -198,6 +200,20 @@ impl FieldErrors {
     }
 }
 
+/// Why a request was refused before its server function ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestProblem {
+    /// Missing or wrongly typed arguments: not what the function's form sends.
+    Undecodable,
+    /// Over the body limit of its kind (a form, a CSV file).
+    TooLarge,
+    /// A body of another kind than a form's.
+    UnsupportedType,
+    /// A method the function does not answer (a GET to a POST).
+    WrongMethod,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("sign-in required")]
@@ -230,6 +246,9 @@ pub enum AppError {
     NotWhileActing,
     #[error("internal error")]
     Internal,
+    /// What the client sent is not something any server function takes.
+    #[error("bad request: {0:?}")]
+    BadRequest(RequestProblem),
     /// The request never reached the function, or its answer could not be read.
     #[error("request failed: {0}")]
     Request(String),
@@ -262,6 +281,12 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Request(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::BadRequest(problem) => match problem {
+                RequestProblem::Undecodable => 400,
+                RequestProblem::WrongMethod => 405,
+                RequestProblem::TooLarge => 413,
+                RequestProblem::UnsupportedType => 415,
+            },
             AppError::RateLimited => 429,
             AppError::Internal => 500,
         }
@@ -271,8 +296,22 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, arguments that don't decode are the client's fault (400), never the
+    /// server's; on the client, a request that failed on its way stays `Request`.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest(RequestProblem::Undecodable)
+            }
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
+                AppError::BadRequest(RequestProblem::Undecodable)
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                AppError::BadRequest(RequestProblem::WrongMethod)
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
 }
 

@@ -56,6 +56,9 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
             state.clone(),
             http::session::attach,
         ))
+        // Server functions are routed one by one (leptos_axum), so what they may be sent is
+        // checked around all of them, before the session is looked up.
+        .layer(middleware::from_fn(http::input::check))
         .layer(middleware::from_fn_with_state(state, http::csrf::check))
         .layer(security.clone())
         // Pages and server functions, made per request, are compressed per request; the

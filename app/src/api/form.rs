@@ -21,6 +21,25 @@ pub fn field_name(field: &str) -> String {
     format!("form[{field}]")
 }
 
+/// The fields a text box (`TextAreaField`) posts: a CSV file, members, forwarding addresses, an
+/// automatic reply. Line breaks and tabs are text there, and nowhere else.
+pub const MULTI_LINE_FIELDS: &[&str] = &["csv", "members", "addresses", "message"];
+
+/// The field a name on the wire belongs to: `form[name]` is `name`, `form[end][0]` is `end`,
+/// `query[search]` is `search`, `id` is `id`.
+pub fn field_of(key: &str) -> &str {
+    match key.split_once('[') {
+        Some((_, rest)) => rest.split(']').next().unwrap_or(rest),
+        None => key,
+    }
+}
+
+/// Whether `c` may stand in a field's text: no control character (NUL, escape, DEL...), but
+/// line breaks and tabs in a multi-line field.
+pub fn allowed_in(field: &str, c: char) -> bool {
+    !c.is_control() || (matches!(c, '\n' | '\r' | '\t') && MULTI_LINE_FIELDS.contains(&field))
+}
+
 /// A form whose only field is the record it acts on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdForm {
@@ -37,6 +56,24 @@ pub fn ticked<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_names_name_their_field() {
+        assert_eq!(field_of("form[name]"), "name");
+        assert_eq!(field_of("form[end][0]"), "end");
+        assert_eq!(field_of("query[search]"), "search");
+        assert_eq!(field_of("id"), "id");
+    }
+
+    #[test]
+    fn line_breaks_are_text_only_in_text_boxes() {
+        assert!(allowed_in("message", '\n') && allowed_in("csv", '\t'));
+        assert!(!allowed_in("name", '\n') && !allowed_in("name", '\t'));
+        for c in ['\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}'] {
+            assert!(!allowed_in("message", c), "{c:?}");
+        }
+        assert!(allowed_in("name", 'é') && allowed_in("name", ' '));
+    }
 
     #[derive(Debug, Deserialize, Serialize, PartialEq)]
     struct Choice {

@@ -1,5 +1,5 @@
 use super::size_text;
-use crate::error::{AppError, ErrorCode, FieldError};
+use crate::error::{AppError, ErrorCode, FieldError, RequestProblem};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
@@ -80,6 +80,7 @@ pub fn error_text(i18n: I18nContext<Locale>, code: ErrorCode) -> String {
         ErrorCode::ForwardOutside => t_string!(i18n, err_forward_outside_short).to_string(),
         ErrorCode::MemberIsShared => t_string!(i18n, err_member_is_shared).to_string(),
         ErrorCode::ControlCharacter => t_string!(i18n, err_control_character).to_string(),
+        ErrorCode::NotText => t_string!(i18n, err_not_text).to_string(),
         ErrorCode::TextTooLong(n) => t_string!(i18n, err_text_too_long, n).to_string(),
         ErrorCode::EndBeforeStart => t_string!(i18n, err_end_before_start).to_string(),
         ErrorCode::LicencesExhausted(n) => t_string!(i18n, err_licences_exhausted, n).to_string(),
@@ -142,6 +143,13 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::ReauthRequired => t_string!(i18n, err_reauth_required).to_string(),
         AppError::NotWhileActing => t_string!(i18n, err_not_while_acting).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
+        AppError::BadRequest(problem) => match problem {
+            RequestProblem::Undecodable => t_string!(i18n, err_undecodable).to_string(),
+            RequestProblem::TooLarge => t_string!(i18n, err_too_large).to_string(),
+            RequestProblem::UnsupportedType | RequestProblem::WrongMethod => {
+                t_string!(i18n, err_unsupported_type).to_string()
+            }
+        },
         AppError::Request(_) => t_string!(i18n, err_request).to_string(),
     })
 }

@@ -107,6 +107,10 @@ pub fn TextAreaField(
     error: Signal<Option<AppError>>,
     children: Children,
 ) -> impl IntoView {
+    debug_assert!(
+        crate::api::form::MULTI_LINE_FIELDS.contains(&name),
+        "{name}: the server refuses line breaks in fields not in MULTI_LINE_FIELDS"
+    );
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");

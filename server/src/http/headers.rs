@@ -15,7 +15,13 @@ const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
 pub async fn security(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
+    let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
     let mut res = with_policy(next.run(req).await).await;
+    // A page that sends its reader elsewhere (to sign in, to change a password) says so with
+    // 303, whatever status its rendering had set: a server function it called may have set 401.
+    if page && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = axum::http::StatusCode::SEE_OTHER;
+    }
     let h = res.headers_mut();
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(

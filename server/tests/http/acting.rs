@@ -1,15 +1,11 @@
 //! "Sign in as this user" on both databases: who may act for whom, the confirmation it asks
 //! for, the session of its own beside the administrator's (30 minutes at most), what stays the
 //! user's own, the audit trail with both people, the user's devices list and mail.
-use crate::support::panel::{config, pair, panel, panel_on_postgres, Panel, PASSWORD};
+use crate::support::panel::{both, pair, Panel, PASSWORD};
 use app::model::{AuditQuery, Device, MailKind, Viewer};
 use axum::http::StatusCode;
 
 const ACTING: &str = "__Host-postmaster_acting";
-
-async fn both() -> [Panel; 2] {
-    [panel().await, panel_on_postgres(config()).await]
-}
 
 /// Acts for `user` as `admin`; the reply.
 async fn act(panel: &Panel, admin: &str, user: &str) -> crate::support::panel::Reply {

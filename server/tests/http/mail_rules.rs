@@ -344,15 +344,14 @@ async fn an_automatic_reply_is_checked_field_by_field_and_kept_in_the_mailbox_ti
         assert!(!before.reply.enabled && before.reply.message.is_empty());
         assert_eq!(before.time_zone, "UTC");
 
+        // A control character is refused before the form is read (http/input.rs)...
         let refused = panel
             .api(
                 "auto_reply/set",
                 &[
                     ("enabled", "on"),
                     ("subject", "Away\u{7}"),
-                    ("message", ""),
-                    ("starts_on", "2027-07-14"),
-                    ("ends_on", "2027-07-01"),
+                    ("message", "x"),
                 ],
                 Some(&ann),
             )
@@ -362,6 +361,21 @@ async fn an_automatic_reply_is_checked_field_by_field_and_kept_in_the_mailbox_ti
             refused.error_code("subject").as_deref(),
             Some("control_character")
         );
+        // ...and the form's own refusals come all at once.
+        let refused = panel
+            .api(
+                "auto_reply/set",
+                &[
+                    ("enabled", "on"),
+                    ("subject", "Away"),
+                    ("message", ""),
+                    ("starts_on", "2027-07-14"),
+                    ("ends_on", "2027-07-01"),
+                ],
+                Some(&ann),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
         assert_eq!(refused.error_code("message").as_deref(), Some("required"));
         assert_eq!(
             refused.error_code("ends_on").as_deref(),

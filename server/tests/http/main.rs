@@ -10,6 +10,7 @@ mod addresses;
 mod app_passwords;
 mod assets;
 mod audit;
+mod bad_requests;
 mod bulk_and_csv;
 mod credentials_mail;
 mod mail_rules;

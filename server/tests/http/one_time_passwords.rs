@@ -2,13 +2,9 @@
 //! once to whoever made it, nothing else of the account touched, who may make one, and the
 //! audit trail the user sees on My account. What Dovecot does with it is in
 //! `tests/mail_server.rs`.
-use crate::support::panel::{config, pair, panel, panel_on_postgres, Panel, PASSWORD, SHOWN_ONCE};
+use crate::support::panel::{both, pair, Panel, PASSWORD, SHOWN_ONCE};
 use app::model::{AuditLine, NewOneTimePasswordShown, OneTimePassword};
 use axum::http::StatusCode;
-
-async fn both() -> [Panel; 2] {
-    [panel().await, panel_on_postgres(config()).await]
-}
 
 /// The user's one-time password as their Security tab reads it.
 async fn live(panel: &Panel, user: &str, admin: &str) -> Option<OneTimePassword> {

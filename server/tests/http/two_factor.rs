@@ -1,9 +1,7 @@
 //! Two-factor authentication on the test clock, on both databases: the set-up and its
 //! confinement, the sign-in's second step (the window t-1..t+1, replays, recovery codes, the
 //! half-way state's five minutes, the lock), and the administrator's reset.
-use crate::support::panel::{
-    config, pair, panel, panel_on_postgres, Panel, Reply, PASSWORD, SHOWN_ONCE,
-};
+use crate::support::panel::{both, pair, Panel, Reply, PASSWORD, SHOWN_ONCE};
 use app::model::{TwoFactorRequirement, TwoFactorStatus};
 use app::security::clock::Clock;
 use app::security::totp::TotpKey;
@@ -11,10 +9,6 @@ use axum::http::StatusCode;
 
 const CLERK: &str = "clerk@council.test";
 const HALF_WAY: &str = "__Host-postmaster_sign_in";
-
-async fn both() -> [Panel; 2] {
-    [panel().await, panel_on_postgres(config()).await]
-}
 
 fn error_code(reply: &Reply, field: &str) -> Option<String> {
     let error: app::error::AppError = serde_json::from_str(&reply.body).ok()?;

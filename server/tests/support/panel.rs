@@ -92,6 +92,11 @@ pub async fn panel_with(config: Config) -> Panel {
     Panel::on(store, dir, url, config)
 }
 
+/// A panel on each database: SQLite, then PostgreSQL.
+pub async fn both() -> [Panel; 2] {
+    [panel().await, panel_on_postgres(config()).await]
+}
+
 /// A panel on a fresh PostgreSQL database of the test cluster.
 pub async fn panel_on_postgres(config: Config) -> Panel {
     let (store, url) = super::postgres_store().await;
