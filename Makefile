@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench deb setup build lint unit e2e
+.PHONY: run test bench deb fuzz setup build lint unit e2e
 
 run: ## Build in release mode and serve http://127.0.0.1:3000 on data/postmaster.db
 	@scripts/setup.sh build
@@ -24,6 +24,10 @@ deb: ## The Debian package of the release build: target/debian/postmaster_*.deb 
 bench: ## Time whole pages at 100,000 mailboxes (SQLite, PostgreSQL), then bytes per page in Chromium
 	@scripts/setup.sh test
 	scripts/bench.sh
+
+fuzz: ## The request fuzzer's long run: 1,000,000 random and mutated requests per database
+	@scripts/setup.sh test
+	scripts/test.sh fuzz
 
 lint:
 	scripts/test.sh lint

@@ -77,6 +77,11 @@ configure() {
     | setting extra_groups "" \
     | setting doveadm_api_key "$key" \
     | setting port "$doveadm" >"$dir/99-postmaster.conf"
+  cat >>"$dir/99-postmaster.conf" <<'EOF'
+service dict {
+  user = root
+}
+EOF
   echo "$imap $doveadm $lmtp" >"$dir/ports"
   [ -z "$smtp" ] || echo "submission_host = 127.0.0.1:$smtp" >"$dir/submission.conf"
   touch "$dir/submission.conf"

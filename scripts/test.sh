@@ -2,7 +2,7 @@
 # Every test: lint, unit, store conformance and migration parity on SQLite and on a throwaway
 # PostgreSQL 15 cluster, HTTP tests, the Debian package installed and connected to Dovecot and
 # Postfix as the README says, and Playwright on both databases.
-#   scripts/test.sh [lint|rust|e2e|install|all]
+#   scripts/test.sh [lint|rust|e2e|install|fuzz|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -77,6 +77,14 @@ install_tests() {
   rm -rf "$out"
 }
 
+# The request fuzzer's long run (its short one is part of the HTTP tests): 1,000,000 requests
+# per database unless POSTMASTER_FUZZ_CASES says otherwise; POSTMASTER_FUZZ_SEED replays one.
+fuzz() {
+  export POSTMASTER_FUZZ_CASES=${POSTMASTER_FUZZ_CASES:-1000000}
+  say "The request fuzzer: $POSTMASTER_FUZZ_CASES requests per database"
+  with_postgres 'cargo test -p server --features app/ssr --release --test http fuzz -- --nocapture'
+}
+
 # Each stage says how long it took, so the suite's time is watched where it grows.
 timed() {
   local from=$(date +%s)
@@ -89,7 +97,8 @@ case "$stage" in
   rust) timed rust_tests ;;
   e2e) timed dev_build; timed e2e ;;
   install) timed dev_build; timed install_tests ;;
+  fuzz) timed fuzz ;;
   all) timed lint; timed rust_tests; timed dev_build; timed e2e; timed install_tests ;;
-  *) echo "usage: scripts/test.sh [lint|rust|e2e|install|all]" >&2; exit 2 ;;
+  *) echo "usage: scripts/test.sh [lint|rust|e2e|install|fuzz|all]" >&2; exit 2 ;;
 esac
 say "All $stage tests passed in $(( $(date +%s) - started )) s"

@@ -42,6 +42,7 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
     };
     let shell_options = options.clone();
     let security = middleware::from_fn_with_state(state.clone(), http::headers::security);
+    let health = http::health::router(state.clone());
     let pages = Router::new()
         .route(
             "/api/{*fn_name}",
@@ -67,5 +68,6 @@ pub fn router(state: Arc<AppState>, options: LeptosOptions) -> Router {
     http::assets::router(&options)
         .layer(security)
         .merge(pages)
+        .merge(health)
         .with_state(options)
 }

@@ -665,4 +665,29 @@ mod tests {
         );
         assert!(bad.password.is_none());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1_000))]
+
+        /// Whatever a file holds (quotes left open, ragged lines, either separator, byte-order
+        /// marks, control characters), it is read or refused with a reason, never a panic, and
+        /// never more than the import takes.
+        #[test]
+        fn any_file_is_read_or_refused(
+            header in proptest::sample::select(vec![
+                "email,name,quota_gb", "EMAIL;Name;quota_gb;password", "\u{feff}email,name,quota_gb,extra",
+                "name,quota_gb", "", "\"email\",name,quota_gb",
+            ]),
+            cells in proptest::collection::vec(
+                proptest::collection::vec("[a-z@.,;\"\\ \t\r\n\u{0}-\u{1f}é李0-9]{0,12}", 0..6),
+                0..40,
+            ),
+        ) {
+            let body: Vec<String> = cells.iter().map(|row| row.join(",")).collect();
+            let text = format!("{header}\n{}", body.join("\n"));
+            if let Ok(lines) = read_csv(&text) {
+                proptest::prop_assert!(lines.len() <= IMPORT_MAX_ROWS);
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ mod organisation;
 mod passphrase;
 mod password_policy;
 mod prefs;
+#[cfg(test)]
+mod properties;
 mod quota;
 mod role;
 mod scope;

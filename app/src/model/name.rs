@@ -2,7 +2,8 @@ use super::NAME_MAX_CHARS;
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-/// A person's or organisation's name as shown: trimmed, 1 to 100 characters.
+/// A person's or organisation's name as shown: trimmed, 1 to 100 characters, one line of text
+/// (a CSV cell may hold a tab or a quoted line break; a name never does).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayName(String);
 
@@ -11,6 +12,8 @@ impl DisplayName {
         let value = input.trim();
         if value.is_empty() {
             Err(ErrorCode::Required)
+        } else if value.chars().any(char::is_control) {
+            Err(ErrorCode::ControlCharacter)
         } else if value.chars().count() > NAME_MAX_CHARS {
             Err(ErrorCode::NameTooLong)
         } else {

@@ -49,6 +49,9 @@ pub struct LinkOwner {
 
 #[async_trait]
 pub trait SessionStore: Send + Sync {
+    /// Whether the database answers at all: every request's session is checked in it, so a
+    /// load balancer sends requests only where this holds (`/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
     async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError>;
     /// Replaces a user's password hash (a rehash at sign-in, or a new password).
     async fn update_password_hash(

@@ -1,8 +1,8 @@
 //! What a client may send to a server function, checked before the function runs: a function
-//! that exists, for this method; a form's body (the kind every form posts), no larger than its
-//! kind allows; and text in every field. So nothing a client sends is ever a 500: each refusal
-//! is a 4xx with the panel's `AppError`, and a form posted without JavaScript gets it back in
-//! the URL, where the page shows it next to the form.
+//! that exists, for this method; a form's body (the kind every form posts, or none), no larger
+//! than its kind allows; and text in every field. So nothing a client sends is ever a 500:
+//! each refusal is a 4xx with the panel's `AppError`, and a form posted without JavaScript gets
+//! it back in the URL, where the page shows it next to the form.
 use app::api::form::{allowed_in, field_of};
 use app::error::{AppError, ErrorCode, FieldErrors, RequestProblem};
 use axum::body::{Body, Bytes};
@@ -46,9 +46,6 @@ pub async fn check(req: Request, next: Next) -> Response {
         return refuse(error);
     }
     let req = if method == Method::POST {
-        if !is_form(req.headers()) {
-            return refuse(AppError::BadRequest(RequestProblem::UnsupportedType));
-        }
         let limit = if UPLOADS.contains(&path.as_str()) {
             UPLOAD_LIMIT
         } else {
@@ -59,6 +56,10 @@ pub async fn check(req: Request, next: Next) -> Response {
             Ok(bytes) => bytes,
             Err(problem) => return refuse(AppError::BadRequest(problem)),
         };
+        // A function without arguments may be asked with no body, and then of no kind.
+        if !bytes.is_empty() && !is_form(&parts.headers) {
+            return refuse(AppError::BadRequest(RequestProblem::UnsupportedType));
+        }
         if let Err(error) = text_of(&bytes) {
             return refuse(error);
         }

@@ -83,6 +83,13 @@ async fn bodies_of_another_kind_or_method_are_refused_with_their_status() {
             AppError::BadRequest(RequestProblem::UnsupportedType)
         );
     }
+    // A function without arguments may be asked with no body at all, and so of no kind.
+    let bare = Request::post("/api/auth/whoami")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &admin)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(panel.send(bare).await.status, StatusCode::OK);
     let get = panel.get("/api/users/create", Some(&admin)).await;
     assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED, "{}", get.body);
     assert_eq!(

@@ -13,6 +13,8 @@ mod audit;
 mod bad_requests;
 mod bulk_and_csv;
 mod credentials_mail;
+mod fuzz;
+mod health;
 mod mail_rules;
 mod one_time_passwords;
 mod passwords;

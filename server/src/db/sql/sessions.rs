@@ -43,6 +43,11 @@ macro_rules! sessions {
 
             #[async_trait::async_trait]
             impl app::store::SessionStore for $store {
+                async fn ping(&self) -> Result<(), StoreError> {
+                    sqlx::query("SELECT 1").execute(self.pool()).await.map_err(backend)?;
+                    Ok(())
+                }
+
                 async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
                     let row: Option<LoginRow> = sqlx::query_as(
                         "SELECT id, organisation_id, password_hash, role, status, shared, must_change_password, \
