@@ -82,7 +82,7 @@ install_tests() {
 fuzz() {
   export POSTMASTER_FUZZ_CASES=${POSTMASTER_FUZZ_CASES:-1000000}
   say "The request fuzzer: $POSTMASTER_FUZZ_CASES requests per database"
-  with_postgres 'cargo test -p server --features app/ssr --release --test http fuzz -- --nocapture'
+  with_postgres 'cargo test -p server --features app/ssr --test http fuzz -- --nocapture'
 }
 
 # Each stage says how long it took, so the suite's time is watched where it grows.
