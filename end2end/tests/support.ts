@@ -214,6 +214,9 @@ export async function setUpTwoFactor(page: Page, info: TestInfo, email: string):
   const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allTextContents();
   expect(codes).toHaveLength(10);
   saveAuthenticator(email, { ...authenticator(email), recoveryCodes: codes });
+  // The page then reads its state again and draws the section afresh (the count of codes left is
+  // one of the new drawing): a button clicked before that, such as "Copy", would be replaced.
+  await expect(page.getByText("Recovery codes left: 10.")).toBeVisible();
   return codes;
 }
 
