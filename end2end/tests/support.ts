@@ -46,8 +46,14 @@ export async function unfold(page: Page, info: TestInfo, name: string) {
   await ready(page, info);
   const summary = page.getByText(name, { exact: true });
   if (!(await summary.isVisible())) return;
-  const open = await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open);
-  if (!open) await summary.click();
+  // Right after a navigation in the page (a sign-in's), the page may still close its menu for
+  // the new address after this click: open it until it stays open.
+  const isOpen = () => summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open);
+  await expect(async () => {
+    if (!(await isOpen())) await summary.click();
+    await page.waitForTimeout(100);
+    expect(await isOpen()).toBe(true);
+  }).toPass({ timeout: 10_000 });
 }
 
 /** The header's links and buttons, folded under "Menu" on a phone. */
