@@ -2,24 +2,23 @@
 use crate::mail_server::MailServer;
 use crate::model::Viewer;
 use crate::security::lockout::{LockoutRules, Throttle};
-use crate::security::{clock::Clock, seal::Sealer, setup::SetupGate};
-use crate::store::{SessionLimits, Store};
+use crate::security::{clock::Clock, seal::Sealer};
+use crate::store::{SessionLimits, Store, StoreError};
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
-    pub setup: Arc<SetupGate>,
     pub settings: Settings,
     /// Seals queued mail that holds a link or a password.
     pub sealer: Arc<Sealer>,
     /// Wakes the outbox worker when a server function has queued mail.
     pub mail_queued: Arc<tokio::sync::Notify>,
     /// Failed sign-ins per client address.
-    pub sign_in_throttle: Arc<Throttle>,
+    pub sign_in_throttle: Throttle,
     /// "Forgot password" requests per address typed and per client address.
-    pub recovery_limits: Arc<RecoveryLimits>,
+    pub recovery_limits: RecoveryLimits,
     /// Closes connections and flushes caches on the mail server; `None` when not configured.
     pub mail_server: Option<Arc<dyn MailServer>>,
 }
@@ -53,38 +52,42 @@ pub struct Settings {
 
 /// How often "Forgot password" may be asked: a few times an hour for one address (each time
 /// mails its recovery address), more from one client address (a shared office connection).
+#[derive(Debug, Clone, Copy)]
 pub struct RecoveryLimits {
     pub per_address: Throttle,
     pub per_client: Throttle,
 }
 
 impl RecoveryLimits {
-    pub const PER_ADDRESS: u32 = 3;
-    pub const PER_CLIENT: u32 = 10;
+    pub const PER_ADDRESS: i64 = 3;
+    pub const PER_CLIENT: i64 = 10;
     pub const WINDOW: i64 = 3600;
 
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         Self {
-            per_address: Throttle::new(Self::PER_ADDRESS, Self::WINDOW),
-            per_client: Throttle::new(Self::PER_CLIENT, Self::WINDOW),
+            per_address: Throttle::new("recovery_address", Self::PER_ADDRESS, Self::WINDOW),
+            per_client: Throttle::new("recovery_client", Self::PER_CLIENT, Self::WINDOW),
         }
     }
 
     /// Counts one request, or says how many seconds to wait when a limit is reached.
-    pub fn take(&self, address: &str, client: &str, now: i64) -> Result<(), i64> {
-        let wait = [
-            self.per_address.retry_after(address, now),
-            self.per_client.retry_after(client, now),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if let Some(wait) = wait {
-            return Err(wait);
+    pub async fn take(
+        &self,
+        store: &dyn Store,
+        address: &str,
+        client: &str,
+        now: i64,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let waits = [
+            self.per_address.retry_after(store, address, now).await?,
+            self.per_client.retry_after(store, client, now).await?,
+        ];
+        if let Some(wait) = waits.into_iter().flatten().max() {
+            return Ok(Err(wait));
         }
-        self.per_address.record(address, now);
-        self.per_client.record(client, now);
-        Ok(())
+        self.per_address.record(store, address, now).await?;
+        self.per_client.record(store, client, now).await?;
+        Ok(Ok(()))
     }
 }
 

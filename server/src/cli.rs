@@ -110,6 +110,7 @@ pub async fn create_admin(
             admin_name: name,
             admin_email: address.clone(),
             password_hash,
+            setup_token_hash: None,
             now,
         })
         .await

@@ -1,9 +1,11 @@
 //! Postmaster's server: configuration, storage, HTTP layers and the CLI around the `app` crate.
 // Leptos views are deeply nested types, laid out here where the app is rendered (as in `app`).
 #![recursion_limit = "256"]
+pub mod background;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod housekeeping;
 pub mod http;
 pub mod mailserver;
 pub mod outbox;

@@ -2,6 +2,7 @@
 //! and POP3 connections, `authCacheFlush` makes Dovecot forget the logins it cached. Commands
 //! the mail server missed wait in the store; `spawn_retries` sends them again with growing
 //! pauses.
+use crate::background::{Background, Stop};
 use crate::config::DoveadmConfig;
 use app::mail_server::MailServer;
 use app::model::MailServerAction;
@@ -16,8 +17,8 @@ use std::time::Duration;
 /// Tries before a command is dropped: about a day of growing pauses. Later than that, closing
 /// connections would hit the sessions the user opened since.
 pub const MAX_ATTEMPTS: i64 = 10;
-/// Commands taken per round.
-const BATCH: i64 = 50;
+/// How long an instance holds the command it claimed, in seconds (a try gives up after 5).
+const LEASE: i64 = 60;
 /// doveadm's exit code when no connection matched the mask: nothing was open, nothing to close.
 const EX_NOUSER: i64 = 68;
 
@@ -98,18 +99,24 @@ impl MailServer for Doveadm {
     }
 }
 
-/// Sends every command due now again; returns how many the mail server took.
-pub async fn retry_due(services: &Services, server: &dyn MailServer) -> usize {
-    let now = services.clock.now();
-    let due = match services.store.due_mail_server_tasks(now, BATCH).await {
-        Ok(due) => due,
-        Err(e) => {
-            tracing::error!(error = %e, "mail server: cannot read waiting commands");
-            return 0;
-        }
-    };
+/// Sends every command due again, one claimed at a time (as the outbox's messages), until
+/// none is due or the server stops; returns how many the mail server took.
+pub async fn retry_due(services: &Services, server: &dyn MailServer, stop: &Stop) -> usize {
     let mut done = 0;
-    for task in due {
+    while !stop.requested() {
+        let now = services.clock.now();
+        let task = match services
+            .store
+            .claim_mail_server_task(now, now + LEASE)
+            .await
+        {
+            Ok(Some(task)) => task,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::error!(error = %e, "mail server: cannot read waiting commands");
+                break;
+            }
+        };
         let outcome = match server.run(&task.address, task.action).await {
             Ok(()) => {
                 done += 1;
@@ -139,12 +146,19 @@ pub async fn retry_due(services: &Services, server: &dyn MailServer) -> usize {
     done
 }
 
-/// Runs for the life of the server, looking for due commands every `poll`.
-pub fn spawn_retries(services: Arc<Services>, server: Arc<dyn MailServer>, poll: Duration) {
-    tokio::spawn(async move {
+/// Runs until the server stops, looking for due commands every `poll`.
+pub fn spawn_retries(
+    background: &mut Background,
+    services: Arc<Services>,
+    server: Arc<dyn MailServer>,
+    poll: Duration,
+) {
+    background.spawn(|mut stop| async move {
         loop {
-            retry_due(&services, server.as_ref()).await;
-            tokio::time::sleep(poll).await;
+            retry_due(&services, server.as_ref(), &stop).await;
+            if !stop.wait(std::future::pending(), poll).await {
+                break;
+            }
         }
     });
 }

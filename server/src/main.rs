@@ -113,28 +113,34 @@ async fn serve(
     options.site_addr = config.bind;
     let needs_setup = !store.admin_exists().await.map_err(|e| e.to_string())?;
     let state = Arc::new(AppState::new(config.clone(), store, clock)?);
+    let mut background = server::background::Background::default();
+    let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
     match server::outbox::Mailer::from_config(&config.mail)? {
-        Some(mailer) => server::outbox::spawn(
-            state.services.clone(),
-            mailer,
-            std::time::Duration::from_secs(config.mail.poll_seconds),
-        ),
+        Some(mailer) => {
+            server::outbox::spawn(&mut background, state.services.clone(), mailer, poll)
+        }
         None => tracing::warn!(
             "no mail relay: mail waits in the outbox until POSTMASTER_SMTP_URL is set"
         ),
     }
-    let poll = std::time::Duration::from_secs(config.mail.poll_seconds);
     match &state.services.mail_server {
-        Some(mail_server) => {
-            server::mailserver::spawn_retries(state.services.clone(), mail_server.clone(), poll)
-        }
+        Some(mail_server) => server::mailserver::spawn_retries(
+            &mut background,
+            state.services.clone(),
+            mail_server.clone(),
+            poll,
+        ),
         None => tracing::warn!(
             "no doveadm API: open IMAP connections stay open after a sign-out from all devices \
              until POSTMASTER_DOVEADM_URL is set"
         ),
     }
+    server::housekeeping::spawn(&mut background, state.services.clone());
     if needs_setup {
-        let token = state.services.setup.arm();
+        let services = &state.services;
+        let token = app::security::setup::arm(services.store.as_ref(), services.clock.now())
+            .await
+            .map_err(|e| format!("cannot keep the setup token: {e}"))?;
         let base = config.base_url.as_str().trim_end_matches('/');
         // The one place the token appears: the operator's console.
         println!(
@@ -161,7 +167,10 @@ async fn serve(
     )
     .with_graceful_shutdown(stop_signal())
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    // No request is left; the workers finish the message or command in hand.
+    background.stop().await;
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM from systemd (`systemctl stop`): the server stops taking connections and

@@ -1,6 +1,7 @@
 //! The mail outbox worker: sends what server functions queued, over SMTP, and retries with
 //! growing pauses while the relay is down, so a reset's mail is never lost. A message leaves
 //! its sealed body behind once sent or given up on.
+use crate::background::{Background, Stop};
 use crate::config::MailConfig;
 use app::services::{retry_delay, Services};
 use app::store::{Delivery, DueMail};
@@ -12,8 +13,9 @@ use std::time::Duration;
 
 /// Tries before a message is marked failed: about a day of growing pauses.
 pub const MAX_ATTEMPTS: i64 = 10;
-/// Messages taken per round.
-const BATCH: i64 = 50;
+/// How long an instance holds the message it claimed, in seconds: far longer than a send
+/// takes (lettre gives up on a silent relay after 20 seconds per command).
+pub const LEASE: i64 = 300;
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -38,18 +40,22 @@ impl Mailer {
     }
 }
 
-/// Sends every message due now; returns how many went.
-pub async fn deliver_due(services: &Services, mailer: &Mailer) -> usize {
-    let now = services.clock.now();
-    let due = match services.store.due_mail(now, BATCH).await {
-        Ok(due) => due,
-        Err(e) => {
-            tracing::error!(error = %e, "outbox: cannot read queued mail");
-            return 0;
-        }
-    };
+/// Sends every message due, one claimed at a time, until none is due or the server stops;
+/// returns how many went. Each message is claimed for `LEASE` seconds, so however many
+/// instances run, one sends it; if that one dies before recording the try, another takes the
+/// message up when the lease ends.
+pub async fn deliver_due(services: &Services, mailer: &Mailer, stop: &Stop) -> usize {
     let mut sent = 0;
-    for mail in due {
+    while !stop.requested() {
+        let now = services.clock.now();
+        let mail = match services.store.claim_mail(now, now + LEASE).await {
+            Ok(Some(mail)) => mail,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: cannot read queued mail");
+                break;
+            }
+        };
         let (id, attempts) = (mail.id, mail.attempts);
         let delivery = match try_send(services, mailer, mail).await {
             Ok(()) => {
@@ -106,15 +112,14 @@ async fn try_send(services: &Services, mailer: &Mailer, mail: DueMail) -> Result
     }
 }
 
-/// Runs for the life of the server: at once when a server function queues mail, and every
-/// `poll` for retries.
-pub fn spawn(services: Arc<Services>, mailer: Mailer, poll: Duration) {
-    tokio::spawn(async move {
+/// Runs until the server stops: at once when a server function of this instance queues mail,
+/// and every `poll` for retries and what other instances queued.
+pub fn spawn(background: &mut Background, services: Arc<Services>, mailer: Mailer, poll: Duration) {
+    background.spawn(|mut stop| async move {
         loop {
-            deliver_due(&services, &mailer).await;
-            tokio::select! {
-                _ = services.mail_queued.notified() => {}
-                _ = tokio::time::sleep(poll) => {}
+            deliver_due(&services, &mailer, &stop).await;
+            if !stop.wait(services.mail_queued.notified(), poll).await {
+                break;
             }
         }
     });

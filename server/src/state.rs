@@ -3,7 +3,7 @@ use crate::config::Config;
 use crate::mailserver;
 use app::mail_server::MailServer;
 use app::security::lockout::Throttle;
-use app::security::{clock::Clock, seal::Sealer, setup::SetupGate};
+use app::security::{clock::Clock, seal::Sealer};
 use app::services::RecoveryLimits;
 use app::services::{Services, Settings};
 use app::store::{SessionLimits, Store};
@@ -47,12 +47,11 @@ impl AppState {
         let services = Arc::new(Services {
             store,
             clock,
-            setup: Arc::new(SetupGate::default()),
             settings,
             sealer: Arc::new(Sealer::new(&config.mail.key.0)),
             mail_queued: Arc::new(tokio::sync::Notify::new()),
-            sign_in_throttle: Arc::new(Throttle::for_sign_ins(config.lockout)),
-            recovery_limits: Arc::new(RecoveryLimits::new()),
+            sign_in_throttle: Throttle::for_sign_ins(config.lockout),
+            recovery_limits: RecoveryLimits::new(),
             mail_server,
         });
         let origin = config.origin();

@@ -5,6 +5,7 @@
 mod support;
 
 use axum::http::{header, StatusCode};
+use server::background::Stop;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::dovecot::{imap_login, lmtp_deliver, sample, with_setting, Dovecot};
@@ -134,16 +135,19 @@ async fn the_mail_server_obeys_the_panel(postgres: bool) {
     let services = panel.state.services.clone();
     let doveadm = server::mailserver::Doveadm::new(&dovecot.doveadm_config()).unwrap();
     assert_eq!(
-        server::mailserver::retry_due(&services, &doveadm).await,
+        server::mailserver::retry_due(&services, &doveadm, &Stop::never()).await,
         0,
         "not due yet"
     );
     panel.clock.advance(31);
-    assert_eq!(server::mailserver::retry_due(&services, &doveadm).await, 1);
+    assert_eq!(
+        server::mailserver::retry_due(&services, &doveadm, &Stop::never()).await,
+        1
+    );
     assert!(tablet.closed_within(CLOSE).await, "{}", dovecot.log());
     panel.clock.advance(600);
     assert_eq!(
-        server::mailserver::retry_due(&services, &doveadm).await,
+        server::mailserver::retry_due(&services, &doveadm, &Stop::never()).await,
         0,
         "done once"
     );

@@ -18,9 +18,9 @@ use {
     crate::model::Notice,
     crate::model::{DisplayName, EmailAddress, PasswordPolicy},
     crate::security::sealed_cookie::{Opened, HALF_WAY_SIGN_IN},
-    crate::security::{password, session},
+    crate::security::{password, session, setup},
     crate::services::Services,
-    crate::store::{LoginRecord, NewOrganisation, NewSession},
+    crate::store::{LoginRecord, NewOrganisation, NewSession, StoreError},
     serde_json::json,
 };
 
@@ -33,7 +33,13 @@ pub async fn whoami() -> Result<Viewer, AppError> {
 /// Whether the one-time setup page is open (no administrator exists yet).
 #[server(endpoint = "auth/setup_open")]
 pub async fn setup_open() -> Result<bool, AppError> {
-    finish(services().map(|s| s.setup.is_armed()))
+    finish(
+        async {
+            let services = services()?;
+            Ok(services.store.setup_open().await?)
+        }
+        .await,
+    )
 }
 
 /// The sign-in form.
@@ -56,7 +62,7 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
     let refused = || AppError::Invalid(FieldErrors::one("form", ErrorCode::SignInFailed));
     let now = services.clock.now();
     let ip = client_ip();
-    throttled(&services, &ip, now)?;
+    throttled(&services, &ip, now).await?;
 
     let address = EmailAddress::parse(&email).ok();
     let record = match &address {
@@ -78,7 +84,10 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
         .unwrap_or_default();
     if !reason.is_empty() {
         tracing::info!(target: "signin", result = "failure", reason, account = %shown, ip = %ip);
-        services.sign_in_throttle.record(&ip, now);
+        services
+            .sign_in_throttle
+            .record(services.store.as_ref(), &ip, now)
+            .await?;
         // Unknown addresses leave no row behind: nothing to fill the database with.
         if let Some(r) = &record {
             let mut detail = check.detail();
@@ -281,7 +290,7 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
     let services = services()?;
     let now = services.clock.now();
     let ip = client_ip();
-    throttled(&services, &ip, now)?;
+    throttled(&services, &ip, now).await?;
     let secure = services.settings.secure_cookies;
     let (state, user) = match half_way(&services).await {
         Ok(found) => found,
@@ -303,7 +312,10 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
         let ip = ip.clone();
         async move {
             tracing::info!(target: "signin", result = "failure", reason, account = %email, ip = %ip);
-            services.sign_in_throttle.record(&ip, now);
+            let counted = services
+                .sign_in_throttle
+                .record(services.store.as_ref(), &ip, now)
+                .await;
             let mut detail = detail;
             detail["reason"] = json!(reason);
             audit(
@@ -316,10 +328,11 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
                 detail,
             )
             .await;
+            counted
         }
     };
     if record.locked_until.is_some_and(|end| end > now) {
-        refuse("locked", json!({})).await;
+        refuse("locked", json!({})).await?;
         return Err(AppError::Invalid(FieldErrors::one(
             "code",
             ErrorCode::SignInLocked,
@@ -334,7 +347,7 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
         if let Some(end) = locked_until {
             detail["locked_until"] = json!(end);
         }
-        refuse("wrong_code", detail).await;
+        refuse("wrong_code", detail).await?;
         return Err(AppError::Invalid(FieldErrors::one(
             "code",
             ErrorCode::CodeWrong,
@@ -347,8 +360,13 @@ async fn sign_in_code_inner(form: SignInCodeForm) -> Result<(), AppError> {
 /// Refuses a client address that failed too often, before any lookup or hashing: a flood from
 /// one address costs nothing.
 #[cfg(feature = "ssr")]
-fn throttled(services: &Services, ip: &str, now: i64) -> Result<(), AppError> {
-    if let Some(wait) = services.sign_in_throttle.retry_after(ip, now) {
+async fn throttled(services: &Services, ip: &str, now: i64) -> Result<(), AppError> {
+    let store = services.store.as_ref();
+    if let Some(wait) = services
+        .sign_in_throttle
+        .retry_after(store, ip, now)
+        .await?
+    {
         tracing::warn!(target: "signin", result = "throttled", ip = %ip, retry_after = wait);
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.insert_header(axum::http::header::RETRY_AFTER, wait.into());
@@ -414,7 +432,7 @@ pub async fn complete_setup(form: SetupForm) -> Result<(), AppError> {
                 password_confirm,
             } = form;
             let services = services()?;
-            if !services.setup.is_armed() {
+            if !services.store.setup_open().await? {
                 return Err(AppError::Invalid(FieldErrors::one(
                     "token",
                     ErrorCode::SetupDone,
@@ -442,28 +460,29 @@ pub async fn complete_setup(form: SetupForm) -> Result<(), AppError> {
             else {
                 return Err(AppError::Internal);
             };
-            if !services.setup.take(&token) {
-                return Err(AppError::Invalid(FieldErrors::one(
-                    "token",
-                    ErrorCode::SetupTokenInvalid,
-                )));
+            let token_invalid =
+                || AppError::Invalid(FieldErrors::one("token", ErrorCode::SetupTokenInvalid));
+            let token_hash = setup::typed_token_hash(&token);
+            if !services.store.setup_token_kept(&token_hash).await? {
+                return Err(token_invalid());
             }
-            let created = async {
-                let password_hash = password::hash_password(password).await?;
-                let viewer = services
-                    .store
-                    .create_organisation(NewOrganisation {
-                        organisation_name: organisation.as_str().to_owned(),
-                        admin_name: name.into_inner(),
-                        admin_email: address,
-                        password_hash,
-                        now: services.clock.now(),
-                    })
-                    .await?;
-                Ok::<_, AppError>(viewer)
-            }
-            .await;
-            let viewer = created.inspect_err(|_| services.setup.restore(&token))?;
+            let password_hash = password::hash_password(password).await?;
+            let viewer = services
+                .store
+                .create_organisation(NewOrganisation {
+                    organisation_name: organisation.as_str().to_owned(),
+                    admin_name: name.into_inner(),
+                    admin_email: address,
+                    password_hash,
+                    setup_token_hash: Some(token_hash),
+                    now: services.clock.now(),
+                })
+                .await
+                // Another setup took the token while this one hashed its password.
+                .map_err(|e| match e {
+                    StoreError::NotFound => token_invalid(),
+                    e => e.into(),
+                })?;
             let detail = json!({ "via": "setup_token" });
             audit(
                 &services,

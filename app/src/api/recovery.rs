@@ -49,7 +49,11 @@ pub async fn request_recovery(form: RecoveryForm) -> Result<(), AppError> {
                 .map_err(|code| AppError::Invalid(FieldErrors::one("email", code)))?;
             let now = services.clock.now();
             let ip = client_ip();
-            if let Err(wait) = services.recovery_limits.take(&email.to_string(), &ip, now) {
+            let limits = services.recovery_limits;
+            let taken = limits
+                .take(services.store.as_ref(), &email.to_string(), &ip, now)
+                .await?;
+            if let Err(wait) = taken {
                 tracing::warn!(target: "recovery", result = "throttled", ip = %ip, retry_after = wait);
                 if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                     response.insert_header(axum::http::header::RETRY_AFTER, wait.into());

@@ -1,13 +1,12 @@
 //! Brute-force protection: an account locks after failed sign-ins in a row, for a time that
 //! doubles with each further failure; an address that fails too often gets 429 for a while.
 //!
-//! The per-address count lives in memory: it guards one process and is rebuilt within one
-//! window after a restart, which is all a throttle needs. It counts failures only, so an
-//! office behind one NAT address is never slowed by its colleagues' successful sign-ins.
-//! Rate-limiting crates count every request against their own clock; this counts what failed,
-//! against the panel's `Clock`, which tests move.
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! The per-address count lives in the database, so several instances behind one load
+//! balancer count together. It counts failures only, so an office behind one NAT address is
+//! never slowed by its colleagues' successful sign-ins. Rate-limiting crates count every
+//! request in one process's memory against their own clock; this counts what failed, for all
+//! instances, against the panel's `Clock`, which tests move.
+use crate::store::{AttemptWindow, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutRules {
@@ -59,65 +58,68 @@ impl LockoutRules {
     }
 }
 
-/// Counts events per key (a client address, an account) in fixed windows, and refuses a key
-/// that reached its limit until its window ends.
+/// Counts failed attempts per subject (a client address, an address typed) in fixed windows,
+/// in the database, and refuses a subject that reached its limit until its window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
-    limit: u32,
+    /// Which limit this is, as the database tells the counters apart.
+    scope: &'static str,
+    limit: i64,
+    /// In seconds.
     window: i64,
-    windows: Mutex<HashMap<String, Window>>,
 }
-
-#[derive(Debug, Clone, Copy)]
-struct Window {
-    start: i64,
-    failures: u32,
-}
-
-/// Beyond this many addresses, expired windows are swept before a new one is added, so a
-/// flood from many addresses can't grow the map without end.
-const SWEEP_ABOVE: usize = 10_000;
 
 impl Throttle {
-    /// At most `limit` events per key in each `window` seconds.
-    pub fn new(limit: u32, window: i64) -> Self {
+    /// At most `limit` attempts per subject in each `window` seconds.
+    pub const fn new(scope: &'static str, limit: i64, window: i64) -> Self {
         Self {
+            scope,
             limit,
             window,
-            windows: Mutex::new(HashMap::new()),
         }
     }
 
     /// Failed sign-ins per client address, as the lockout rules say.
     pub fn for_sign_ins(rules: LockoutRules) -> Self {
-        Self::new(rules.ip_failures, rules.ip_window)
+        Self::new(
+            "sign_in_client",
+            i64::from(rules.ip_failures),
+            rules.ip_window,
+        )
     }
 
-    /// Seconds until `key` may try again, if it has reached its limit.
-    pub fn retry_after(&self, key: &str, now: i64) -> Option<i64> {
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let window = windows.get(key)?;
+    /// The longest window of these throttles, in seconds: older counters can go.
+    pub fn longest_window(throttles: &[Self]) -> i64 {
+        throttles.iter().map(|t| t.window).max().unwrap_or(0)
+    }
+
+    /// Seconds until `subject` may try again, if it has reached its limit.
+    pub async fn retry_after(
+        &self,
+        store: &dyn Store,
+        subject: &str,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let window = store.attempt_window(self.scope, subject).await?;
+        Ok(window.and_then(|w| self.wait(w, now)))
+    }
+
+    /// Counts one attempt of `subject`.
+    pub async fn record(
+        &self,
+        store: &dyn Store,
+        subject: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        store
+            .count_attempt(self.scope, subject, self.window, now)
+            .await
+    }
+
+    /// How long a subject whose last window is `window` waits at `now`.
+    fn wait(&self, window: AttemptWindow, now: i64) -> Option<i64> {
         let end = window.start + self.window;
-        (window.failures >= self.limit && now < end).then_some(end - now)
-    }
-
-    /// Counts one event for `key`.
-    pub fn record(&self, key: &str, now: i64) {
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        let span = self.window;
-        if windows.len() >= SWEEP_ABOVE && !windows.contains_key(key) {
-            windows.retain(|_, w| now < w.start + span);
-        }
-        let window = windows.entry(key.to_owned()).or_insert(Window {
-            start: now,
-            failures: 0,
-        });
-        if now >= window.start + span {
-            *window = Window {
-                start: now,
-                failures: 0,
-            };
-        }
-        window.failures = window.failures.saturating_add(1);
+        (window.attempts >= self.limit && now < end).then_some(end - now)
     }
 }
 
@@ -139,21 +141,12 @@ mod tests {
     }
 
     #[test]
-    fn an_address_waits_out_its_window_after_too_many_failures() {
-        let rules = LockoutRules {
-            ip_failures: 3,
-            ip_window: 100,
-            ..LockoutRules::default()
-        };
-        let throttle = Throttle::for_sign_ins(rules);
-        for t in 0..3 {
-            assert_eq!(throttle.retry_after("192.0.2.1", t), None);
-            throttle.record("192.0.2.1", t);
-        }
-        assert_eq!(throttle.retry_after("192.0.2.1", 10), Some(90));
-        assert_eq!(throttle.retry_after("192.0.2.2", 10), None);
-        assert_eq!(throttle.retry_after("192.0.2.1", 100), None);
-        throttle.record("192.0.2.1", 100);
-        assert_eq!(throttle.retry_after("192.0.2.1", 101), None);
+    fn a_subject_waits_out_its_window_after_too_many_failures() {
+        let throttle = Throttle::new("test", 3, 100);
+        let window = |attempts| AttemptWindow { start: 0, attempts };
+        assert_eq!(throttle.wait(window(2), 10), None);
+        assert_eq!(throttle.wait(window(3), 10), Some(90));
+        assert_eq!(throttle.wait(window(3), 99), Some(1));
+        assert_eq!(throttle.wait(window(30), 100), None);
     }
 }

@@ -1,55 +1,17 @@
-//! The one-time setup token: printed at start while no admin exists, good for one use.
+//! The one-time setup token: printed at start while no administrator exists, good for one use.
+//! Only its SHA-256 is kept, in the database, so the token any instance printed opens the setup
+//! whichever instance the browser reaches; the setup's transaction deletes them all.
 use super::session::{new_token, token_hash};
-use sha2::{Digest, Sha256};
-use std::sync::Mutex;
+use crate::store::{Store, StoreError};
 
-#[derive(Default)]
-pub struct SetupGate {
-    hash: Mutex<Option<Vec<u8>>>,
+/// Keeps a new token's hash and returns the token, to print on the operator's console.
+pub async fn arm(store: &dyn Store, now: i64) -> Result<String, StoreError> {
+    let token = new_token();
+    store.keep_setup_token(&token_hash(&token), now).await?;
+    Ok(token)
 }
 
-impl SetupGate {
-    /// Arms the gate and returns the token to print.
-    pub fn arm(&self) -> String {
-        let token = new_token();
-        *self.hash.lock().expect("setup gate lock") = Some(token_hash(&token));
-        token
-    }
-
-    pub fn is_armed(&self) -> bool {
-        self.hash.lock().expect("setup gate lock").is_some()
-    }
-
-    /// Takes the gate if `token` matches, so a second use fails. Compares digests, not tokens.
-    pub fn take(&self, token: &str) -> bool {
-        let mut guard = self.hash.lock().expect("setup gate lock");
-        let given = Sha256::digest(token.trim().as_bytes()).to_vec();
-        if guard.as_deref() == Some(given.as_slice()) {
-            *guard = None;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Puts a token back after the setup it opened failed, so the admin can try again.
-    pub fn restore(&self, token: &str) {
-        *self.hash.lock().expect("setup gate lock") = Some(token_hash(token.trim()));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_opens_once() {
-        let gate = SetupGate::default();
-        assert!(!gate.take("anything"));
-        let token = gate.arm();
-        assert!(!gate.take("wrong"));
-        assert!(gate.take(&token));
-        assert!(!gate.take(&token));
-        assert!(!gate.is_armed());
-    }
+/// What the store keeps of a token as typed (spaces around it ignored).
+pub fn typed_token_hash(typed: &str) -> Vec<u8> {
+    token_hash(typed.trim())
 }

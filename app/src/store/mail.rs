@@ -68,8 +68,9 @@ pub struct MailServerTask {
 
 #[async_trait]
 pub trait MailStore: Send + Sync {
-    /// Queued messages due at `now`, oldest first.
-    async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError>;
+    /// Claims the oldest message due at `now` for this instance until `lease_until`: no other
+    /// instance takes it before then, and any may after, if this one never recorded a try.
+    async fn claim_mail(&self, now: i64, lease_until: i64) -> Result<Option<DueMail>, StoreError>;
     /// Records one try; a sent or abandoned message loses its body.
     async fn record_delivery(
         &self,
@@ -86,12 +87,12 @@ pub trait MailStore: Send + Sync {
     ) -> Result<Vec<MailRecord>, StoreError>;
     /// Keeps a mail-server command for the retry worker.
     async fn queue_mail_server_task(&self, task: NewMailServerTask) -> Result<(), StoreError>;
-    /// Waiting mail-server commands due at `now`, oldest first.
-    async fn due_mail_server_tasks(
+    /// Claims the oldest mail-server command due at `now` until `lease_until`, as `claim_mail`.
+    async fn claim_mail_server_task(
         &self,
         now: i64,
-        limit: i64,
-    ) -> Result<Vec<MailServerTask>, StoreError>;
+        lease_until: i64,
+    ) -> Result<Option<MailServerTask>, StoreError>;
     /// Records one retry: `Sent` and `GaveUp` remove the command, `Retry` puts it off.
     async fn record_mail_server_try(
         &self,

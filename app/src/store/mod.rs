@@ -2,6 +2,7 @@
 //! and PostgreSQL; server functions only ever see `&dyn Store`, which is all of them.
 mod addresses;
 mod app_passwords;
+mod attempts;
 mod audit;
 mod imports;
 mod mail;
@@ -13,6 +14,7 @@ mod users;
 
 pub use addresses::AddressStore;
 pub use app_passwords::{AppPasswordStore, NewAppPassword};
+pub use attempts::{AttemptStore, AttemptWindow};
 pub use audit::{AuditEntry, AuditStore};
 pub use imports::{ImportCheck, ImportStore, NewImport, StoredImport};
 pub use mail::{
@@ -38,6 +40,7 @@ pub trait Store:
     + TwoFactorStore
     + AppPasswordStore
     + SharedMailboxStore
+    + AttemptStore
 {
 }
 
@@ -52,6 +55,7 @@ impl<T> Store for T where
         + TwoFactorStore
         + AppPasswordStore
         + SharedMailboxStore
+        + AttemptStore
 {
 }
 

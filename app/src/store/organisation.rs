@@ -13,6 +13,9 @@ pub struct NewOrganisation {
     pub admin_name: String,
     pub admin_email: EmailAddress,
     pub password_hash: String,
+    /// The hash of the setup token that opened the setup, which must still be kept; `None`
+    /// from the command line, which the operator runs on the server.
+    pub setup_token_hash: Option<Vec<u8>>,
     /// Unix seconds.
     pub now: i64,
 }
@@ -33,7 +36,14 @@ pub struct TotalsCorrection {
 pub trait OrganisationStore: Send + Sync {
     /// Whether any account admin exists (if not, the panel offers its one-time setup).
     async fn admin_exists(&self) -> Result<bool, StoreError>;
-    /// Creates organisation, domain and account admin in one transaction.
+    /// Keeps the hash of a setup token printed at start.
+    async fn keep_setup_token(&self, token_hash: &[u8], now: i64) -> Result<(), StoreError>;
+    /// Whether the one-time setup is open: a token was printed and no account admin exists.
+    async fn setup_open(&self) -> Result<bool, StoreError>;
+    /// Whether `token_hash` is a kept setup token's.
+    async fn setup_token_kept(&self, token_hash: &[u8]) -> Result<bool, StoreError>;
+    /// Creates organisation, domain and account admin in one transaction, which takes the
+    /// setup token (`NotFound` if another setup took it first) and forgets every other.
     async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError>;
     async fn list_domains(&self, organisation_id: i64) -> Result<Vec<Domain>, StoreError>;
     async fn add_domain(

@@ -16,6 +16,9 @@ pub trait Dialect {
     const PREPARED_LIST: bool;
     /// Appended to a `SELECT` that must hold its rows until the transaction ends.
     const LOCK_ROWS: &'static str;
+    /// Appended to a `SELECT` that claims work for one instance: rows another instance is
+    /// claiming are passed over, not waited for.
+    const CLAIM_ROWS: &'static str;
 
     fn pool(&self) -> &Pool<Self::Db>;
     /// A transaction that writes, holding from its start whatever lock keeps two writers from

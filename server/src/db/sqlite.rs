@@ -42,6 +42,8 @@ impl Dialect for SqliteStore {
     const PREPARED_LIST: bool = true;
     /// The write transaction holds the whole database already.
     const LOCK_ROWS: &'static str = "";
+    /// One writer at a time: a claim's `UPDATE` sees what the one before it claimed.
+    const CLAIM_ROWS: &'static str = "";
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

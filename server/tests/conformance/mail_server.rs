@@ -31,11 +31,18 @@ async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dy
         .await
         .unwrap();
     assert!(store
-        .due_mail_server_tasks(NOW + 29, 10)
+        .claim_mail_server_task(NOW + 29, NOW + 89)
         .await
         .unwrap()
-        .is_empty());
-    let due = store.due_mail_server_tasks(NOW + 60, 10).await.unwrap();
+        .is_none());
+    let mut due = Vec::new();
+    while let Some(task) = store
+        .claim_mail_server_task(NOW + 60, NOW + 120)
+        .await
+        .unwrap()
+    {
+        due.push(task);
+    }
     let seen: Vec<_> = due
         .iter()
         .map(|t| (t.address.as_str(), t.action, t.attempts))
@@ -45,11 +52,12 @@ async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dy
         [
             ("ann@council.test", MailServerAction::EndConnections, 1),
             ("bob@council.test", MailServerAction::ForgetLogins, 1)
-        ]
+        ],
+        "each claimed once, oldest first"
     );
     // Ann's still fails: later, one more try counted. Bob's went through: gone.
     let retry = Delivery::Retry {
-        at: NOW + 120,
+        at: NOW + 180,
         error: "still down".into(),
     };
     store
@@ -61,25 +69,28 @@ async fn mail_server_commands_wait_for_their_time_and_leave_when_done(store: &dy
         .await
         .unwrap();
     assert!(store
-        .due_mail_server_tasks(NOW + 119, 10)
+        .claim_mail_server_task(NOW + 179, NOW + 239)
         .await
         .unwrap()
-        .is_empty());
-    let due = store.due_mail_server_tasks(NOW + 120, 10).await.unwrap();
-    assert_eq!(due.len(), 1);
-    assert_eq!(due[0].attempts, 2);
+        .is_none());
+    let again = store
+        .claim_mail_server_task(NOW + 180, NOW + 240)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (due[0].id, 2));
     let gave_up = Delivery::GaveUp {
         error: "for good".into(),
     };
     store
-        .record_mail_server_try(due[0].id, gave_up)
+        .record_mail_server_try(again.id, gave_up)
         .await
         .unwrap();
     assert!(store
-        .due_mail_server_tasks(i64::MAX, 10)
+        .claim_mail_server_task(NOW + 100_000, NOW + 100_060)
         .await
         .unwrap()
-        .is_empty());
+        .is_none());
     assert!(matches!(
         store
             .record_mail_server_try(due[0].id, Delivery::Sent)

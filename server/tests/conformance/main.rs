@@ -44,6 +44,7 @@ macro_rules! conformance {
 
 mod addresses;
 mod app_passwords;
+mod attempts;
 mod audit;
 mod imports;
 mod list;

@@ -18,6 +18,7 @@ async fn first_admin_is_created_once(store: &dyn Store) {
             admin_name: "Other".into(),
             admin_email: EmailAddress::parse("boss@other.test").unwrap(),
             password_hash: "x".into(),
+            setup_token_hash: None,
             now: NOW,
         })
         .await;
@@ -28,6 +29,33 @@ async fn first_admin_is_created_once(store: &dyn Store) {
     let domains = store.list_domains(admin.organisation_id).await.unwrap();
     assert_eq!(domains.len(), 1, "the refused setup left nothing behind");
     assert_eq!(domains[0].name, "council.test");
+}
+
+async fn any_kept_setup_token_opens_the_setup_once(store: &dyn Store) {
+    assert!(!store.setup_open().await.unwrap(), "no token printed yet");
+    // Two instances started: each printed its own token.
+    store.keep_setup_token(&[1; 32], NOW).await.unwrap();
+    store.keep_setup_token(&[2; 32], NOW).await.unwrap();
+    assert!(store.setup_open().await.unwrap());
+    assert!(store.setup_token_kept(&[2; 32]).await.unwrap());
+    assert!(!store.setup_token_kept(&[3; 32]).await.unwrap());
+    let setup = |token: [u8; 32]| NewOrganisation {
+        organisation_name: "Parish Council".into(),
+        admin_name: "Clerk".into(),
+        admin_email: EmailAddress::parse("clerk@council.test").unwrap(),
+        password_hash: "x".into(),
+        setup_token_hash: Some(token.to_vec()),
+        now: NOW,
+    };
+    let unknown = store.create_organisation(setup([3; 32])).await;
+    assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
+    assert!(!store.admin_exists().await.unwrap(), "nothing written");
+    store.create_organisation(setup([2; 32])).await.unwrap();
+    assert!(!store.setup_open().await.unwrap());
+    assert!(
+        !store.setup_token_kept(&[1; 32]).await.unwrap(),
+        "the other instance's token went with it"
+    );
 }
 
 async fn organisations_see_only_their_own(store: &dyn Store) {
@@ -350,6 +378,7 @@ conformance!(
     mail_rules_start_strict_and_stay_per_organisation,
     kept_totals_always_equal_a_recount,
     first_admin_is_created_once,
+    any_kept_setup_token_opens_the_setup_once,
     organisations_see_only_their_own,
     licences_and_storage_pool_bound_new_mailboxes,
     domains_with_mailboxes_stay,

@@ -252,7 +252,11 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
         .reset_password(org + 1, ann.id, reset(NOW))
         .await
         .is_err());
-    assert!(store.due_mail(NOW + 10, 10).await.unwrap().is_empty());
+    assert!(store
+        .claim_mail(NOW + 10, NOW + 10)
+        .await
+        .unwrap()
+        .is_none());
     assert!(store
         .password_link_owner(&[NOW as u8; 32], NOW)
         .await
@@ -263,34 +267,56 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
         .await
         .unwrap();
     assert!(
-        store.due_mail(NOW, 10).await.unwrap().is_empty(),
+        store.claim_mail(NOW, NOW + 300).await.unwrap().is_none(),
         "not due before it was queued"
     );
-    let due = store.due_mail(NOW + 1, 10).await.unwrap();
-    assert_eq!(due.len(), 2);
-    assert_eq!(due[0].recipient, "ann@home.example");
-    assert_eq!(due[0].sealed_body, vec![7u8; 40]);
-    assert_eq!(due[0].attempts, 0);
+    // Each claim takes the oldest message due and holds it until its lease ends.
+    let first = store.claim_mail(NOW + 1, NOW + 301).await.unwrap().unwrap();
+    assert_eq!(first.recipient, "ann@home.example");
+    assert_eq!(first.sealed_body, vec![7u8; 40]);
+    assert_eq!(first.attempts, 0);
+    let second = store.claim_mail(NOW + 1, NOW + 301).await.unwrap().unwrap();
+    assert_eq!(second.recipient, "ann@council.test");
+    assert!(store
+        .claim_mail(NOW + 300, NOW + 600)
+        .await
+        .unwrap()
+        .is_none());
+    // A claim whose instance died is taken up when its lease ends, as it was.
+    let again = store
+        .claim_mail(NOW + 301, NOW + 601)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (first.id, 0));
 
     // The first goes; the second waits for a retry, then is given up on.
     store
-        .record_delivery(due[0].id, Delivery::Sent, NOW + 2)
+        .record_delivery(first.id, Delivery::Sent, NOW + 2)
         .await
         .unwrap();
     store
         .record_delivery(
-            due[1].id,
+            second.id,
             Delivery::Retry {
-                at: NOW + 60,
+                at: NOW + 360,
                 error: "connection refused".into(),
             },
             NOW + 2,
         )
         .await
         .unwrap();
-    assert!(store.due_mail(NOW + 59, 10).await.unwrap().is_empty());
-    let retry = store.due_mail(NOW + 60, 10).await.unwrap();
-    assert_eq!((retry.len(), retry[0].attempts), (1, 1));
+    assert!(store
+        .claim_mail(NOW + 359, NOW + 659)
+        .await
+        .unwrap()
+        .is_none());
+    let retry = store
+        .claim_mail(NOW + 360, NOW + 660)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((retry.id, retry.attempts), (second.id, 1));
     let history = store.user_mail(org, ann.id, 10).await.unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].kind, MailKind::ResetNotice, "newest first");
@@ -300,7 +326,7 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
     assert_eq!(history[1].sent_at, Some(NOW + 2));
     store
         .record_delivery(
-            retry[0].id,
+            retry.id,
             Delivery::GaveUp {
                 error: "550 no such user".into(),
             },
@@ -308,7 +334,11 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
         )
         .await
         .unwrap();
-    assert!(store.due_mail(NOW + 10_000, 10).await.unwrap().is_empty());
+    assert!(store
+        .claim_mail(NOW + 10_000, NOW + 10_300)
+        .await
+        .unwrap()
+        .is_none());
     let history = store.user_mail(org, ann.id, 10).await.unwrap();
     assert_eq!(
         (history[0].status, history[0].attempts),

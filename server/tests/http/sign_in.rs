@@ -123,7 +123,7 @@ async fn sessions_end_after_the_idle_time() {
 #[tokio::test]
 async fn setup_token_works_once_and_checks_the_password() {
     let panel = panel().await;
-    let token = panel.state.services.setup.arm();
+    let token = panel.arm_setup().await;
     let form = |token: &str, password: &str| {
         vec![
             ("token".to_owned(), token.to_owned()),
@@ -171,6 +171,7 @@ async fn a_hash_made_with_weaker_settings_is_upgraded_at_sign_in() {
             admin_name: "Clerk".into(),
             admin_email: app::model::EmailAddress::parse("clerk@council.test").unwrap(),
             password_hash: weak.clone(),
+            setup_token_hash: None,
             now: 1_800_000_000,
         })
         .await

@@ -16,6 +16,7 @@ pub async fn organisation(store: &dyn Store) -> Viewer {
             admin_name: "Clerk".into(),
             admin_email: EmailAddress::parse("clerk@council.test").unwrap(),
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            setup_token_hash: None,
             now: NOW,
         })
         .await

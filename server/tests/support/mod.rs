@@ -113,6 +113,19 @@ pub async fn query_as_mail_server(url: &str, sql: &str) -> Vec<String> {
     }
 }
 
+/// The messages queued in the outbox, due or not, oldest first: `(id, sealed body)`, read
+/// straight from the database, so no claim of the outbox's changes what they are.
+pub async fn queued_mail(url: &str) -> Vec<(i64, Vec<u8>)> {
+    const SQL: &str = "SELECT id, sealed_body FROM outbox WHERE status = 'queued' ORDER BY id";
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("SQLite");
+        sqlx::query_as(SQL).fetch_all(&mut conn).await.expect(SQL)
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL");
+        sqlx::query_as(SQL).fetch_all(&mut conn).await.expect(SQL)
+    }
+}
+
 /// The URL of the database `sqlite_store` made in `dir`.
 pub fn sqlite_url(dir: &tempfile::TempDir) -> String {
     format!("sqlite://{}/test.db?mode=rwc", dir.path().display())

@@ -45,26 +45,28 @@ macro_rules! mail {
 
             #[async_trait::async_trait]
             impl app::store::MailStore for $store {
-                async fn due_mail(&self, now: i64, limit: i64) -> Result<Vec<DueMail>, StoreError> {
-                    let rows: Vec<(i64, String, String, Option<Vec<u8>>, i64)> = sqlx::query_as(
-                        "SELECT id, recipient, subject, sealed_body, attempts FROM outbox \
-                         WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
-                    )
+                async fn claim_mail(&self, now: i64, lease_until: i64) -> Result<Option<DueMail>, StoreError> {
+                    // The claim moves the message's next try to the lease's end: another
+                    // instance passes it over until then, and takes it up if this one died.
+                    let row: Option<(i64, String, String, Option<Vec<u8>>, i64)> = sqlx::query_as(&format!(
+                        "UPDATE outbox SET next_attempt_at = $2 WHERE id = (\
+                         SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $1 \
+                         ORDER BY next_attempt_at, id LIMIT 1{}) \
+                         RETURNING id, recipient, subject, sealed_body, attempts",
+                        <$store as Dialect>::CLAIM_ROWS
+                    ))
                     .bind(now)
-                    .bind(limit)
-                    .fetch_all(self.pool())
+                    .bind(lease_until)
+                    .fetch_optional(self.pool())
                     .await
                     .map_err(backend)?;
-                    Ok(rows
-                        .into_iter()
-                        .map(|(id, recipient, subject, body, attempts)| DueMail {
-                            id,
-                            recipient,
-                            subject,
-                            sealed_body: body.unwrap_or_default(),
-                            attempts,
-                        })
-                        .collect())
+                    Ok(row.map(|(id, recipient, subject, body, attempts)| DueMail {
+                        id,
+                        recipient,
+                        subject,
+                        sealed_body: body.unwrap_or_default(),
+                        attempts,
+                    }))
                 }
 
                 async fn record_delivery(
@@ -135,21 +137,24 @@ macro_rules! mail {
                     Ok(())
                 }
 
-                async fn due_mail_server_tasks(
+                async fn claim_mail_server_task(
                     &self,
                     now: i64,
-                    limit: i64,
-                ) -> Result<Vec<MailServerTask>, StoreError> {
-                    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-                        "SELECT id, address, action, attempts FROM mail_server_tasks \
-                         WHERE next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
-                    )
+                    lease_until: i64,
+                ) -> Result<Option<MailServerTask>, StoreError> {
+                    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+                        "UPDATE mail_server_tasks SET next_attempt_at = $2 WHERE id = (\
+                         SELECT id FROM mail_server_tasks WHERE next_attempt_at <= $1 \
+                         ORDER BY next_attempt_at, id LIMIT 1{}) \
+                         RETURNING id, address, action, attempts",
+                        <$store as Dialect>::CLAIM_ROWS
+                    ))
                     .bind(now)
-                    .bind(limit)
+                    .bind(lease_until)
                     .fetch_all(self.pool())
                     .await
                     .map_err(backend)?;
-                    mail_server_tasks(rows)
+                    Ok(mail_server_tasks(rows)?.pop())
                 }
 
                 async fn record_mail_server_try(

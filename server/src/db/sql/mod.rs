@@ -5,6 +5,7 @@
 //! What differs between the back ends comes from their `Dialect` impl, nothing else.
 pub mod addresses;
 pub mod app_passwords;
+pub mod attempts;
 pub mod audit;
 pub mod imports;
 pub mod list;
@@ -30,6 +31,7 @@ macro_rules! stamp_store {
         $crate::db::sql::two_factor::two_factor!($store);
         $crate::db::sql::app_passwords::app_passwords!($store);
         $crate::db::sql::shared_mailboxes::shared_mailboxes!($store);
+        $crate::db::sql::attempts::attempts!($store);
     };
 }
 pub(crate) use stamp_store;

@@ -22,6 +22,34 @@ macro_rules! organisation {
                     .map_err(backend)
                 }
 
+                async fn keep_setup_token(&self, token_hash: &[u8], now: i64) -> Result<(), StoreError> {
+                    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+                        .bind(token_hash)
+                        .bind(now)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
+                    Ok(())
+                }
+
+                async fn setup_open(&self) -> Result<bool, StoreError> {
+                    sqlx::query_scalar(
+                        "SELECT EXISTS (SELECT 1 FROM setup_tokens) \
+                         AND NOT EXISTS (SELECT 1 FROM users WHERE role = 'account_admin')",
+                    )
+                    .fetch_one(self.pool())
+                    .await
+                    .map_err(backend)
+                }
+
+                async fn setup_token_kept(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
+                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1)")
+                        .bind(token_hash)
+                        .fetch_one(self.pool())
+                        .await
+                        .map_err(backend)
+                }
+
                 async fn create_organisation(&self, new: NewOrganisation) -> Result<Viewer, StoreError> {
                     let mut tx = self.begin_write().await?;
                     let exists: bool =
@@ -32,6 +60,18 @@ macro_rules! organisation {
                     if exists {
                         return Err(StoreError::Conflict { field: "email" });
                     }
+                    if let Some(hash) = &new.setup_token_hash {
+                        let taken = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
+                            .bind(hash)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend)?;
+                        touched(taken.rows_affected())?;
+                    }
+                    sqlx::query("DELETE FROM setup_tokens")
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend)?;
                     let organisation_id: i64 = sqlx::query_scalar(
                         "INSERT INTO organisations (name, created_at, two_factor_required) \
                          VALUES ($1, $2, $3) RETURNING id",
