@@ -60,6 +60,7 @@ pub async fn deliver_due(services: &Services, mailer: &Mailer, stop: &Stop) -> u
         let delivery = match try_send(services, mailer, mail).await {
             Ok(()) => {
                 sent += 1;
+                tracing::info!(mail = id, "outbox: sent");
                 Delivery::Sent
             }
             Err(Failure::Permanent(error)) => Delivery::GaveUp { error },

@@ -515,3 +515,43 @@ conformance!(
     a_set_password_link_works_once_and_expires,
     a_temporary_password_keeps_its_end_until_the_user_chooses_one,
 );
+
+/// On PostgreSQL several instances claim at once: a message another instance is claiming is
+/// passed over at once, never waited for nor taken twice. (SQLite has one writer, and one
+/// instance.)
+#[tokio::test]
+async fn a_message_another_instance_is_claiming_is_passed_over() {
+    use sqlx::Connection;
+    let (store, url) = crate::support::postgres_store().await;
+    let org = organisation(store.as_ref()).await.organisation_id;
+    let mut other = sqlx::PgConnection::connect(&url).await.unwrap();
+    for n in 0..2 {
+        sqlx::query(
+            "INSERT INTO outbox (organisation_id, kind, recipient, subject, sealed_body, \
+             next_attempt_at, created_at) VALUES ($1, 'reset_notice', $2, 'Hello', '\\x00', $3, $3)",
+        )
+        .bind(org)
+        .bind(format!("person{n}@home.example"))
+        .bind(NOW)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    }
+    // Another instance is in the middle of claiming the oldest.
+    let mut claiming = other.begin().await.unwrap();
+    sqlx::query("SELECT id FROM outbox ORDER BY id LIMIT 1 FOR UPDATE")
+        .execute(&mut *claiming)
+        .await
+        .unwrap();
+    let claim = store.claim_mail(NOW, NOW + 300);
+    let claimed = tokio::time::timeout(std::time::Duration::from_secs(5), claim)
+        .await
+        .expect("a claim that waits for none")
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.recipient, "person1@home.example");
+    claiming.rollback().await.unwrap();
+    let next = store.claim_mail(NOW, NOW + 300).await.unwrap().unwrap();
+    assert_eq!(next.recipient, "person0@home.example");
+    assert!(store.claim_mail(NOW, NOW + 300).await.unwrap().is_none());
+}

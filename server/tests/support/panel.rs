@@ -523,7 +523,7 @@ impl Panel {
 
 /// A form's fields as it posts them: each key `field` (or `field[i]`) as the form struct's
 /// `form[field]`.
-fn nested_fields<'a>(form: &[(&str, &'a str)]) -> Vec<(String, &'a str)> {
+pub fn nested_fields<'a>(form: &[(&str, &'a str)]) -> Vec<(String, &'a str)> {
     let nested = |key: &str| match key.split_once('[') {
         Some((field, rest)) => format!("form[{field}][{rest}"),
         None => format!("form[{key}]"),

@@ -9,21 +9,49 @@ pub struct SmtpSink {
     child: Option<Child>,
     pub port: u16,
     maildir: PathBuf,
-    _dir: tempfile::TempDir,
+    /// How long it takes to accept each message's data.
+    delay: Duration,
+    dir: tempfile::TempDir,
 }
+
+/// aiosmtpd's maildir handler, taking `delay` seconds over each message, as a busy relay does.
+const SLOW_MAILBOX: &str = r#"
+import asyncio
+from aiosmtpd.handlers import Mailbox
+
+class SlowMailbox(Mailbox):
+    def __init__(self, mail_dir, delay):
+        super().__init__(mail_dir)
+        self.delay = float(delay)
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(*args)
+"#;
 
 impl SmtpSink {
     pub fn start() -> Self {
+        Self::start_slow(Duration::ZERO)
+    }
+
+    /// A sink that takes `delay` to accept each message.
+    pub fn start_slow(delay: Duration) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
         let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("slow_mailbox.py"), SLOW_MAILBOX).expect("handler");
         let mut sink = Self {
             child: None,
             port,
             maildir: dir.path().join("maildir"),
-            _dir: dir,
+            delay,
+            dir,
         };
         sink.resume();
         sink
@@ -34,8 +62,10 @@ impl SmtpSink {
         let child = Command::new("/usr/bin/python3")
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{}", self.port))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", "slow_mailbox.SlowMailbox"])
             .arg(&self.maildir)
+            .arg(self.delay.as_secs_f64().to_string())
+            .env("PYTHONPATH", self.dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
