@@ -151,6 +151,7 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
             admin_name: "Bench Admin".into(),
             admin_email: EmailAddress::parse("admin@bench.test").expect("address"),
             password_hash: hash_password(new_token()).await.expect("hash"),
+            setup_token_hash: None,
             now,
         })
         .await
