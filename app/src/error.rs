@@ -246,6 +246,10 @@ pub enum AppError {
     NotWhileActing,
     #[error("internal error")]
     Internal,
+    /// The database can't be reached for now: nothing was changed, and the same request may
+    /// work in a moment.
+    #[error("service unavailable")]
+    Unavailable,
     /// What the client sent is not something any server function takes.
     #[error("bad request: {0:?}")]
     BadRequest(RequestProblem),
@@ -289,6 +293,7 @@ impl AppError {
             },
             AppError::RateLimited => 429,
             AppError::Internal => 500,
+            AppError::Unavailable => 503,
         }
     }
 }

@@ -254,6 +254,10 @@ impl From<StoreError> for AppError {
             StoreError::InUse { mailboxes } => {
                 AppError::Conflict(FieldErrors::one("form", ErrorCode::DomainInUse(mailboxes)))
             }
+            StoreError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "database unavailable");
+                AppError::Unavailable
+            }
             StoreError::Backend(cause) => {
                 tracing::error!(error = %cause, "store failure");
                 AppError::Internal

@@ -143,6 +143,7 @@ fn summary_text(i18n: I18nContext<Locale>, error: &AppError) -> Option<String> {
         AppError::ReauthRequired => t_string!(i18n, err_reauth_required).to_string(),
         AppError::NotWhileActing => t_string!(i18n, err_not_while_acting).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
+        AppError::Unavailable => t_string!(i18n, err_unavailable).to_string(),
         AppError::BadRequest(problem) => match problem {
             RequestProblem::Undecodable => t_string!(i18n, err_undecodable).to_string(),
             RequestProblem::TooLarge => t_string!(i18n, err_too_large).to_string(),

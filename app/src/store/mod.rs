@@ -87,6 +87,10 @@ pub enum StoreError {
     /// The item is still used by this many mailboxes, aliases and lists.
     #[error("still used by {mailboxes} mailboxes")]
     InUse { mailboxes: i64 },
+    /// The database can't be reached (down, restarting, every connection busy): the same
+    /// request may work in a moment.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("database: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

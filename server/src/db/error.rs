@@ -4,15 +4,33 @@ use app::store::StoreError;
 pub fn store_error(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { field },
-        sqlx::Error::RowNotFound => StoreError::NotFound,
-        _ => StoreError::Backend(Box::new(e)),
+        _ => backend(e),
     }
 }
 
 pub fn backend(e: sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
+        e if unreachable(&e) => StoreError::Unavailable(Box::new(e)),
         e => StoreError::Backend(Box::new(e)),
+    }
+}
+
+/// Whether `e` says the database can't be reached rather than that the query was wrong: no
+/// connection to be had in time, a connection lost, or a server shutting down or starting.
+fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin or crash shutdown,
+        // cannot connect now); SQLite's SQLITE_BUSY when its lock outlasts the busy timeout.
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "5")
+        }),
+        _ => false,
     }
 }
 

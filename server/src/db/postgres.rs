@@ -16,7 +16,9 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
+            // While the database is down, a request waits this long for a connection, then
+            // gets 503: never a hang.
+            .acquire_timeout(Duration::from_secs(3))
             .connect(url)
             .await?;
         Self::from_pool(pool).await

@@ -78,10 +78,11 @@ pub async fn attach(State(state): State<Arc<AppState>>, mut req: Request, next: 
         }
         Ok(None) => {}
         Err(e) => {
+            // Nothing can be answered without knowing who asks; the health check's words.
             tracing::error!(error = %e, "session lookup failed");
             return (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "Service unavailable",
+                "database unavailable\n",
             )
                 .into_response();
         }
