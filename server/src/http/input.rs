@@ -164,6 +164,12 @@ fn form_post_referer(headers: &HeaderMap) -> Option<String> {
         .flatten()
 }
 
+/// The refusal of a request to the server function at `req`'s path, as `refusal` gives it.
+pub fn refuse_call(req: &Request, error: AppError) -> Response {
+    let referer = form_post_referer(req.headers());
+    refusal(req.uri().path(), referer.as_deref(), error)
+}
+
 /// The refusal as the function's own errors are given: to a form posted by the browser, a
 /// redirect back with the error in the URL; to the WASM client, the error with its status.
 fn refusal(path: &str, referer: Option<&str>, error: AppError) -> Response {

@@ -78,7 +78,12 @@ pub async fn attach(State(state): State<Arc<AppState>>, mut req: Request, next: 
         }
         Ok(None) => {}
         Err(e) => {
-            // Nothing can be answered without knowing who asks; the health check's words.
+            // Nothing can be answered without knowing who asks: a server function's caller gets
+            // the error its own failures give (logged with its cause), a page the health
+            // check's words.
+            if req.uri().path().starts_with("/api/") {
+                return super::input::refuse_call(&req, app::error::AppError::from(e));
+            }
             tracing::error!(error = %e, "session lookup failed");
             return (
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,

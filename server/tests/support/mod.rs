@@ -4,6 +4,7 @@
 pub mod dovecot;
 pub mod fixtures;
 pub mod panel;
+pub mod postgres_cluster;
 pub mod smtp_sink;
 use app::security::clock::Clock;
 use app::store::Store;

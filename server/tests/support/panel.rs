@@ -103,6 +103,15 @@ pub async fn panel_on_postgres(config: Config) -> Panel {
     Panel::on(store, tempfile::tempdir().expect("temp dir"), url, config)
 }
 
+/// A panel on the PostgreSQL database at `url`, which the test looks after.
+pub async fn panel_on_url(url: &str, config: Config) -> Panel {
+    let store = server::db::postgres::PgStore::connect(url)
+        .await
+        .expect("postgres store");
+    let dir = tempfile::tempdir().expect("temp dir");
+    Panel::on(Arc::new(store), dir, url.to_owned(), config)
+}
+
 impl Panel {
     fn on(
         store: Arc<dyn Store>,

@@ -1,6 +1,7 @@
-//! Two instances of the panel, each a process of its own, on one PostgreSQL database, as a host
-//! runs them behind a load balancer: whichever instance a request reaches, the answer is the
-//! same, and each queued message is sent once.
+//! The panel as a host runs it on PostgreSQL: two instances, each a process of its own, behind a
+//! load balancer (whichever instance a request reaches, the answer is the same, and each queued
+//! message is sent once), and a database that restarts under load (nothing answered as done is
+//! lost, and nothing hangs).
 #[path = "support/mod.rs"]
 mod support;
 
@@ -390,5 +391,166 @@ async fn wait_for(done: impl Fn() -> bool, within: Duration, what: &str) {
     while !done() {
         assert!(started.elapsed() < within, "{what}: not within {within:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Workers that create mailboxes and reset passwords without a pause.
+const WORKERS: usize = 4;
+
+/// What one request was answered, and how long it took.
+struct Answer {
+    status: axum::http::StatusCode,
+    took: Duration,
+    body: String,
+}
+
+#[tokio::test]
+async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let cluster = std::sync::Arc::new(support::postgres_cluster::Cluster::start());
+    let operator = |act: fn(&support::postgres_cluster::Cluster)| {
+        let cluster = cluster.clone();
+        async move {
+            tokio::task::spawn_blocking(move || act(&cluster))
+                .await
+                .unwrap()
+        }
+    };
+    let panel = support::panel::panel_on_url(&cluster.url(), support::panel::config()).await;
+    let admin = panel.admin_session().await;
+    let targets: Vec<String> = (0..WORKERS).map(|w| format!("target{w}")).collect();
+    let names: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let target_ids = panel.add_users(&admin, &names).await;
+    let stop = AtomicBool::new(false);
+    let organisation = panel.organisation().await;
+    let domain = panel.store.list_domains(organisation).await.unwrap()[0]
+        .id
+        .to_string();
+    panel
+        .store
+        .set_organisation_limits(organisation, 100_000, 100_000_000)
+        .await
+        .unwrap();
+
+    // Each worker: a new mailbox, then a new password for its own target, again and again.
+    let worker = |w: usize| {
+        let (panel, admin, stop, domain) = (&panel, &admin, &stop, &domain);
+        let target = target_ids[w].to_string();
+        async move {
+            let (mut created, mut reset) = (Vec::new(), Vec::new());
+            let mut answers = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                n += 1;
+                let name = format!("w{w}n{n}");
+                let started = Instant::now();
+                let form = [
+                    ("domain", domain.as_str()),
+                    ("username", name.as_str()),
+                    ("name", name.as_str()),
+                    ("password", support::panel::PASSWORD),
+                    ("password_confirm", support::panel::PASSWORD),
+                    ("quota_gb", "0.1"),
+                    ("account_type", "basic"),
+                ];
+                let reply = panel.api("users/create", &form, Some(admin)).await;
+                answers.push(Answer {
+                    status: reply.status,
+                    took: started.elapsed(),
+                    body: reply.body,
+                });
+                created.push((name, answers.last().unwrap().status));
+                let password = format!("harbour quilt lantern {w} {n}");
+                let form = [
+                    ("user", target.as_str()),
+                    ("password", password.as_str()),
+                    ("password_confirm", password.as_str()),
+                    ("sign_out", "chosen"),
+                ];
+                let started = Instant::now();
+                let reply = panel.api("passwords/reset", &form, Some(admin)).await;
+                answers.push(Answer {
+                    status: reply.status,
+                    took: started.elapsed(),
+                    body: reply.body,
+                });
+                reset.push((password, answers.last().unwrap().status));
+            }
+            (created, reset, answers)
+        }
+    };
+    let outage = async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        operator(support::postgres_cluster::Cluster::stop).await;
+        let stopped = Instant::now();
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        operator(support::postgres_cluster::Cluster::resume).await;
+        let down = stopped.elapsed();
+        // Until the pool has reconnected and the workers have done more.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stop.store(true, Ordering::SeqCst);
+        down
+    };
+    let (results, down) = tokio::join!(futures::future::join_all((0..WORKERS).map(worker)), outage);
+
+    let mut unavailable = 0;
+    for answer in results.iter().flat_map(|(_, _, answers)| answers) {
+        match answer.status {
+            axum::http::StatusCode::OK => {}
+            axum::http::StatusCode::SERVICE_UNAVAILABLE => {
+                unavailable += 1;
+                // A hang would outlast the outage; each refusal comes within the pool's wait.
+                assert!(
+                    answer.took < Duration::from_secs(10),
+                    "503 after {:?}",
+                    answer.took
+                );
+                assert_eq!(answer.body, "\"Unavailable\"", "the panel's own error");
+            }
+            other => panic!("{other} during a database restart: {}", answer.body),
+        }
+    }
+    assert!(unavailable > 0, "the outage ({down:?}) was seen");
+    let answered = results.iter().map(|(_, _, a)| a.len()).sum::<usize>();
+    let slowest = results.iter().flat_map(|(_, _, a)| a).map(|a| a.took).max();
+    println!(
+        "{answered} requests, {unavailable} answered 503 during {down:?} down; slowest {slowest:?}"
+    );
+    for (w, (created, reset, _)) in results.iter().enumerate() {
+        // Answered as done: in the database. A refusal may have come after its commit.
+        let ok = axum::http::StatusCode::OK;
+        let (done, _): (Vec<_>, Vec<_>) = created.iter().partition(|(_, s)| *s == ok);
+        assert!(!done.is_empty(), "worker {w} created nothing");
+        assert!(
+            created.iter().rev().take_while(|(_, s)| *s == ok).count() > 0,
+            "worker {w}: the pool reconnected by itself"
+        );
+        for (name, _) in &done {
+            let address = app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap();
+            assert!(
+                panel.store.find_login(&address).await.unwrap().is_some(),
+                "{name} was answered as created"
+            );
+        }
+        // The target's password is the last one answered as set, or one tried after it.
+        let last_done = reset.iter().rposition(|(_, s)| *s == ok).expect("a reset");
+        let address = app::model::EmailAddress::parse(&format!("target{w}@council.test")).unwrap();
+        let hash = panel
+            .store
+            .find_login(&address)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash;
+        let mut matches = false;
+        for (password, _) in &reset[last_done..] {
+            let verified =
+                app::security::password::verify_password(password.clone(), Some(hash.clone()));
+            matches |= verified.await.unwrap();
+        }
+        assert!(
+            matches,
+            "worker {w}: the last reset answered as done is kept"
+        );
     }
 }
