@@ -404,6 +404,22 @@ struct Answer {
     body: String,
 }
 
+/// Calls a server function as a form posts it, and notes the answer and how long it took.
+async fn timed(
+    panel: &support::panel::Panel,
+    function: &str,
+    form: &[(&str, &str)],
+    cookie: &str,
+) -> Answer {
+    let started = Instant::now();
+    let reply = panel.api(function, form, Some(cookie)).await;
+    Answer {
+        status: reply.status,
+        took: started.elapsed(),
+        body: reply.body,
+    }
+}
+
 #[tokio::test]
 async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -443,7 +459,6 @@ async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
             while !stop.load(Ordering::SeqCst) {
                 n += 1;
                 let name = format!("w{w}n{n}");
-                let started = Instant::now();
                 let form = [
                     ("domain", domain.as_str()),
                     ("username", name.as_str()),
@@ -453,13 +468,9 @@ async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
                     ("quota_gb", "0.1"),
                     ("account_type", "basic"),
                 ];
-                let reply = panel.api("users/create", &form, Some(admin)).await;
-                answers.push(Answer {
-                    status: reply.status,
-                    took: started.elapsed(),
-                    body: reply.body,
-                });
-                created.push((name, answers.last().unwrap().status));
+                let answer = timed(panel, "users/create", &form, admin).await;
+                created.push((name, answer.status));
+                answers.push(answer);
                 let password = format!("harbour quilt lantern {w} {n}");
                 let form = [
                     ("user", target.as_str()),
@@ -467,14 +478,9 @@ async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
                     ("password_confirm", password.as_str()),
                     ("sign_out", "chosen"),
                 ];
-                let started = Instant::now();
-                let reply = panel.api("passwords/reset", &form, Some(admin)).await;
-                answers.push(Answer {
-                    status: reply.status,
-                    took: started.elapsed(),
-                    body: reply.body,
-                });
-                reset.push((password, answers.last().unwrap().status));
+                let answer = timed(panel, "passwords/reset", &form, admin).await;
+                reset.push((password, answer.status));
+                answers.push(answer);
             }
             (created, reset, answers)
         }
@@ -534,14 +540,7 @@ async fn a_restart_of_postgresql_under_load_loses_no_answered_change() {
         }
         // The target's password is the last one answered as set, or one tried after it.
         let last_done = reset.iter().rposition(|(_, s)| *s == ok).expect("a reset");
-        let address = app::model::EmailAddress::parse(&format!("target{w}@council.test")).unwrap();
-        let hash = panel
-            .store
-            .find_login(&address)
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash;
+        let hash = panel.password_hash_of(&format!("target{w}")).await;
         let mut matches = false;
         for (password, _) in &reset[last_done..] {
             let verified =

@@ -177,14 +177,7 @@ async fn a_hash_made_with_weaker_settings_is_upgraded_at_sign_in() {
         .await
         .unwrap();
     panel.sign_in("clerk@council.test", PASSWORD).await;
-    let address = app::model::EmailAddress::parse("clerk@council.test").unwrap();
-    let stored = panel
-        .store
-        .find_login(&address)
-        .await
-        .unwrap()
-        .unwrap()
-        .password_hash;
+    let stored = panel.password_hash_of("clerk").await;
     assert_ne!(stored, weak);
     assert!(
         stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),

@@ -444,6 +444,17 @@ impl Panel {
             .user_id
     }
 
+    /// The stored password hash of `name@council.test`.
+    pub async fn password_hash_of(&self, name: &str) -> String {
+        let address = app::model::EmailAddress::parse(&format!("{name}@council.test")).unwrap();
+        self.store
+            .find_login(&address)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+    }
+
     pub async fn try_sign_in(&self, email: &str, password: &str) -> Reply {
         self.api(
             "auth/login",
