@@ -75,7 +75,13 @@ done
 echo "==> Playwright on $label"
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_SERVER_LOG="$log" E2E_LABEL="$label"
 if ! (cd end2end && npx playwright test "$@"); then
-  echo "--- server log ($label) ---" >&2
-  tail -n 50 "$log" >&2
+  # The whole log stays beside the failures' screenshots.
+  mkdir -p "end2end/test-results/$label" && cp "$log" "end2end/test-results/$label/server.log"
+  # Panics and errors with their messages first (a backtrace would push them out of the tail).
+  echo "--- server log ($label): panics and errors ---" >&2
+  grep -E -A3 "panicked|ERROR" "$log" | grep -vE "^ +[0-9]+: |^ +at " | head -n 60 >&2 || true
+  echo "--- server log ($label): last lines ---" >&2
+  tail -n 200 "$log" | grep -vE "^ +[0-9]+: |^ +at " | tail -n 40 >&2
+  echo "(the whole log: end2end/test-results/$label/server.log)" >&2
   exit 1
 fi
