@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Pages at a host's scale: seeds 100,000 mailboxes and times whole pages and the list's requests
-# through the whole HTTP stack, on SQLite and on a throwaway PostgreSQL 15 cluster.
-#   POSTMASTER_BENCH_USERS=100000 POSTMASTER_BENCH_RUNS=1000 scripts/bench.sh
+# Pages at a host's scale: seeds 100,000 mailboxes on SQLite and 1,000,000 on a throwaway
+# PostgreSQL 15 cluster and times whole pages and the list's requests through the whole HTTP
+# stack; then the server process under sign-in load (server/benches/load.rs); then what a
+# browser loads.
+#   POSTMASTER_BENCH_USERS=100000 POSTMASTER_BENCH_PG_USERS=1000000 POSTMASTER_BENCH_RUNS=1000 \
+#   POSTMASTER_BENCH_SECONDS=60 scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,5 +16,10 @@ command -v pg_virtualenv >/dev/null 2>&1 || {
 pg_virtualenv -t -v 15 -o fsync=off bash -c '
   export POSTMASTER_BENCH_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
   cargo bench -p server --bench pages'
+# The load is measured on a cluster with its default, durable settings: creates and sign-ins
+# write, and each commit waits for its flush as in production.
+pg_virtualenv -t -v 15 bash -c '
+  export POSTMASTER_BENCH_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+  cargo bench -p server --bench load'
 
 scripts/measure-pages.sh

@@ -1,9 +1,10 @@
-//! Pages at a host's scale, measured server side: 100,000 mailboxes, each request sent through
-//! the whole HTTP stack in-process (session check, server-side rendering or the server function,
-//! every query of the page), on SQLite and, when `POSTMASTER_BENCH_PG` names a server, on
-//! PostgreSQL. Run it with `make bench`.
+//! Pages at a host's scale, measured server side: each request sent through the whole HTTP stack
+//! in-process (session check, server-side rendering or the server function, every query of the
+//! page), on SQLite with 100,000 mailboxes and, when `POSTMASTER_BENCH_PG` names a server, on
+//! PostgreSQL with 1,000,000 (the scale a host runs on PostgreSQL for). Run it with `make bench`.
 //!
-//! `POSTMASTER_BENCH_USERS` (default 100000) and `POSTMASTER_BENCH_RUNS` (default 1000) scale it.
+//! `POSTMASTER_BENCH_USERS` (SQLite, default 100000), `POSTMASTER_BENCH_PG_USERS` (default
+//! 1000000) and `POSTMASTER_BENCH_RUNS` (default 1000) scale it.
 use app::model::{EmailAddress, TwoFactorRequirement, UserPage};
 use app::security::clock::{Clock, SystemClock};
 use app::security::password::hash_password;
@@ -54,6 +55,7 @@ async fn main() {
             let pg = PgStore::connect(url.as_str())
                 .await
                 .expect("PostgreSQL store");
+            let users = env_number("POSTMASTER_BENCH_PG_USERS", 1_000_000);
             run("PostgreSQL", Arc::new(pg), users, runs).await;
         }
         Err(_) => {

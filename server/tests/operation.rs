@@ -8,12 +8,8 @@ mod support;
 use app::model::{MailKind, TwoFactorRequirement};
 use app::security::seal::Sealer;
 use reqwest::StatusCode;
-use std::io::Read;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-use support::panel::nested_fields;
+use support::instance::Instance;
 use support::smtp_sink::SmtpSink;
 
 const ADMIN: &str = "clerk@council.test";
@@ -24,147 +20,6 @@ const IP_FAILURES: usize = 6;
 /// is told to stop.
 const SLOW_ANSWER: Duration = Duration::from_secs(2);
 const MESSAGES: usize = 200;
-
-/// One server process; its output goes to a log file the test reads.
-struct Instance {
-    name: &'static str,
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Instance {
-    fn start(name: &'static str, dir: &Path, env: &[(&str, String)]) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let log = dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .arg("serve")
-            .current_dir(dir)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("POSTMASTER_BIND", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "info")
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(out.try_clone().expect("log file"))
-            .stderr(out)
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("start the server binary");
-        Self {
-            name,
-            child,
-            port,
-            log,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn log(&self) -> String {
-        let mut text = String::new();
-        std::fs::File::open(&self.log)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .expect("read the log");
-        text
-    }
-
-    async fn wait_ready(&mut self, client: &reqwest::Client) {
-        let started = Instant::now();
-        loop {
-            if let Ok(reply) = client.get(self.url("/readyz")).send().await {
-                if reply.status() == StatusCode::OK {
-                    return;
-                }
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited ({status}):\n{}", self.name, self.log());
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "{} not ready in 60 s:\n{}",
-                self.name,
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Sends SIGTERM, as systemd's stop does.
-    fn terminate(&self) {
-        let done = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(done.success());
-    }
-
-    async fn exit_status(&mut self, within: Duration) -> ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child's status") {
-                return status;
-            }
-            assert!(
-                started.elapsed() < within,
-                "{} still running {within:?} after SIGTERM:\n{}",
-                self.name,
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Calls a server function as a form posts it, `form[key]` for each key of its form.
-    async fn api(
-        &self,
-        client: &reqwest::Client,
-        function: &str,
-        form: &[(&str, &str)],
-        cookie: Option<&str>,
-    ) -> (StatusCode, String, Option<String>) {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(nested_fields(form))
-            .finish();
-        let mut request = client
-            .post(self.url(&format!("/api/{function}")))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(body);
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let reply = request.send().await.expect("an answer");
-        let status = reply.status();
-        let session = reply
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("__Host-postmaster_session="))
-            .map(|c| c.split(';').next().unwrap_or_default().to_owned());
-        (status, reply.text().await.unwrap_or_default(), session)
-    }
-
-    async fn sign_in(&self, client: &reqwest::Client) -> String {
-        let form = [("email", ADMIN), ("password", PASSWORD)];
-        let (status, body, cookie) = self.api(client, "auth/login", &form, None).await;
-        assert_eq!(status, StatusCode::OK, "{}: {body}", self.name);
-        cookie.expect("a session cookie")
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test]
 async fn two_instances_on_one_postgresql_act_as_one() {
@@ -229,8 +84,8 @@ async fn two_instances_on_one_postgresql_act_as_one() {
 
     // A session started on one instance works on the other; a device signed out through one
     // gets 401 from the other.
-    let on_a = a.sign_in(&client).await;
-    let on_b = b.sign_in(&client).await;
+    let on_a = a.sign_in(&client, ADMIN, PASSWORD).await;
+    let on_b = b.sign_in(&client, ADMIN, PASSWORD).await;
     let (status, body, _) = b.api(&client, "auth/whoami", &[], Some(&on_a)).await;
     assert_eq!(status, StatusCode::OK, "A's session on B: {body}");
     let (_, devices, _) = a.api(&client, "account/devices", &[], Some(&on_a)).await;

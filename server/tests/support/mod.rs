@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 pub mod dovecot;
 pub mod fixtures;
+pub mod instance;
 pub mod panel;
 pub mod postgres_cluster;
 pub mod smtp_sink;

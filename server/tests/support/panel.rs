@@ -541,15 +541,7 @@ impl Panel {
     }
 }
 
-/// A form's fields as it posts them: each key `field` (or `field[i]`) as the form struct's
-/// `form[field]`.
-pub fn nested_fields<'a>(form: &[(&str, &'a str)]) -> Vec<(String, &'a str)> {
-    let nested = |key: &str| match key.split_once('[') {
-        Some((field, rest)) => format!("form[{field}][{rest}"),
-        None => format!("form[{key}]"),
-    };
-    form.iter().map(|(k, v)| (nested(k), *v)).collect()
-}
+pub use super::instance::nested_fields;
 
 /// A GET server function's query from plain `key=value` pairs: each key as a field of its
 /// argument, `argument[key]`, as the page's links write them.

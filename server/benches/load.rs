@@ -1,0 +1,371 @@
+//! The panel under load as a host runs it: the server binary started as a process of its own on
+//! a fresh SQLite file and, when `POSTMASTER_BENCH_PG` names a server (`make bench` sets it), on
+//! a PostgreSQL database, driven over loopback HTTP the way browsers drive it. For each database
+//! it prints:
+//!
+//! - one mailbox created through the New user form's POST, as a browser without JavaScript
+//!   posts it (one argon2id hash), sequentially: median and p95;
+//! - sign-ins by 16, then 64 clients, each on its own connection and signing in again as soon
+//!   as answered: throughput, its share of argon2's bound (how many of the panel's password
+//!   checks every core can do in a second, measured in this process with the panel's own code
+//!   and settings just before), errors, latency, and the server's resident memory (VmRSS)
+//!   before, at its highest (VmHWM) and after;
+//! - the same memory figures over the check of a 1,000-line CSV import with a password on
+//!   every line.
+//!
+//! `POSTMASTER_BENCH_SECONDS` (default 60) sets how long each sign-in run lasts.
+#[path = "../tests/support/instance.rs"]
+#[allow(dead_code)]
+mod instance;
+
+use app::model::{EmailAddress, ImportPreview, ImportState, TwoFactorRequirement};
+use app::security::clock::{Clock, SystemClock};
+use app::security::password::{hash_password, verify_password};
+use app::security::seal::Sealer;
+use app::store::{NewOrganisation, Store};
+use instance::{nested_fields, Instance};
+use reqwest::StatusCode;
+use server::db::{postgres::PgStore, sqlite::SqliteStore};
+use sqlx::Connection;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ADMIN: &str = "bench@load.test";
+/// A passphrase the default policy accepts, given to every mailbox the benchmark adds.
+const PASSWORD: &str = "lantern orchard velvet 42";
+const CREATES: usize = 100;
+const IMPORT_LINES: usize = 1_000;
+
+#[tokio::main]
+async fn main() {
+    let seconds = std::env::var("POSTMASTER_BENCH_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let run_for = Duration::from_secs(seconds);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/load.db?mode=rwc", dir.path().display());
+    let store = SqliteStore::connect(&url).await.expect("SQLite store");
+    run("SQLite", Arc::new(store), &url, run_for).await;
+
+    match std::env::var("POSTMASTER_BENCH_PG") {
+        Ok(base) => {
+            let name = format!("pm_load_{}", std::process::id());
+            let mut admin = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create the bench database");
+            let mut url = url::Url::parse(&base).expect("POSTMASTER_BENCH_PG is a URL");
+            url.set_path(&format!("/{name}"));
+            let store = PgStore::connect(url.as_str())
+                .await
+                .expect("PostgreSQL store");
+            run("PostgreSQL", Arc::new(store), url.as_str(), run_for).await;
+        }
+        Err(_) => {
+            println!("PostgreSQL skipped: POSTMASTER_BENCH_PG is not set (make bench sets it)")
+        }
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Password checks per second with every core busy, through the panel's own hashing in this
+/// process: measured for 10 s just before each sign-in run, as a shared machine's speed drifts.
+async fn argon2_bound() -> f64 {
+    let stored = hash_password(PASSWORD.into()).await.expect("a hash");
+    let took = Duration::from_secs(10);
+    let started = Instant::now();
+    let checkers: Vec<_> = (0..cores() * 2)
+        .map(|_| {
+            let stored = stored.clone();
+            tokio::spawn(async move {
+                let mut done = 0u32;
+                while started.elapsed() < took {
+                    assert!(verify_password(PASSWORD.into(), Some(stored.clone()))
+                        .await
+                        .expect("a check"));
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for checker in checkers {
+        done += checker.await.expect("a checker");
+    }
+    f64::from(done) / started.elapsed().as_secs_f64()
+}
+
+/// The server's resident memory now and at its highest so far, in MB.
+fn memory(server: &Instance) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn percentile(times: &mut [Duration], q: f64) -> f64 {
+    times.sort_unstable();
+    if times.is_empty() {
+        return 0.0;
+    }
+    let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
+    times[i].as_secs_f64() * 1000.0
+}
+
+async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
+    let admin = store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Load Host".into(),
+            admin_name: "Load Admin".into(),
+            admin_email: EmailAddress::parse(ADMIN).expect("address"),
+            password_hash: hash_password(PASSWORD.into()).await.expect("hash"),
+            setup_token_hash: None,
+            now: SystemClock.now(),
+        })
+        .await
+        .expect("organisation");
+    // Sign-ins with a password alone: the second step is measured by its own tests.
+    store
+        .set_two_factor_requirement(admin.organisation_id, TwoFactorRequirement::Nobody)
+        .await
+        .expect("two-factor rule");
+    store
+        .set_organisation_limits(admin.organisation_id, 10_000, 10_000_000)
+        .await
+        .expect("limits");
+    let domain = store
+        .list_domains(admin.organisation_id)
+        .await
+        .expect("domains")[0]
+        .id
+        .to_string();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_file = dir.path().join("secret.key");
+    std::fs::write(&key_file, Sealer::generate_key()).expect("key file");
+    let env = [
+        ("DATABASE_URL", url.to_owned()),
+        ("POSTMASTER_SECRET_KEY_FILE", key_file.display().to_string()),
+        ("RUST_LOG", "warn".to_owned()),
+    ];
+    let mut server = Instance::start("server", dir.path(), &env);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(120))
+        .build()
+        .expect("HTTP client");
+    server.wait_ready(&client).await;
+    let idle = memory(&server).0;
+    println!("\n{label}: the server uses {idle:.0} MB at rest");
+
+    // Creates, one after another, as the form posts them without JavaScript.
+    let session = server.sign_in(&client, ADMIN, PASSWORD).await;
+    let mut times = Vec::with_capacity(CREATES);
+    for n in 0..CREATES {
+        let username = format!("load-{n}");
+        let form = [
+            ("domain", domain.as_str()),
+            ("username", username.as_str()),
+            ("name", username.as_str()),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+            ("quota_gb", "0.5"),
+            ("account_type", "basic"),
+        ];
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(nested_fields(&form))
+            .finish();
+        let started = Instant::now();
+        let reply = client
+            .post(server.url("/api/users/create"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("referer", server.url("/users/new"))
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", &session)
+            .body(body)
+            .send()
+            .await
+            .expect("an answer");
+        let status = reply.status();
+        let location = reply
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let _ = reply.bytes().await;
+        times.push(started.elapsed());
+        assert!(
+            status.is_redirection() && !location.contains("__err"),
+            "create {n}: {status} {location}"
+        );
+    }
+    println!(
+        "create a mailbox (the New user form's POST, {CREATES} in a row): \
+         p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        percentile(&mut times, 0.50),
+        percentile(&mut times, 0.95),
+        percentile(&mut times, 1.0)
+    );
+
+    println!(
+        "| {:>7} | {:>5} | {:>9} | {:>8} | {:>6} | {:>6} | {:>6} | {:>9} | {:>9} | {:>9} |",
+        "clients",
+        "bound",
+        "sign-ins/s",
+        "of bound",
+        "errors",
+        "p50 ms",
+        "p99 ms",
+        "RSS before",
+        "RSS peak",
+        "RSS after"
+    );
+    for clients in [16, 64] {
+        sign_ins(&server, clients, run_for).await;
+    }
+
+    // A 1,000-line import's check: every password hashed, on the same threads.
+    let (before, _) = memory(&server);
+    let lines: String = (0..IMPORT_LINES)
+        .map(|i| format!("import-{i}@load.test,Import {i},0.1,,{PASSWORD} {i}\n"))
+        .collect();
+    let csv = format!("email,name,quota_gb,account_type,password\n{lines}");
+    let started = Instant::now();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(nested_fields(&[("csv", csv.as_str())]))
+        .finish();
+    let reply = client
+        .post(server.url("/api/users/import/check"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("cookie", &session)
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(reply.status(), StatusCode::OK, "the import's check");
+    // The preview's address ends with the import's id.
+    let id = reply
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.rsplit('/').next())
+        .expect("the preview's address")
+        .to_owned();
+    loop {
+        let (status, body, _) = server
+            .call(
+                &client,
+                "users/import/get",
+                &[("id", id.as_str())],
+                Some(&session),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let preview: ImportPreview = serde_json::from_str(&body).expect("a preview");
+        match preview.state {
+            ImportState::Checking { .. } => {}
+            ImportState::Ready => break,
+            other => panic!("the import's check ended {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (after, peak) = memory(&server);
+    println!(
+        "check of a {IMPORT_LINES}-line import (every line with a password): {:.1} s; \
+         RSS {before:.0} MB before, {after:.0} MB after, {peak:.0} MB at the highest so far",
+        started.elapsed().as_secs_f64()
+    );
+    let form = [("id", id.as_str())];
+    let (status, body, _) = server
+        .api(&client, "users/import/cancel", &form, Some(&session))
+        .await;
+    assert_eq!(status, StatusCode::OK, "import cancel: {body}");
+}
+
+/// `clients` connections signing in as fast as they are answered, for `run_for`.
+async fn sign_ins(server: &Instance, clients: usize, run_for: Duration) {
+    let bound = argon2_bound().await;
+    let (before, _) = memory(server);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|n| {
+            let url = server.url("/api/auth/login");
+            let email = format!("load-{}@load.test", n % CREATES);
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .timeout(Duration::from_secs(120))
+                    .build()
+                    .expect("HTTP client");
+                let body = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(nested_fields(&[
+                        ("email", email.as_str()),
+                        ("password", PASSWORD),
+                    ]))
+                    .finish();
+                let (mut times, mut errors) = (Vec::new(), Vec::new());
+                while started.elapsed() < run_for {
+                    let sent = Instant::now();
+                    let reply = client
+                        .post(&url)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("accept", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    match reply {
+                        Ok(r) if r.status() == StatusCode::OK => {
+                            let _ = r.bytes().await;
+                            times.push(sent.elapsed());
+                        }
+                        Ok(r) => errors.push(format!(
+                            "{}: {}",
+                            r.status(),
+                            r.text().await.unwrap_or_default()
+                        )),
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                }
+                (times, errors)
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    let mut errors = Vec::new();
+    for worker in workers {
+        let (t, e) = worker.await.expect("a client");
+        times.extend(t);
+        errors.extend(e);
+    }
+    let took = started.elapsed().as_secs_f64();
+    let (after, peak) = memory(server);
+    let rate = times.len() as f64 / took;
+    println!(
+        "| {clients:>7} | {bound:>5.0} | {rate:>10.1} | {:>7.0}% | {:>6} | {:>6.0} | {:>6.0} | {before:>6.0} MB | {peak:>6.0} MB | {after:>6.0} MB |",
+        rate / bound * 100.0,
+        errors.len(),
+        percentile(&mut times, 0.50),
+        percentile(&mut times, 0.99),
+    );
+    if let Some(first) = errors.first() {
+        println!("  first error: {first}");
+    }
+}
