@@ -14,6 +14,7 @@
 //!   every line.
 //!
 //! `POSTMASTER_BENCH_SECONDS` (default 60) sets how long each sign-in run lasts.
+mod common;
 #[path = "../tests/support/instance.rs"]
 #[allow(dead_code)]
 mod instance;
@@ -23,10 +24,10 @@ use app::security::clock::{Clock, SystemClock};
 use app::security::password::{hash_password, verify_password};
 use app::security::seal::Sealer;
 use app::store::{NewOrganisation, Store};
+use common::{env_number, percentile};
 use instance::{nested_fields, Instance};
 use reqwest::StatusCode;
 use server::db::{postgres::PgStore, sqlite::SqliteStore};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,37 +39,16 @@ const IMPORT_LINES: usize = 1_000;
 
 #[tokio::main]
 async fn main() {
-    let seconds = std::env::var("POSTMASTER_BENCH_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(60);
-    let run_for = Duration::from_secs(seconds);
+    let run_for = Duration::from_secs(env_number("POSTMASTER_BENCH_SECONDS", 60) as u64);
 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/load.db?mode=rwc", dir.path().display());
     let store = SqliteStore::connect(&url).await.expect("SQLite store");
     run("SQLite", Arc::new(store), &url, run_for).await;
 
-    match std::env::var("POSTMASTER_BENCH_PG") {
-        Ok(base) => {
-            let name = format!("pm_load_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("connect to PostgreSQL");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .expect("create the bench database");
-            let mut url = url::Url::parse(&base).expect("POSTMASTER_BENCH_PG is a URL");
-            url.set_path(&format!("/{name}"));
-            let store = PgStore::connect(url.as_str())
-                .await
-                .expect("PostgreSQL store");
-            run("PostgreSQL", Arc::new(store), url.as_str(), run_for).await;
-        }
-        Err(_) => {
-            println!("PostgreSQL skipped: POSTMASTER_BENCH_PG is not set (make bench sets it)")
-        }
+    if let Some(url) = common::postgres_database("pm_load").await {
+        let store = PgStore::connect(&url).await.expect("PostgreSQL store");
+        run("PostgreSQL", Arc::new(store), &url, run_for).await;
     }
 }
 
@@ -128,15 +108,6 @@ fn memory(server: &Instance) -> (f64, f64) {
             .map_or(0.0, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
-}
-
-fn percentile(times: &mut [Duration], q: f64) -> f64 {
-    times.sort_unstable();
-    if times.is_empty() {
-        return 0.0;
-    }
-    let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
-    times[i].as_secs_f64() * 1000.0
 }
 
 async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {

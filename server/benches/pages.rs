@@ -16,17 +16,12 @@ use http_body_util::BodyExt;
 use server::config::Config;
 use server::db::{postgres::PgStore, sqlite::SqliteStore};
 use server::{router, AppState};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod common;
+use common::{env_number, percentile};
 
 /// A passphrase the default policy accepts, for the mailboxes the create line adds.
 const PASSWORD: &str = "lantern orchard velvet 42";
@@ -40,27 +35,10 @@ async fn main() {
     let sqlite = SqliteStore::connect(&url).await.expect("SQLite store");
     run("SQLite", Arc::new(sqlite), users, runs).await;
 
-    match std::env::var("POSTMASTER_BENCH_PG") {
-        Ok(base) => {
-            let name = format!("pm_bench_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("connect to PostgreSQL");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .expect("create the bench database");
-            let mut url = url::Url::parse(&base).expect("POSTMASTER_BENCH_PG is a URL");
-            url.set_path(&format!("/{name}"));
-            let pg = PgStore::connect(url.as_str())
-                .await
-                .expect("PostgreSQL store");
-            let users = env_number("POSTMASTER_BENCH_PG_USERS", 1_000_000);
-            run("PostgreSQL", Arc::new(pg), users, runs).await;
-        }
-        Err(_) => {
-            println!("PostgreSQL skipped: POSTMASTER_BENCH_PG is not set (make bench sets it)")
-        }
+    if let Some(url) = common::postgres_database("pm_bench").await {
+        let pg = PgStore::connect(&url).await.expect("PostgreSQL store");
+        let users = env_number("POSTMASTER_BENCH_PG_USERS", 1_000_000);
+        run("PostgreSQL", Arc::new(pg), users, runs).await;
     }
 }
 
@@ -294,11 +272,7 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
         for _ in 0..runs {
             times.push(bench.send(case).await.0);
         }
-        times.sort_unstable();
-        let at = |q: f64| {
-            let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
-            times[i].as_secs_f64() * 1000.0
-        };
+        let mut at = |q: f64| percentile(&mut times, q);
         println!(
             "| {:<44} | {:>8.2} | {:>8.2} | {:>8.2} | {:>8.2} |",
             title,
