@@ -19,11 +19,10 @@ mod common;
 #[allow(dead_code)]
 mod instance;
 
-use app::model::{EmailAddress, ImportPreview, ImportState, TwoFactorRequirement};
-use app::security::clock::{Clock, SystemClock};
+use app::model::{ImportPreview, ImportState};
 use app::security::password::{hash_password, verify_password};
 use app::security::seal::Sealer;
-use app::store::{NewOrganisation, Store};
+use app::store::Store;
 use common::{env_number, percentile};
 use instance::{nested_fields, Instance};
 use reqwest::StatusCode;
@@ -111,32 +110,12 @@ fn memory(server: &Instance) -> (f64, f64) {
 }
 
 async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
-    let admin = store
-        .create_organisation(NewOrganisation {
-            organisation_name: "Load Host".into(),
-            admin_name: "Load Admin".into(),
-            admin_email: EmailAddress::parse(ADMIN).expect("address"),
-            password_hash: hash_password(PASSWORD.into()).await.expect("hash"),
-            setup_token_hash: None,
-            now: SystemClock.now(),
-        })
-        .await
-        .expect("organisation");
-    // Sign-ins with a password alone: the second step is measured by its own tests.
-    store
-        .set_two_factor_requirement(admin.organisation_id, TwoFactorRequirement::Nobody)
-        .await
-        .expect("two-factor rule");
+    let admin = common::organisation(store.as_ref(), ADMIN, PASSWORD.into()).await;
     store
         .set_organisation_limits(admin.organisation_id, 10_000, 10_000_000)
         .await
         .expect("limits");
-    let domain = store
-        .list_domains(admin.organisation_id)
-        .await
-        .expect("domains")[0]
-        .id
-        .to_string();
+    let domain = common::first_domain(store.as_ref(), admin.organisation_id).await;
 
     let dir = tempfile::tempdir().expect("temp dir");
     let key_file = dir.path().join("secret.key");

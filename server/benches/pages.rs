@@ -5,11 +5,10 @@
 //!
 //! `POSTMASTER_BENCH_USERS` (SQLite, default 100000), `POSTMASTER_BENCH_PG_USERS` (default
 //! 1000000) and `POSTMASTER_BENCH_RUNS` (default 1000) scale it.
-use app::model::{EmailAddress, TwoFactorRequirement, UserPage};
+use app::model::UserPage;
 use app::security::clock::{Clock, SystemClock};
-use app::security::password::hash_password;
 use app::security::session::{new_token, token_hash, COOKIE_SECURE};
-use app::store::{NewOrganisation, NewSession, Store};
+use app::store::{NewSession, Store};
 use axum::body::{Body, Bytes};
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -125,22 +124,7 @@ fn list(pairs: &[(&str, &str)]) -> Case {
 
 async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
     let now = SystemClock.now();
-    let admin = store
-        .create_organisation(NewOrganisation {
-            organisation_name: "Bench Host".into(),
-            admin_name: "Bench Admin".into(),
-            admin_email: EmailAddress::parse("admin@bench.test").expect("address"),
-            password_hash: hash_password(new_token()).await.expect("hash"),
-            setup_token_hash: None,
-            now,
-        })
-        .await
-        .expect("organisation");
-    // The benchmark's session is made here, not signed in through the two steps.
-    store
-        .set_two_factor_requirement(admin.organisation_id, TwoFactorRequirement::Nobody)
-        .await
-        .expect("two-factor rule");
+    let admin = common::organisation(store.as_ref(), "admin@bench.test", new_token()).await;
     let started = Instant::now();
     server::seed::seed_users(store.as_ref(), admin.organisation_id, users, 1, now, |_| {})
         .await
@@ -176,12 +160,7 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
         })
         .await
         .expect("session");
-    let domain = store
-        .list_domains(admin.organisation_id)
-        .await
-        .expect("domains")[0]
-        .id
-        .to_string();
+    let domain = common::first_domain(store.as_ref(), admin.organisation_id).await;
     let state =
         Arc::new(AppState::new(Config::local(), store, Arc::new(SystemClock)).expect("state"));
     let options = leptos::config::LeptosOptions::builder()

@@ -1,5 +1,9 @@
-//! What both benchmarks read from the environment, how they make their PostgreSQL database, and
-//! how they turn times into percentiles.
+//! What both benchmarks share: what they read from the environment, their PostgreSQL database,
+//! their organisation, and how they turn times into percentiles.
+use app::model::{EmailAddress, TwoFactorRequirement, Viewer};
+use app::security::clock::{Clock, SystemClock};
+use app::security::password::hash_password;
+use app::store::{NewOrganisation, Store};
 use sqlx::Connection;
 use std::time::Duration;
 
@@ -39,4 +43,32 @@ pub fn percentile(times: &mut [Duration], q: f64) -> f64 {
     }
     let i = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
     times[i].as_secs_f64() * 1000.0
+}
+
+/// An organisation of its own whose administrator `email` has `password`, signed in with a
+/// password alone: the second step is measured by its own tests.
+pub async fn organisation(store: &dyn Store, email: &str, password: String) -> Viewer {
+    let admin = store
+        .create_organisation(NewOrganisation {
+            organisation_name: "Bench Host".into(),
+            admin_name: "Bench Admin".into(),
+            admin_email: EmailAddress::parse(email).expect("address"),
+            password_hash: hash_password(password).await.expect("hash"),
+            setup_token_hash: None,
+            now: SystemClock.now(),
+        })
+        .await
+        .expect("organisation");
+    store
+        .set_two_factor_requirement(admin.organisation_id, TwoFactorRequirement::Nobody)
+        .await
+        .expect("two-factor rule");
+    admin
+}
+
+/// The id of the organisation's first domain, as a form sends it.
+pub async fn first_domain(store: &dyn Store, organisation_id: i64) -> String {
+    store.list_domains(organisation_id).await.expect("domains")[0]
+        .id
+        .to_string()
 }
