@@ -74,14 +74,22 @@ done
 
 echo "==> Playwright on $label"
 export E2E_BASE_URL="http://127.0.0.1:$port" E2E_SERVER_LOG="$log" E2E_LABEL="$label"
-if ! (cd end2end && npx playwright test "$@"); then
-  # The whole log stays beside the failures' screenshots.
-  mkdir -p "end2end/test-results/$label" && cp "$log" "end2end/test-results/$label/server.log"
+status=0
+(cd end2end && npx playwright test "$@") 2>&1 | tee "$work/playwright.out" || status=$?
+# The whole log stays beside the failures' screenshots (and after a green run, to read).
+mkdir -p "end2end/test-results/$label" && cp "$log" "end2end/test-results/$label/server.log"
+if [ "$status" -ne 0 ]; then
   # Panics and errors with their messages first (a backtrace would push them out of the tail).
   echo "--- server log ($label): panics and errors ---" >&2
   grep -E -A3 "panicked|ERROR" "$log" | grep -vE "^ +[0-9]+: |^ +at " | head -n 60 >&2 || true
   echo "--- server log ($label): last lines ---" >&2
   tail -n 200 "$log" | grep -vE "^ +[0-9]+: |^ +at " | tail -n 40 >&2
   echo "(the whole log: end2end/test-results/$label/server.log)" >&2
+  # What failed, last: a long run's output is read from its end. Each failure's error and the
+  # lines of the spec around it, without the attachments' paths.
+  echo "--- what failed ($label) ---" >&2
+  awk '/^  [0-9]+\) \[/ { on = 1; n = 0 } /^  [0-9]+ (failed|flaky)/ { on = 0 }
+       on && !/attachment #|────|test-results\/|Error Context:|^ *$/ && n++ < 30' \
+    "$work/playwright.out" >&2
   exit 1
 fi

@@ -45,6 +45,9 @@ export async function ready(page: Page, info: TestInfo) {
 export async function unfold(page: Page, info: TestInfo, name: string) {
   await ready(page, info);
   const summary = page.getByText(name, { exact: true });
+  // Right after a sign-in the header is drawn once the page has asked who is signed in: until
+  // then there is nothing to see, which is not the same as a wide screen's hidden summary.
+  await summary.waitFor({ state: "attached" });
   if (!(await summary.isVisible())) return;
   // Right after a navigation in the page (a sign-in's), the page may still close its menu for
   // the new address after this click: open it until it stays open.
