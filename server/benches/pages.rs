@@ -8,7 +8,7 @@
 use app::model::UserPage;
 use app::security::clock::{Clock, SystemClock};
 use app::security::session::{new_token, token_hash, COOKIE_SECURE};
-use app::store::{NewSession, Store};
+use app::store::{AuditEntry, NewSession, Store};
 use axum::body::{Body, Bytes};
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -151,13 +151,26 @@ async fn run(label: &str, store: Arc<dyn Store>, users: usize, runs: usize) {
 
     let token = new_token();
     store
-        .create_session(NewSession {
-            user_id: admin.user_id,
-            token_hash: token_hash(&token),
-            device: "Benchmark".into(),
-            ip: "127.0.0.1".into(),
-            now,
-        })
+        .create_session(
+            NewSession {
+                user_id: admin.user_id,
+                token_hash: token_hash(&token),
+                device: "Benchmark".into(),
+                ip: "127.0.0.1".into(),
+                now,
+            },
+            &AuditEntry {
+                organisation_id: Some(admin.organisation_id),
+                actor_id: Some(admin.user_id),
+                actor: admin.email.clone(),
+                action: "sign_in",
+                target: admin.email.clone(),
+                success: true,
+                detail: "{}".into(),
+                ip: "127.0.0.1".into(),
+                now,
+            },
+        )
         .await
         .expect("session");
     let domain = common::first_domain(store.as_ref(), admin.organisation_id).await;

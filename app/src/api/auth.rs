@@ -10,7 +10,7 @@ use {
     super::redirect_with,
     super::two_factor::{check_second_factor, SecondFactor},
     super::{
-        audit, check_new_password, client_ip, current_session, finish,
+        audit, check_new_password, client_ip, current_session, event, finish,
         password_check::{check_password, PasswordCheck},
         request_cookies, require_viewer, services, set_cookie, user_agent,
     },
@@ -122,12 +122,7 @@ async fn login_inner(form: SignInForm) -> Result<(), AppError> {
             .update_password_hash(record.user_id, &upgraded, services.clock.now())
             .await?;
     }
-    let two_factor_on = services
-        .store
-        .two_factor(record.user_id)
-        .await?
-        .is_some_and(|t| t.confirmed_at.is_some());
-    if two_factor_on {
+    if record.two_factor_on {
         // No session yet: the code comes first, within five minutes, from this browser.
         set_cookie(&HALF_WAY_SIGN_IN.set(
             &services.sealer,
@@ -166,27 +161,7 @@ async fn start_session(
     let ip = client_ip();
     let token = session::new_token();
     let device = session::device_label(&user_agent());
-    services
-        .store
-        .create_session(NewSession {
-            user_id: record.user_id,
-            token_hash: session::token_hash(&token),
-            device: device.clone(),
-            ip: ip.clone(),
-            now,
-        })
-        .await?;
-    set_cookie(&session::set_cookie(
-        Some(&token),
-        services.settings.secure_cookies,
-    ))?;
-    let must_set_up_two_factor = second_factor.is_none()
-        && services
-            .store
-            .two_factor_requirement(record.organisation_id)
-            .await?
-            .applies_to(record.role);
-    tracing::info!(target: "signin", result = "success", account = %shown, ip = %ip);
+    let must_set_up_two_factor = second_factor.is_none() && record.must_set_up_two_factor;
     let actor = crate::model::Viewer {
         user_id: record.user_id,
         organisation_id: record.organisation_id,
@@ -204,7 +179,7 @@ async fn start_session(
     if let Some(factor) = second_factor {
         detail["second_factor"] = json!(factor.as_str());
     }
-    audit(
+    let signed_in = event(
         services,
         actor.organisation_id,
         Some(&actor),
@@ -212,8 +187,25 @@ async fn start_session(
         shown,
         true,
         detail,
-    )
-    .await;
+    );
+    services
+        .store
+        .create_session(
+            NewSession {
+                user_id: record.user_id,
+                token_hash: session::token_hash(&token),
+                device,
+                ip: ip.clone(),
+                now,
+            },
+            &signed_in,
+        )
+        .await?;
+    set_cookie(&session::set_cookie(
+        Some(&token),
+        services.settings.secure_cookies,
+    ))?;
+    tracing::info!(target: "signin", result = "success", account = %shown, ip = %ip);
     // After an administrator's reset the first stop is choosing one's own password, then
     // setting up a second factor the organisation requires; a mailbox user's panel is their
     // own account.

@@ -275,8 +275,9 @@ fn held(field: &str, holder: AddressHolder) -> AppError {
     })
 }
 
-/// Writes one audit event. The action has already happened, so a failure to record it is
-/// logged loudly rather than undone.
+/// Writes one audit event of an action that has already happened on its own, so a failure to
+/// record it is logged loudly rather than undone. A change the store makes in one call takes
+/// its event (`event`, `admin_event`) and writes it in the change's transaction instead.
 pub async fn audit(
     services: &Services,
     organisation_id: i64,
@@ -286,6 +287,35 @@ pub async fn audit(
     success: bool,
     detail: serde_json::Value,
 ) {
+    let entry = event(
+        services,
+        organisation_id,
+        actor,
+        action,
+        target,
+        success,
+        detail,
+    );
+    write_event(services, entry).await;
+}
+
+async fn write_event(services: &Services, entry: AuditEntry) {
+    let action = entry.action;
+    if let Err(e) = services.store.record_audit(entry).await {
+        tracing::error!(error = %e, action, "audit event not recorded");
+    }
+}
+
+/// One audit event, stamped now with the client's address.
+pub fn event(
+    services: &Services,
+    organisation_id: i64,
+    actor: Option<&Viewer>,
+    action: &'static str,
+    target: &str,
+    success: bool,
+    detail: serde_json::Value,
+) -> AuditEntry {
     // In a session an administrator opened as the user, both are named.
     let mut detail = detail;
     let actor_text = match actor {
@@ -302,7 +332,7 @@ pub async fn audit(
         Some(a) => a.email.clone(),
         None => String::new(),
     };
-    let entry = AuditEntry {
+    AuditEntry {
         organisation_id: Some(organisation_id),
         actor_id: actor.map(|a| a.user_id),
         actor: actor_text,
@@ -312,10 +342,26 @@ pub async fn audit(
         detail: detail.to_string(),
         ip: client_ip(),
         now: services.clock.now(),
-    };
-    if let Err(e) = services.store.record_audit(entry).await {
-        tracing::error!(error = %e, action, "audit event not recorded");
     }
+}
+
+/// What an administrator did, succeeded: the event `record_admin_action` writes.
+pub fn admin_event(
+    services: &Services,
+    admin: &Viewer,
+    action: &'static str,
+    target: &str,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    event(
+        services,
+        admin.organisation_id,
+        Some(admin),
+        action,
+        target,
+        true,
+        detail,
+    )
 }
 
 /// Records what an administrator did, and that it succeeded.
@@ -326,14 +372,9 @@ pub async fn record_admin_action(
     target: &str,
     detail: serde_json::Value,
 ) {
-    audit(
+    write_event(
         services,
-        admin.organisation_id,
-        Some(admin),
-        action,
-        target,
-        true,
-        detail,
+        admin_event(services, admin, action, target, detail),
     )
     .await;
 }

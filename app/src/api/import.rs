@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::mail_server::Reached,
     super::redirect_with,
-    super::{domains_in_scope, finish, policy_of, record_admin_action, require_admin, services},
+    super::{admin_event, domains_in_scope, finish, policy_of, require_admin, services},
     crate::error::{ErrorCode, FieldError, FieldErrors},
     crate::model::Notice,
     crate::model::{
@@ -490,7 +490,19 @@ pub async fn confirm_import(form: IdForm) -> Result<(), AppError> {
                     now,
                 });
             }
-            let created = match services.store.create_users(&users).await {
+            let events: Vec<_> = valid
+                .iter()
+                .map(|row| {
+                    let detail = json!({
+                        "import": true,
+                        "account_type": row.account_type.as_str(),
+                        "quota_mb": row.quota_mb,
+                        "password_set": row.password_hash.is_some(),
+                    });
+                    admin_event(&services, &admin, "user.create", &row.email, detail)
+                })
+                .collect();
+            let created = match services.store.create_users(&users, &events).await {
                 Ok(created) => created,
                 // Taken since the preview: say on which line, and keep the upload for a retry.
                 Err(StoreError::RowConflict { index, .. }) => {
@@ -508,15 +520,6 @@ pub async fn confirm_import(form: IdForm) -> Result<(), AppError> {
                 .await
             {
                 tracing::warn!(error = %e, "confirmed import not removed; it expires within the hour");
-            }
-            for (row, user) in valid.iter().zip(&created) {
-                let detail = json!({
-                    "import": true,
-                    "account_type": row.account_type.as_str(),
-                    "quota_mb": row.quota_mb,
-                    "password_set": row.password_hash.is_some(),
-                });
-                record_admin_action(&services, &admin, "user.create", &user.email, detail).await;
             }
             redirect_with("/users", Notice::UsersImported(created.len() as u64), Reached::Yes);
             Ok(())

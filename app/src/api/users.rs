@@ -10,8 +10,8 @@ use {
     super::mail_server::{tell_mail_server, Reached},
     super::redirect_with,
     super::{
-        check_new_password, chosen_domain, finish, policy_of, record_admin_action, require_admin,
-        require_recent_password, services, target_for, visible_user,
+        admin_event, check_new_password, chosen_domain, finish, policy_of, record_admin_action,
+        require_admin, require_recent_password, services, target_for, visible_user,
     },
     crate::error::{ErrorCode, FieldErrors},
     crate::model::MailServerAction,
@@ -119,23 +119,26 @@ pub async fn create_user(form: NewUserForm) -> Result<(), AppError> {
 
             let password_hash = password::hash_password(password).await?;
             let address = format!("{}@{}", local.as_str(), domain.name);
+            let detail = json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() });
+            let event = admin_event(&services, &admin, "user.create", &address, detail);
             services
                 .store
-                .create_user(NewUser {
-                    organisation_id: admin.organisation_id,
-                    domain_id: domain.id,
-                    local_part: local,
-                    name: name.into_inner(),
-                    password_hash,
-                    account_type,
-                    role: Role::User,
-                    quota,
-                    preferences,
-                    now: services.clock.now(),
-                })
+                .create_user(
+                    NewUser {
+                        organisation_id: admin.organisation_id,
+                        domain_id: domain.id,
+                        local_part: local,
+                        name: name.into_inner(),
+                        password_hash,
+                        account_type,
+                        role: Role::User,
+                        quota,
+                        preferences,
+                        now: services.clock.now(),
+                    },
+                    &event,
+                )
                 .await?;
-            let detail = json!({ "account_type": account_type.as_str(), "quota_mb": quota.mb() });
-            record_admin_action(&services, &admin, "user.create", &address, detail).await;
             redirect_with(
                 &format!("/users?search={address}"),
                 Notice::UserCreated,

@@ -1,5 +1,5 @@
 //! Sign-in, sessions and devices, and the set-password links that end them.
-use super::{NewMail, NewPasswordLink, StoreError};
+use super::{AuditEntry, NewMail, NewPasswordLink, StoreError};
 use crate::model::{Device, EmailAddress, Role, SignOut, Viewer};
 use crate::security::lockout::LockoutRules;
 use async_trait::async_trait;
@@ -17,6 +17,10 @@ pub struct LoginRecord {
     pub password_expires_at: Option<i64>,
     /// The end of a lock earned by failed sign-ins.
     pub locked_until: Option<i64>,
+    /// A confirmed second factor: the sign-in asks for its code next.
+    pub two_factor_on: bool,
+    /// The organisation requires a second factor of this account and it has none yet.
+    pub must_set_up_two_factor: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -71,8 +75,13 @@ pub trait SessionStore: Send + Sync {
         sign_out_others: bool,
         now: i64,
     ) -> Result<u64, StoreError>;
-    /// Stores a new session, stamps the user's last sign-in and clears their failed sign-ins.
-    async fn create_session(&self, session: NewSession) -> Result<(), StoreError>;
+    /// Stores a new session, stamps the user's last sign-in and clears their failed sign-ins,
+    /// with the sign-in's audit `event`, in one transaction.
+    async fn create_session(
+        &self,
+        session: NewSession,
+        event: &AuditEntry,
+    ) -> Result<(), StoreError>;
     /// Stores the session an administrator opens as the user ("Sign in as this user") with
     /// the mail that tells the user, in one transaction; the user's own sign-in record stays.
     async fn create_acting_session(

@@ -1,6 +1,6 @@
 //! Mailboxes: the list, creating, editing, roles, passwords set by an administrator, disabling,
 //! converting and deleting.
-use super::{NewMail, NewPasswordLink, StoreError};
+use super::{AuditEntry, NewMail, NewPasswordLink, StoreError};
 use crate::model::{
     AccountType, AdminScope, LocalPart, Preferences, Quota, Role, SignOut, UserDetail, UserPage,
     UserQuery, UserRow,
@@ -62,13 +62,19 @@ pub trait UserStore: Send + Sync {
         query: &UserQuery,
         page_size: usize,
     ) -> Result<UserPage, StoreError>;
-    /// Adds the mailboxes, all or none, in one transaction: licences and storage for all of them
-    /// must be free, and an address already taken fails the batch with `RowConflict`.
-    async fn create_users(&self, users: &[NewUser]) -> Result<Vec<UserRow>, StoreError>;
-    /// Adds one mailbox if a licence and enough of the storage pool are free.
-    async fn create_user(&self, user: NewUser) -> Result<UserRow, StoreError> {
+    /// Adds the mailboxes, all or none, with their audit `events`, in one transaction: licences
+    /// and storage for all of them must be free, and an address already taken fails the batch
+    /// with `RowConflict`.
+    async fn create_users(
+        &self,
+        users: &[NewUser],
+        events: &[AuditEntry],
+    ) -> Result<Vec<UserRow>, StoreError>;
+    /// Adds one mailbox, with its audit `event`, if a licence and enough of the storage pool are
+    /// free.
+    async fn create_user(&self, user: NewUser, event: &AuditEntry) -> Result<UserRow, StoreError> {
         let mut rows = self
-            .create_users(std::slice::from_ref(&user))
+            .create_users(std::slice::from_ref(&user), std::slice::from_ref(event))
             .await
             .map_err(|e| match e {
                 StoreError::RowConflict { holder, .. } => StoreError::AddressHeld {

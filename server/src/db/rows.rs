@@ -100,6 +100,8 @@ pub struct LoginRow {
     pub must_change_password: bool,
     pub password_expires_at: Option<i64>,
     pub locked_until: Option<i64>,
+    pub two_factor_since: Option<i64>,
+    pub two_factor_required: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -339,16 +341,22 @@ pub fn needs_touch(row: &SessionRecord, now: i64) -> bool {
 }
 
 pub fn login_record(row: LoginRow) -> Result<LoginRecord, StoreError> {
+    let role =
+        Role::parse(&row.role).ok_or_else(|| StoreError::Backend("unexpected role".into()))?;
+    let required = TwoFactorRequirement::parse(&row.two_factor_required)
+        .ok_or_else(|| StoreError::Backend("unexpected two_factor_required".into()))?;
+    let two_factor_on = row.two_factor_since.is_some();
     Ok(LoginRecord {
         user_id: row.id,
         organisation_id: row.organisation_id,
         password_hash: row.password_hash,
-        role: Role::parse(&row.role)
-            .ok_or_else(|| StoreError::Backend("unexpected role".into()))?,
+        role,
         // Nobody signs in to a shared mailbox.
         disabled: row.status != "active" || row.shared,
         must_change_password: row.must_change_password,
         password_expires_at: row.password_expires_at,
         locked_until: row.locked_until,
+        two_factor_on,
+        must_set_up_two_factor: required.applies_to(role) && !two_factor_on,
     })
 }

@@ -1,5 +1,5 @@
 //! One address, one holder: mailbox, alias or list.
-use crate::support::fixtures::{new_user, organisation, NOW};
+use crate::support::fixtures::{created, new_user, organisation, NOW};
 use app::model::{AddressHolder, EmailAddress, LocalPart};
 use app::store::{Store, StoreError};
 
@@ -9,7 +9,7 @@ async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
     let main = store.list_domains(org).await.unwrap()[0].id;
     let local = |s: &str| LocalPart::parse(s).unwrap();
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let alias = store
@@ -30,7 +30,7 @@ async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
     assert_eq!(
         held(
             store
-                .create_user(new_user(org, main, "a.n", "X"))
+                .create_user(new_user(org, main, "a.n", "X"), &created())
                 .await
                 .map(|_| ())
         ),
@@ -39,7 +39,7 @@ async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
     assert_eq!(
         held(
             store
-                .create_user(new_user(org, main, "team", "X"))
+                .create_user(new_user(org, main, "team", "X"), &created())
                 .await
                 .map(|_| ())
         ),
@@ -74,10 +74,13 @@ async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
     );
     assert!(matches!(
         store
-            .create_users(&[
-                new_user(org, main, "bob", "Bob"),
-                new_user(org, main, "team", "T")
-            ])
+            .create_users(
+                &[
+                    new_user(org, main, "bob", "Bob"),
+                    new_user(org, main, "team", "T")
+                ],
+                &[]
+            )
             .await,
         Err(StoreError::RowConflict {
             index: 1,
@@ -142,7 +145,7 @@ async fn an_address_is_held_by_one_mailbox_alias_or_list(store: &dyn Store) {
         .is_empty());
     store.delete_list(org, team.id).await.unwrap();
     store
-        .create_user(new_user(org, main, "team", "Team Player"))
+        .create_user(new_user(org, main, "team", "Team Player"), &created())
         .await
         .unwrap();
     // A deleted mailbox takes its aliases with it.

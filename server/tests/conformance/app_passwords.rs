@@ -1,7 +1,7 @@
 //! App passwords in the store and in the views the mail server reads: each found by its
 //! lookup, gone when revoked or with its user, and the own password kept from mail apps while
 //! two-factor authentication is on (unless the organisation says otherwise).
-use crate::support::fixtures::{new_user, organisation, NOW};
+use crate::support::fixtures::{created, new_user, organisation, NOW};
 use crate::support::query_as_mail_server;
 use app::store::{NewAppPassword, Store, StoreError};
 
@@ -25,7 +25,7 @@ async fn app_passwords_are_found_by_their_lookup_and_gone_when_revoked(
     let org = admin.organisation_id;
     let domain = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, domain, "ann", "Ann"))
+        .create_user(new_user(org, domain, "ann", "Ann"), &created())
         .await
         .unwrap()
         .id;
@@ -142,7 +142,7 @@ async fn one_time_passwords_end_by_the_database_clock(store: &dyn Store, url: &s
     let org = admin.organisation_id;
     let domain = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, domain, "ann", "Ann"))
+        .create_user(new_user(org, domain, "ann", "Ann"), &created())
         .await
         .unwrap()
         .id;

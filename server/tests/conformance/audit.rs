@@ -1,7 +1,7 @@
 //! The audit log: order, filters, pages.
-use crate::support::fixtures::{organisation, NOW};
+use crate::support::fixtures::{event, organisation, NOW};
 use app::model::AuditQuery;
-use app::store::{AuditEntry, Store};
+use app::store::{AuditEntry, NewSession, Store};
 
 async fn audit_events_are_kept_in_order(store: &dyn Store) {
     let admin = organisation(store).await;
@@ -27,6 +27,30 @@ async fn audit_events_are_kept_in_order(store: &dyn Store) {
         ["user.create", "sign_in"]
     );
     assert!(events.iter().all(|e| e.success && e.ip == "127.0.0.1"));
+}
+
+async fn a_sign_in_is_audited_with_its_session_or_not_at_all(store: &dyn Store) {
+    let admin = organisation(store).await;
+    let org = admin.organisation_id;
+    let session = |token: u8| NewSession {
+        user_id: admin.user_id,
+        token_hash: vec![token; 32],
+        device: "Firefox on Linux".into(),
+        ip: "127.0.0.1".into(),
+        now: NOW,
+    };
+    let signed_in = event(Some(org), "sign_in", &admin.email);
+    store.create_session(session(1), &signed_in).await.unwrap();
+    // The same token twice is refused, and its event goes with it.
+    assert!(store.create_session(session(1), &signed_in).await.is_err());
+    let events = store.list_audit(org, 10).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| (e.action.as_str(), e.target.as_str()))
+            .collect::<Vec<_>>(),
+        [("sign_in", admin.email.as_str())]
+    );
 }
 
 async fn the_audit_log_filters_and_pages_by_id(store: &dyn Store) {
@@ -194,5 +218,6 @@ async fn the_audit_log_filters_and_pages_by_id(store: &dyn Store) {
 
 conformance!(
     audit_events_are_kept_in_order,
+    a_sign_in_is_audited_with_its_session_or_not_at_all,
     the_audit_log_filters_and_pages_by_id,
 );

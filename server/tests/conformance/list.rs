@@ -1,5 +1,5 @@
 //! The users list: search, filters, every order, keyset pages, the search index.
-use crate::support::fixtures::{new_user, open_session, organisation, user_update, NOW};
+use crate::support::fixtures::{created, new_user, open_session, organisation, user_update, NOW};
 use app::model::{DomainName, Quota, UserCursor, UserQuery, UserSort};
 use app::store::{NewUser, Store};
 
@@ -19,17 +19,20 @@ async fn the_list_searches_filters_and_pages(store: &dyn Store) {
     for i in 0..119 {
         let domain = if i % 2 == 0 { main } else { school };
         store
-            .create_user(new_user(
-                org,
-                domain,
-                &format!("user{i:03}"),
-                &format!("Person {i:03}"),
-            ))
+            .create_user(
+                new_user(
+                    org,
+                    domain,
+                    &format!("user{i:03}"),
+                    &format!("Person {i:03}"),
+                ),
+                &created(),
+            )
             .await
             .unwrap();
     }
     store
-        .create_user(new_user(org, main, "zoe", "Zoë Ångström"))
+        .create_user(new_user(org, main, "zoe", "Zoë Ångström"), &created())
         .await
         .unwrap();
 
@@ -137,10 +140,13 @@ async fn every_order_pages_forwards_and_back(store: &dyn Store) {
     ];
     for (i, (local, name, quota)) in people.iter().enumerate() {
         let user = store
-            .create_user(NewUser {
-                quota: Quota::from_mb(*quota).unwrap(),
-                ..new_user(org, main, local, name)
-            })
+            .create_user(
+                NewUser {
+                    quota: Quota::from_mb(*quota).unwrap(),
+                    ..new_user(org, main, local, name)
+                },
+                &created(),
+            )
             .await
             .unwrap();
         if i % 3 != 0 {
@@ -211,7 +217,7 @@ async fn the_search_index_follows_every_change(store: &dyn Store) {
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let quentin = store
-        .create_user(new_user(org, main, "qb", "Quentin Blake"))
+        .create_user(new_user(org, main, "qb", "Quentin Blake"), &created())
         .await
         .unwrap();
     let search = |text: &str| UserQuery {

@@ -1,5 +1,5 @@
 //! What the mail server reads (the views) and the commands waiting for it.
-use crate::support::fixtures::{new_user, organisation, NOW};
+use crate::support::fixtures::{created, new_user, organisation, NOW};
 use crate::support::query_as_mail_server;
 use app::model::{
     AutoReply, EmailAddress, Forwarding, LocalPart, MailServerAction, Quota, SignOut,
@@ -107,7 +107,7 @@ async fn the_mail_server_views_follow_the_panel(store: &dyn Store, url: &str) {
     let mut ids = Vec::new();
     for local in ["ann", "bob", "cat", "dan"] {
         let user = store
-            .create_user(new_user(org, domain, local, local))
+            .create_user(new_user(org, domain, local, local), &created())
             .await
             .unwrap();
         ids.push(user.id);
@@ -224,7 +224,7 @@ async fn forwarding_aliases_and_lists_reach_virtual_alias_maps(store: &dyn Store
     let mut ids = Vec::new();
     for local in ["ann", "bob", "cat"] {
         let user = store
-            .create_user(new_user(org, domain, local, local))
+            .create_user(new_user(org, domain, local, local), &created())
             .await
             .unwrap();
         ids.push(user.id);
@@ -336,7 +336,7 @@ async fn automatic_replies_become_sieve_scripts(store: &dyn Store, url: &str) {
     let org = admin.organisation_id;
     let domain = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, domain, "ann", "Ann"))
+        .create_user(new_user(org, domain, "ann", "Ann"), &created())
         .await
         .unwrap()
         .id;

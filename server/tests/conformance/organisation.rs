@@ -1,5 +1,5 @@
 //! The first administrator, organisations apart, licences, storage, domains, the policy.
-use crate::support::fixtures::{new_user, organisation, user_update, NOW};
+use crate::support::fixtures::{created, new_user, organisation, user_update, NOW};
 use app::model::{
     AliasManagers, CharacterClasses, DomainName, EmailAddress, MailRules, PasswordPolicy,
     PolicyPreset, Quota, Role, UserQuery,
@@ -62,7 +62,10 @@ async fn organisations_see_only_their_own(store: &dyn Store) {
     let admin = organisation(store).await;
     let main = store.list_domains(admin.organisation_id).await.unwrap()[0].id;
     store
-        .create_user(new_user(admin.organisation_id, main, "jane", "Jane"))
+        .create_user(
+            new_user(admin.organisation_id, main, "jane", "Jane"),
+            &created(),
+        )
         .await
         .unwrap();
     let elsewhere = store
@@ -76,7 +79,10 @@ async fn organisations_see_only_their_own(store: &dyn Store) {
         .unwrap()
         .is_empty());
     let foreign = store
-        .create_user(new_user(admin.organisation_id + 1000, main, "eve", "Eve"))
+        .create_user(
+            new_user(admin.organisation_id + 1000, main, "eve", "Eve"),
+            &created(),
+        )
         .await;
     assert!(
         foreign.is_err(),
@@ -98,7 +104,7 @@ async fn licences_and_storage_pool_bound_new_mailboxes(store: &dyn Store) {
 
     store.set_organisation_limits(org, 3, 2000).await.unwrap();
     store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let too_big = NewUser {
@@ -106,11 +112,11 @@ async fn licences_and_storage_pool_bound_new_mailboxes(store: &dyn Store) {
         ..new_user(org, main, "bob", "Bob")
     };
     assert!(matches!(
-        store.create_user(too_big).await,
+        store.create_user(too_big, &created()).await,
         Err(StoreError::StoragePoolExceeded { available_mb: 500 })
     ));
     store
-        .create_user(new_user(org, main, "bob", "Bob"))
+        .create_user(new_user(org, main, "bob", "Bob"), &created())
         .await
         .unwrap();
     let usage = store.organisation_usage(org).await.unwrap();
@@ -119,7 +125,9 @@ async fn licences_and_storage_pool_bound_new_mailboxes(store: &dyn Store) {
         (3, 2000)
     );
     assert!(matches!(
-        store.create_user(new_user(org, main, "cy", "Cy")).await,
+        store
+            .create_user(new_user(org, main, "cy", "Cy"), &created())
+            .await,
         Err(StoreError::LicencesExhausted { licences: 3 })
     ));
     assert!(store
@@ -165,11 +173,11 @@ async fn domains_with_mailboxes_stay(store: &dyn Store) {
         .await
         .unwrap();
     store
-        .create_user(new_user(org, school.id, "ann", "Ann"))
+        .create_user(new_user(org, school.id, "ann", "Ann"), &created())
         .await
         .unwrap();
     store
-        .create_user(new_user(org, school.id, "bob", "Bob"))
+        .create_user(new_user(org, school.id, "bob", "Bob"), &created())
         .await
         .unwrap();
     let summaries = store.domain_summaries(org).await.unwrap();
@@ -258,28 +266,34 @@ async fn kept_totals_always_equal_a_recount(store: &dyn Store) {
     totals_are(store, org, (1, 1000), "the first administrator").await;
 
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     totals_are(store, org, (2, 1500), "a create").await;
 
     // An import or a bulk create: several in one transaction.
     let made = store
-        .create_users(&[
-            new_user(org, main, "bob", "Bob"),
-            new_user(org, main, "cy", "Cy"),
-            new_user(org, main, "dee", "Dee"),
-        ])
+        .create_users(
+            &[
+                new_user(org, main, "bob", "Bob"),
+                new_user(org, main, "cy", "Cy"),
+                new_user(org, main, "dee", "Dee"),
+            ],
+            &[],
+        )
         .await
         .unwrap();
     let (bob, cy, dee) = (made[0].id, made[1].id, made[2].id);
     totals_are(store, org, (5, 3000), "an import").await;
 
     let clash = store
-        .create_users(&[
-            new_user(org, main, "eve", "Eve"),
-            new_user(org, main, "bob", "Bob again"),
-        ])
+        .create_users(
+            &[
+                new_user(org, main, "eve", "Eve"),
+                new_user(org, main, "bob", "Bob again"),
+            ],
+            &[],
+        )
         .await;
     assert!(clash.is_err(), "{clash:?}");
     totals_are(store, org, (5, 3000), "a refused import").await;
@@ -310,7 +324,7 @@ async fn kept_totals_always_equal_a_recount(store: &dyn Store) {
 
     store.set_organisation_limits(org, 3, 2300).await.unwrap();
     assert!(store
-        .create_user(new_user(org, main, "fay", "Fay"))
+        .create_user(new_user(org, main, "fay", "Fay"), &created())
         .await
         .is_err());
     totals_are(store, org, (3, 2300), "a create refused for licences").await;
@@ -323,7 +337,7 @@ async fn recount_repairs_totals_changed_outside_the_panel(store: &dyn Store, url
     let main = store.list_domains(org).await.unwrap()[0].id;
     for (local, name) in [("ann", "Ann"), ("bob", "Bob")] {
         store
-            .create_user(new_user(org, main, local, name))
+            .create_user(new_user(org, main, local, name), &created())
             .await
             .unwrap();
     }

@@ -1,5 +1,5 @@
 //! Resets, own changes, mailed links and temporary passwords.
-use crate::support::fixtures::{new_user, open_session, organisation, LIMITS, NOW};
+use crate::support::fixtures::{created, new_user, open_session, organisation, LIMITS, NOW};
 use app::model::{EmailAddress, MailKind, MailStatus, SignOut};
 use app::store::{Delivery, NewMail, NewPasswordLink, PasswordReset, Store, StoreError};
 
@@ -8,7 +8,7 @@ async fn a_reset_sets_the_password_and_ends_the_chosen_sessions(store: &dyn Stor
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let laptop = open_session(store, ann.id, 1u8, NOW).await;
@@ -145,7 +145,7 @@ async fn a_users_own_change_clears_the_flag_and_may_end_their_other_sessions(sto
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let here = open_session(store, ann.id, 1u8, NOW).await;
@@ -222,7 +222,7 @@ async fn a_reset_queues_its_mail_and_link_in_the_same_transaction(store: &dyn St
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let mail = |kind: MailKind, to: &str| NewMail {
@@ -360,7 +360,7 @@ async fn a_set_password_link_works_once_and_expires(store: &dyn Store) {
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let reset = |token: u8, now: i64| PasswordReset {
@@ -468,7 +468,7 @@ async fn a_temporary_password_keeps_its_end_until_the_user_chooses_one(store: &d
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let address = EmailAddress::parse("ann@council.test").unwrap();

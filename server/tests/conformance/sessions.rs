@@ -1,5 +1,5 @@
 //! Sign-in lookups, sessions and their lifetimes, devices, locks.
-use crate::support::fixtures::{new_user, open_session, organisation, LIMITS, NOW};
+use crate::support::fixtures::{created, new_user, open_session, organisation, LIMITS, NOW};
 use app::model::{EmailAddress, SignOut, UserQuery};
 use app::security::lockout::LockoutRules;
 use app::store::{PasswordReset, Store, StoreError};
@@ -127,7 +127,7 @@ async fn users_end_their_own_other_sessions_and_never_the_current_one(store: &dy
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let laptop = open_session(store, ann.id, 1u8, NOW).await;
@@ -175,7 +175,7 @@ async fn failed_sign_ins_lock_for_a_growing_time_until_a_success_or_an_admin(sto
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let rules = LockoutRules::default();
@@ -302,7 +302,7 @@ async fn an_admin_ends_all_of_a_users_sessions_or_chosen_ones(store: &dyn Store)
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let laptop = open_session(store, ann.id, 1u8, NOW).await;

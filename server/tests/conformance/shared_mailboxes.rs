@@ -1,5 +1,5 @@
 //! Shared mailboxes made as such, their members, and what Dovecot and Postfix read of them.
-use crate::support::fixtures::{new_user, open_session, organisation, NOW};
+use crate::support::fixtures::{created, new_user, open_session, organisation, NOW};
 use crate::support::query_as_mail_server;
 use app::model::{LocalPart, Quota, SharedAccess};
 use app::store::{NewSharedMailbox, SharedGrant, Store, StoreError};
@@ -23,11 +23,11 @@ async fn a_shared_mailbox_takes_no_licence_and_opens_to_its_members(store: &dyn 
     let org = admin.organisation_id;
     let domain = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, domain, "ann", "Ann"))
+        .create_user(new_user(org, domain, "ann", "Ann"), &created())
         .await
         .unwrap();
     let bob = store
-        .create_user(new_user(org, domain, "bob", "Bob"))
+        .create_user(new_user(org, domain, "bob", "Bob"), &created())
         .await
         .unwrap();
     // Every licence in use, 1,000 MB of pool left.
@@ -202,11 +202,11 @@ async fn converting_a_leaver_grants_access_in_one_step(store: &dyn Store) {
     let org = admin.organisation_id;
     let domain = store.list_domains(org).await.unwrap()[0].id;
     let leaver = store
-        .create_user(new_user(org, domain, "leaver", "Leaver"))
+        .create_user(new_user(org, domain, "leaver", "Leaver"), &created())
         .await
         .unwrap();
     let ann = store
-        .create_user(new_user(org, domain, "ann", "Ann"))
+        .create_user(new_user(org, domain, "ann", "Ann"), &created())
         .await
         .unwrap();
     let token = open_session(store, leaver.id, 9, NOW).await;

@@ -1,6 +1,6 @@
 //! Two-factor sign-in: a set-up waits for its first code, each code and recovery code counts
 //! once, and removing it (or the user) leaves nothing behind.
-use crate::support::fixtures::{new_user, open_session, organisation, LIMITS, NOW};
+use crate::support::fixtures::{created, new_user, open_session, organisation, LIMITS, NOW};
 use app::model::{MailKind, TwoFactorRequirement};
 use app::store::{NewMail, Store, StoreError};
 
@@ -216,7 +216,7 @@ async fn an_administrators_reset_ends_sessions_and_queues_its_notices_in_one_go(
 async fn organisation_user(store: &dyn Store, org: i64) -> i64 {
     let main = store.list_domains(org).await.unwrap()[0].id;
     store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap()
         .id

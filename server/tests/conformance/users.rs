@@ -1,6 +1,8 @@
 //! Mailboxes: unique addresses, edits, review lists, batches, shared mailboxes, quotas, roles.
 use crate::support::execute_as_mail_server;
-use crate::support::fixtures::{new_user, open_session, organisation, user_update, LIMITS, NOW};
+use crate::support::fixtures::{
+    created, event, new_user, open_session, organisation, user_update, LIMITS, NOW,
+};
 use app::model::{
     AccountStatus, AccountType, AddressHolder, AdminScope, DateFormat, Domain, DomainName,
     EmailAddress, Language, Preferences, Quota, Role, Tally, TimeZone, UserQuery, UserSort,
@@ -16,14 +18,14 @@ async fn addresses_are_unique_per_domain(store: &dyn Store) {
         .await
         .unwrap();
     let row = store
-        .create_user(new_user(org, main, "jane", "Jane Doe"))
+        .create_user(new_user(org, main, "jane", "Jane Doe"), &created())
         .await
         .unwrap();
     assert_eq!(row.email, "jane@council.test");
     assert_eq!(row.status, AccountStatus::Active);
     assert_eq!(row.quota_mb, 500);
     let twice = store
-        .create_user(new_user(org, main, "jane", "Another Jane"))
+        .create_user(new_user(org, main, "jane", "Another Jane"), &created())
         .await;
     assert!(
         matches!(
@@ -36,7 +38,10 @@ async fn addresses_are_unique_per_domain(store: &dyn Store) {
         "{twice:?}"
     );
     store
-        .create_user(new_user(org, other.id, "jane", "Jane at school"))
+        .create_user(
+            new_user(org, other.id, "jane", "Jane at school"),
+            &created(),
+        )
         .await
         .unwrap();
     let dup_domain = store
@@ -48,7 +53,7 @@ async fn addresses_are_unique_per_domain(store: &dyn Store) {
     ));
     // The admin's own address is taken too.
     let clerk = store
-        .create_user(new_user(org, main, "clerk", "Clerk again"))
+        .create_user(new_user(org, main, "clerk", "Clerk again"), &created())
         .await;
     assert!(matches!(
         clerk,
@@ -64,7 +69,7 @@ async fn users_are_edited_disabled_and_deleted_in_one_go(store: &dyn Store) {
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let token = open_session(store, ann.id, 9u8, NOW).await;
@@ -185,7 +190,7 @@ async fn accounts_to_review_fall_in_one_group_each(store: &dyn Store) {
         ("kept", None),
     ] {
         let row = store
-            .create_user(new_user(org, main, local, local))
+            .create_user(new_user(org, main, local, local), &created())
             .await
             .unwrap();
         if let Some(at) = last_seen {
@@ -296,7 +301,7 @@ async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
     let main = store.list_domains(org).await.unwrap()[0].id;
     store.set_organisation_limits(org, 5, 10_000).await.unwrap();
     store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
 
@@ -305,8 +310,14 @@ async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
         new_user(org, main, "cy", "Cy"),
         new_user(org, main, "ann", "Ann again"),
     ];
+    let events_of = |users: &[app::store::NewUser]| -> Vec<_> {
+        users
+            .iter()
+            .map(|u| event(Some(org), "user.create", u.local_part.as_str()))
+            .collect()
+    };
     assert!(matches!(
-        store.create_users(&clash).await,
+        store.create_users(&clash, &events_of(&clash)).await,
         Err(StoreError::RowConflict {
             index: 2,
             holder: AddressHolder::Mailbox
@@ -319,7 +330,7 @@ async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
         new_user(org, main, "dee", "Dee"),
     ];
     assert!(matches!(
-        store.create_users(&too_many).await,
+        store.create_users(&too_many, &events_of(&too_many)).await,
         Err(StoreError::LicencesExhausted { licences: 4 })
     ));
     assert_eq!(
@@ -327,8 +338,23 @@ async fn batches_are_created_whole_or_not_at_all(store: &dyn Store) {
         2,
         "a refused batch leaves nothing behind"
     );
+    assert!(
+        store.list_audit(org, 10).await.unwrap().is_empty(),
+        "nor an event of what it did not do"
+    );
 
-    let rows = store.create_users(&too_many[..2]).await.unwrap();
+    let rows = store
+        .create_users(&too_many[..2], &events_of(&too_many[..2]))
+        .await
+        .unwrap();
+    let audited: Vec<String> = store
+        .list_audit(org, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.target)
+        .collect();
+    assert_eq!(audited, ["cy", "bob"], "each create's event, with it");
     let emails: Vec<&str> = rows.iter().map(|r| r.email.as_str()).collect();
     assert_eq!(emails, ["bob@council.test", "cy@council.test"]);
     assert_eq!(
@@ -342,10 +368,13 @@ async fn several_users_change_in_one_transaction(store: &dyn Store) {
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let rows = store
-        .create_users(&[
-            new_user(org, main, "ann", "Ann"),
-            new_user(org, main, "bob", "Bob"),
-        ])
+        .create_users(
+            &[
+                new_user(org, main, "ann", "Ann"),
+                new_user(org, main, "bob", "Bob"),
+            ],
+            &[],
+        )
         .await
         .unwrap();
     let (ann, bob) = (rows[0].id, rows[1].id);
@@ -421,12 +450,14 @@ async fn a_shared_mailbox_keeps_its_mail_and_frees_its_licence(store: &dyn Store
     let main = store.list_domains(org).await.unwrap()[0].id;
     store.set_organisation_limits(org, 2, 10_000).await.unwrap();
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     let token = open_session(store, ann.id, 7, NOW).await;
     assert!(matches!(
-        store.create_user(new_user(org, main, "bob", "Bob")).await,
+        store
+            .create_user(new_user(org, main, "bob", "Bob"), &created())
+            .await,
         Err(StoreError::LicencesExhausted { licences: 2 })
     ));
     assert!(matches!(
@@ -464,7 +495,7 @@ async fn a_shared_mailbox_keeps_its_mail_and_frees_its_licence(store: &dyn Store
         .iter()
         .any(|u| u.email == "ann@council.test" && u.shared));
     store
-        .create_user(new_user(org, main, "bob", "Bob"))
+        .create_user(new_user(org, main, "bob", "Bob"), &created())
         .await
         .unwrap();
 }
@@ -474,7 +505,7 @@ async fn a_quota_never_goes_below_what_the_mailbox_holds(store: &dyn Store, url:
     let org = admin.organisation_id;
     let main = store.list_domains(org).await.unwrap()[0].id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     assert_eq!(
@@ -513,7 +544,7 @@ async fn a_quota_never_goes_below_what_the_mailbox_holds(store: &dyn Store, url:
 
     store.delete_users(org, &[ann.id]).await.unwrap();
     let again = store
-        .create_user(new_user(org, main, "ann", "Ann again"))
+        .create_user(new_user(org, main, "ann", "Ann again"), &created())
         .await
         .unwrap();
     assert_eq!(
@@ -538,11 +569,11 @@ async fn roles_carry_their_domains_into_the_session_and_the_list(store: &dyn Sto
         .unwrap()
         .id;
     let ann = store
-        .create_user(new_user(org, main, "ann", "Ann"))
+        .create_user(new_user(org, main, "ann", "Ann"), &created())
         .await
         .unwrap();
     store
-        .create_user(new_user(org, other, "bea", "Bea"))
+        .create_user(new_user(org, other, "bea", "Bea"), &created())
         .await
         .unwrap();
     let token = open_session(store, ann.id, 9u8, NOW).await;

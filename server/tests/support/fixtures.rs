@@ -1,6 +1,8 @@
 //! What the store conformance tests start from: an organisation, users and sessions.
 use app::model::{AccountType, EmailAddress, LocalPart, Preferences, Quota, Role, Viewer};
-use app::store::{NewOrganisation, NewSession, NewUser, SessionLimits, Store, UserUpdate};
+use app::store::{
+    AuditEntry, NewOrganisation, NewSession, NewUser, SessionLimits, Store, UserUpdate,
+};
 
 pub const NOW: i64 = 1_800_000_000;
 
@@ -39,6 +41,26 @@ pub fn new_user(org: i64, domain: i64, local: &str, name: &str) -> NewUser {
 }
 
 /// An edit that sets the name and quota and leaves the rest as a new user has it.
+/// An audit event, for the changes that write theirs in their own transaction.
+pub fn event(organisation_id: Option<i64>, action: &'static str, target: &str) -> AuditEntry {
+    AuditEntry {
+        organisation_id,
+        actor_id: None,
+        actor: "clerk@council.test".into(),
+        action,
+        target: target.into(),
+        success: true,
+        detail: "{}".into(),
+        ip: "127.0.0.1".into(),
+        now: NOW,
+    }
+}
+
+/// The event of a mailbox a test adds (not the one under test).
+pub fn created() -> AuditEntry {
+    event(None, "user.create", "")
+}
+
 pub fn user_update(name: &str, quota_mb: i64) -> UserUpdate {
     UserUpdate {
         name: name.into(),
@@ -56,13 +78,16 @@ pub fn user_update(name: &str, quota_mb: i64) -> UserUpdate {
 pub async fn open_session(store: &dyn Store, user_id: i64, byte: u8, at: i64) -> Vec<u8> {
     let token_hash = vec![byte; 32];
     store
-        .create_session(NewSession {
-            user_id,
-            token_hash: token_hash.clone(),
-            device: "Firefox on Linux".into(),
-            ip: "127.0.0.1".into(),
-            now: at,
-        })
+        .create_session(
+            NewSession {
+                user_id,
+                token_hash: token_hash.clone(),
+                device: "Firefox on Linux".into(),
+                ip: "127.0.0.1".into(),
+                now: at,
+            },
+            &event(None, "sign_in", ""),
+        )
         .await
         .unwrap();
     token_hash

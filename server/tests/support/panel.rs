@@ -274,18 +274,21 @@ impl Panel {
             .await
             .unwrap();
         self.store
-            .create_user(app::store::NewUser {
-                organisation_id: org,
-                domain_id: domain,
-                local_part: app::model::LocalPart::parse("helper").unwrap(),
-                name: "Helper".into(),
-                password_hash: hash,
-                account_type: app::model::AccountType::Basic,
-                role: app::model::Role::UserAdmin,
-                quota: app::model::Quota::from_mb(500).unwrap(),
-                preferences: app::model::Preferences::default(),
-                now: 1_800_000_000,
-            })
+            .create_user(
+                app::store::NewUser {
+                    organisation_id: org,
+                    domain_id: domain,
+                    local_part: app::model::LocalPart::parse("helper").unwrap(),
+                    name: "Helper".into(),
+                    password_hash: hash,
+                    account_type: app::model::AccountType::Basic,
+                    role: app::model::Role::UserAdmin,
+                    quota: app::model::Quota::from_mb(500).unwrap(),
+                    preferences: app::model::Preferences::default(),
+                    now: 1_800_000_000,
+                },
+                &super::fixtures::created(),
+            )
             .await
             .unwrap()
             .id

@@ -60,9 +60,23 @@ macro_rules! audit {
             use $crate::db::rows::AuditRow;
             use $crate::db::sql::audit::audit_query;
 
-            #[async_trait::async_trait]
-            impl app::store::AuditStore for $store {
-                async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+            impl $store {
+                /// Writes `events` with the change they tell of, in its transaction, so there is
+                /// never a change without its event nor an event of a change undone.
+                pub(crate) async fn record_audit_in(
+                    tx: &mut sqlx::Transaction<'_, <$store as Dialect>::Db>,
+                    events: &[AuditEntry],
+                ) -> Result<(), StoreError> {
+                    for event in events {
+                        Self::insert_audit(&mut **tx, event).await?;
+                    }
+                    Ok(())
+                }
+
+                async fn insert_audit<'e, E>(executor: E, entry: &AuditEntry) -> Result<(), StoreError>
+                where
+                    E: sqlx::Executor<'e, Database = <$store as Dialect>::Db>,
+                {
                     sqlx::query(
                         "INSERT INTO audit_events (organisation_id, at, actor_id, actor, action, target, success, detail, ip) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -76,10 +90,17 @@ macro_rules! audit {
                     .bind(entry.success)
                     .bind(&entry.detail)
                     .bind(&entry.ip)
-                    .execute(self.pool())
+                    .execute(executor)
                     .await
                     .map_err(backend)?;
                     Ok(())
+                }
+            }
+
+            #[async_trait::async_trait]
+            impl app::store::AuditStore for $store {
+                async fn record_audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+                    Self::insert_audit(self.pool(), &entry).await
                 }
 
                 async fn audit_about(

@@ -50,8 +50,11 @@ macro_rules! sessions {
 
                 async fn find_login(&self, email: &EmailAddress) -> Result<Option<LoginRecord>, StoreError> {
                     let row: Option<LoginRow> = sqlx::query_as(
-                        "SELECT id, organisation_id, password_hash, role, status, shared, must_change_password, \
-                         password_expires_at, locked_until FROM users WHERE email = $1",
+                        "SELECT u.id, u.organisation_id, u.password_hash, u.role, u.status, u.shared, \
+                         u.must_change_password, u.password_expires_at, u.locked_until, \
+                         t.confirmed_at AS two_factor_since, o.two_factor_required \
+                         FROM users u JOIN organisations o ON o.id = u.organisation_id \
+                         LEFT JOIN two_factor t ON t.user_id = u.id WHERE u.email = $1",
                     )
                     .bind(email.to_string())
                     .fetch_optional(self.pool())
@@ -125,9 +128,14 @@ macro_rules! sessions {
                     Ok(ended)
                 }
 
-                async fn create_session(&self, session: NewSession) -> Result<(), StoreError> {
+                async fn create_session(
+                    &self,
+                    session: NewSession,
+                    event: &app::store::AuditEntry,
+                ) -> Result<(), StoreError> {
                     let mut tx = self.begin_write().await?;
                     Self::insert_session(&mut tx, &session, None).await?;
+                    Self::record_audit_in(&mut tx, std::slice::from_ref(event)).await?;
                     sqlx::query(
                         "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2",
                     )

@@ -32,7 +32,11 @@ macro_rules! users {
                     list::users_page(rows, query, page_size)
                 }
 
-                async fn create_users(&self, users: &[NewUser]) -> Result<Vec<UserRow>, StoreError> {
+                async fn create_users(
+                    &self,
+                    users: &[NewUser],
+                    events: &[app::store::AuditEntry],
+                ) -> Result<Vec<UserRow>, StoreError> {
                     let Some(first) = users.first() else {
                         return Ok(Vec::new());
                     };
@@ -103,6 +107,7 @@ macro_rules! users {
                         })?;
                         rows.push(row.try_into()?);
                     }
+                    Self::record_audit_in(&mut tx, events).await?;
                     tx.commit().await.map_err(backend)?;
                     Ok(rows)
                 }
