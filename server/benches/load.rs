@@ -8,8 +8,9 @@
 //! - sign-ins by 16, then 64 clients, each on its own connection and signing in again as soon
 //!   as answered: throughput, its share of argon2's bound (how many of the panel's password
 //!   checks every core can do in a second, measured in this process with the panel's own code
-//!   and settings just before), errors, latency, and the server's resident memory (VmRSS)
-//!   before, at its highest (VmHWM) and after;
+//!   and settings just before and just after), errors, latency, the server's CPU time per
+//!   sign-in beside one password check's (all cores busy), and the server's resident memory
+//!   (VmRSS) before, at its highest (VmHWM) and after;
 //! - the same memory figures over the check of a 1,000-line CSV import with a password on
 //!   every line.
 //!
@@ -56,7 +57,7 @@ fn cores() -> usize {
 }
 
 /// Password checks per second with every core busy, through the panel's own hashing in this
-/// process: measured for 10 s just before each sign-in run, as a shared machine's speed drifts.
+/// process, for 10 s.
 async fn argon2_bound() -> f64 {
     let stored = hash_password(PASSWORD.into()).await.expect("a hash");
     let took = Duration::from_secs(10);
@@ -188,7 +189,7 @@ async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
     );
 
     println!(
-        "| {:>7} | {:>5} | {:>9} | {:>8} | {:>6} | {:>6} | {:>6} | {:>9} | {:>9} | {:>9} |",
+        "| {:>7} | {:>5} | {:>9} | {:>8} | {:>6} | {:>6} | {:>6} | {:>9} | {:>9} | {:>9} | {:>9} | {:>9} |",
         "clients",
         "bound",
         "sign-ins/s",
@@ -196,6 +197,8 @@ async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
         "errors",
         "p50 ms",
         "p99 ms",
+        "CPU ms/sign-in",
+        "CPU ms/check",
         "RSS before",
         "RSS peak",
         "RSS after"
@@ -263,10 +266,36 @@ async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
     assert_eq!(status, StatusCode::OK, "import cancel: {body}");
 }
 
-/// `clients` connections signing in as fast as they are answered, for `run_for`.
+/// The server's CPU time so far (user and system, all threads), in seconds.
+fn cpu_seconds(server: &Instance) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.child.id()))
+        .expect("the server's /proc stat");
+    // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th.
+    let fields: Vec<&str> = stat[stat.rfind(')').expect("a stat line") + 2..]
+        .split(' ')
+        .collect();
+    let ticks: f64 =
+        fields[11].parse::<f64>().unwrap_or(0.0) + fields[12].parse::<f64>().unwrap_or(0.0);
+    ticks / clock_ticks()
+}
+
+fn clock_ticks() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// `clients` connections signing in as fast as they are answered, for `run_for`. The bound is
+/// measured just before and just after, and their mean taken: a shared machine's speed drifts
+/// over a minute by more than the margin looked for.
 async fn sign_ins(server: &Instance, clients: usize, run_for: Duration) {
-    let bound = argon2_bound().await;
+    let bound_before = argon2_bound().await;
     let (before, _) = memory(server);
+    let cpu_before = cpu_seconds(server);
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|n| {
@@ -319,14 +348,18 @@ async fn sign_ins(server: &Instance, clients: usize, run_for: Duration) {
         errors.extend(e);
     }
     let took = started.elapsed().as_secs_f64();
+    let cpu_per_sign_in = (cpu_seconds(server) - cpu_before) / times.len().max(1) as f64;
     let (after, peak) = memory(server);
+    let bound = (bound_before + argon2_bound().await) / 2.0;
     let rate = times.len() as f64 / took;
     println!(
-        "| {clients:>7} | {bound:>5.0} | {rate:>10.1} | {:>7.0}% | {:>6} | {:>6.0} | {:>6.0} | {before:>6.0} MB | {peak:>6.0} MB | {after:>6.0} MB |",
+        "| {clients:>7} | {bound:>5.0} | {rate:>10.1} | {:>7.0}% | {:>6} | {:>6.0} | {:>6.0} | {:>9.1} | {:>9.1} | {before:>6.0} MB | {peak:>6.0} MB | {after:>6.0} MB |",
         rate / bound * 100.0,
         errors.len(),
         percentile(&mut times, 0.50),
         percentile(&mut times, 0.99),
+        cpu_per_sign_in * 1000.0,
+        cores() as f64 / bound * 1000.0,
     );
     if let Some(first) = errors.first() {
         println!("  first error: {first}");
