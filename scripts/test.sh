@@ -43,9 +43,10 @@ rust_tests() {
 
 # Side by side with the lint, each stage took longer than the two one after the other: the
 # builds are bound by the machine's CPU, so the stages run in turn.
-# The browser tests drive cargo-leptos's dev build (Cargo.toml: wasm-dev, server-dev) of the
-# same code: the release's size tuning (LTO into one unit, opt-level z, wasm-opt) took twenty of
-# the suite's minutes and changes no behaviour; `make run` and `make bench` build and measure it.
+# The browser tests drive cargo-leptos's dev build: the server unoptimised (server-dev), the
+# WASM with the release's profile but without wasm-opt (Cargo.toml says why). The release's
+# server (LTO'd deps in release) and wasm-opt took twenty of the suite's minutes and change no
+# behaviour; `make run` and `make bench` build and measure them.
 # Its own site directory, so a release build beside it stays as `make run` left it.
 dev_build() {
   say "Build for the browser tests"
