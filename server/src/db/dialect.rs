@@ -19,6 +19,8 @@ pub trait Dialect {
     /// Appended to a `SELECT` that claims work for one instance: rows another instance is
     /// claiming are passed over, not waited for.
     const CLAIM_ROWS: &'static str;
+    /// Whether a `WITH` may hold `INSERT`s, so that several writes go as one statement.
+    const WRITING_CTES: bool;
 
     fn pool(&self) -> &Pool<Self::Db>;
     /// A transaction that writes, holding from its start whatever lock keeps two writers from

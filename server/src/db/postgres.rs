@@ -4,8 +4,11 @@ use super::error::backend;
 use super::sql::{list::SearchIndex, stamp_store};
 use app::store::StoreError;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Connection, PgPool, Postgres, Transaction};
 use std::time::Duration;
+
+/// How long a pooled connection may sit unused before it is pinged when handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 pub struct PgStore {
     pool: PgPool,
@@ -19,6 +22,19 @@ impl PgStore {
             // While the database is down, a request waits this long for a connection, then
             // gets 503: never a hang.
             .acquire_timeout(Duration::from_secs(3))
+            // sqlx already pings each connection as it goes back to the pool, so one handed out
+            // soon after is known to work; only one that has sat idle is pinged again (a
+            // database restart leaves idle connections dead). Pinging on every acquire too was
+            // three more round trips per sign-in.
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect(url)
             .await?;
         Self::from_pool(pool).await
@@ -40,6 +56,7 @@ impl Dialect for PgStore {
     const PREPARED_LIST: bool = false;
     const LOCK_ROWS: &'static str = " FOR UPDATE";
     const CLAIM_ROWS: &'static str = " FOR UPDATE SKIP LOCKED";
+    const WRITING_CTES: bool = true;
 
     fn pool(&self) -> &PgPool {
         &self.pool

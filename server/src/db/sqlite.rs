@@ -23,6 +23,9 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A file doesn't go away as a server does; sqlx pings each connection as it goes
+            // back to the pool already.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Self::from_pool(pool).await
@@ -44,6 +47,8 @@ impl Dialect for SqliteStore {
     const LOCK_ROWS: &'static str = "";
     /// One writer at a time: a claim's `UPDATE` sees what the one before it claimed.
     const CLAIM_ROWS: &'static str = "";
+    /// SQLite's `WITH` only reads; its round trips stay in the process anyway.
+    const WRITING_CTES: bool = false;
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

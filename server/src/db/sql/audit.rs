@@ -5,6 +5,14 @@ use crate::db::error::contains_pattern;
 use app::model::AuditQuery;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
+/// The table and columns of an audit event's row; nine values follow wherever one is written.
+macro_rules! audit_event_columns {
+    () => {
+        "audit_events (organisation_id, at, actor_id, actor, action, target, success, detail, ip)"
+    };
+}
+pub(crate) use audit_event_columns;
+
 pub fn audit_query<'a, DB>(
     organisation_id: i64,
     query: &AuditQuery,
@@ -77,10 +85,11 @@ macro_rules! audit {
                 where
                     E: sqlx::Executor<'e, Database = <$store as Dialect>::Db>,
                 {
-                    sqlx::query(
-                        "INSERT INTO audit_events (organisation_id, at, actor_id, actor, action, target, success, detail, ip) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
+                    sqlx::query(concat!(
+                        "INSERT INTO ",
+                        $crate::db::sql::audit::audit_event_columns!(),
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                    ))
                     .bind(entry.organisation_id)
                     .bind(entry.now)
                     .bind(entry.actor_id)

@@ -1,6 +1,23 @@
 //! Sign-in, sessions and devices, and set-password links.
 //! Written once: `stamp_store!` (in `mod.rs`) expands it for each back end.
 
+/// The table and columns of a session's row, for both ways a sign-in writes one.
+macro_rules! session_columns {
+    () => {
+        "sessions (user_id, token_hash, device, ip, created_at, last_seen_at, password_confirmed_at, \
+         acting_admin_id, return_to)"
+    };
+}
+pub(crate) use session_columns;
+
+/// What a sign-in changes on the account: `$1` the time, `$2` the account.
+macro_rules! signed_in {
+    () => {
+        "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2"
+    };
+}
+pub(crate) use signed_in;
+
 /// Implements `SessionStore` for a back end.
 macro_rules! sessions {
     ($store:ty) => {
@@ -20,11 +37,11 @@ macro_rules! sessions {
                     session: &NewSession,
                     acting: Option<&app::model::ActingAdmin>,
                 ) -> Result<(), StoreError> {
-                    sqlx::query(
-                        "INSERT INTO sessions (user_id, token_hash, device, ip, created_at, last_seen_at, \
-                         password_confirmed_at, acting_admin_id, return_to) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
+                    sqlx::query(concat!(
+                        "INSERT INTO ",
+                        $crate::db::sql::sessions::session_columns!(),
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                    ))
                     .bind(session.user_id)
                     .bind(&session.token_hash)
                     .bind(&session.device)
@@ -35,6 +52,41 @@ macro_rules! sessions {
                     .bind(acting.map(|a| a.user_id))
                     .bind(acting.map(|a| a.return_to.as_str()))
                     .execute(&mut **tx)
+                    .await
+                    .map_err(backend)?;
+                    Ok(())
+                }
+
+                /// `create_session` as one statement, which is its own transaction: one round
+                /// trip to the server instead of five, on the path every sign-in takes.
+                async fn create_session_in_one_statement(
+                    &self,
+                    session: &NewSession,
+                    event: &app::store::AuditEntry,
+                ) -> Result<(), StoreError> {
+                    sqlx::query(concat!(
+                        "WITH session AS (INSERT INTO ",
+                        $crate::db::sql::sessions::session_columns!(),
+                        " VALUES ($2, $3, $4, $5, $1, $1, $1, NULL, NULL)), audit AS (INSERT INTO ",
+                        $crate::db::sql::audit::audit_event_columns!(),
+                        " VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14)) ",
+                        $crate::db::sql::sessions::signed_in!()
+                    ))
+                    .bind(session.now)
+                    .bind(session.user_id)
+                    .bind(&session.token_hash)
+                    .bind(&session.device)
+                    .bind(&session.ip)
+                    .bind(event.organisation_id)
+                    .bind(event.now)
+                    .bind(event.actor_id)
+                    .bind(&event.actor)
+                    .bind(event.action)
+                    .bind(&event.target)
+                    .bind(event.success)
+                    .bind(&event.detail)
+                    .bind(&event.ip)
+                    .execute(self.pool())
                     .await
                     .map_err(backend)?;
                     Ok(())
@@ -133,12 +185,13 @@ macro_rules! sessions {
                     session: NewSession,
                     event: &app::store::AuditEntry,
                 ) -> Result<(), StoreError> {
+                    if <$store as Dialect>::WRITING_CTES {
+                        return self.create_session_in_one_statement(&session, event).await;
+                    }
                     let mut tx = self.begin_write().await?;
                     Self::insert_session(&mut tx, &session, None).await?;
                     Self::record_audit_in(&mut tx, std::slice::from_ref(event)).await?;
-                    sqlx::query(
-                        "UPDATE users SET last_login_at = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2",
-                    )
+                    sqlx::query($crate::db::sql::sessions::signed_in!())
                         .bind(session.now)
                         .bind(session.user_id)
                         .execute(&mut *tx)
