@@ -8,7 +8,8 @@
 //! - sign-ins by 16, then 64 clients, each on its own connection and signing in again as soon
 //!   as answered: throughput, its share of argon2's bound (how many of the panel's password
 //!   checks every core can do in a second, measured in this process with the panel's own code
-//!   and settings just before and just after), errors, latency, the server's CPU time per
+//!   and settings just before and just after), the share of both cores' time the server's
+//!   hashing threads had during the run, errors, latency, the server's CPU time per
 //!   sign-in beside one password check's (all cores busy), and the server's resident memory
 //!   (VmRSS) before, at its highest (VmHWM) and after;
 //! - the same memory figures over the check of a 1,000-line CSV import with a password on
@@ -189,11 +190,12 @@ async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
     );
 
     println!(
-        "| {:>7} | {:>5} | {:>9} | {:>8} | {:>6} | {:>6} | {:>6} | {:>9} | {:>9} | {:>9} | {:>9} | {:>9} |",
+        "| {:>7} | {:>5} | {:>9} | {:>8} | {:>8} | {:>6} | {:>6} | {:>6} | {:>9} | {:>9} | {:>9} | {:>9} | {:>9} |",
         "clients",
         "bound",
         "sign-ins/s",
         "of bound",
+        "hashing",
         "errors",
         "p50 ms",
         "p99 ms",
@@ -268,8 +270,27 @@ async fn run(label: &str, store: Arc<dyn Store>, url: &str, run_for: Duration) {
 
 /// The server's CPU time so far (user and system, all threads), in seconds.
 fn cpu_seconds(server: &Instance) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.child.id()))
-        .expect("the server's /proc stat");
+    stat_seconds(&format!("/proc/{}/stat", server.child.id()))
+}
+
+/// The CPU time so far of the server's hashing threads, in seconds: what the bound's checks
+/// had the whole machine for.
+fn hashing_seconds(server: &Instance) -> f64 {
+    let tasks = std::fs::read_dir(format!("/proc/{}/task", server.child.id()))
+        .expect("the server's threads");
+    tasks
+        .filter_map(Result::ok)
+        .filter(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|name| name.starts_with("argon2-"))
+        })
+        .map(|task| stat_seconds(&task.path().join("stat").to_string_lossy()))
+        .sum()
+}
+
+/// User and system time of a process's or thread's `stat` file, in seconds.
+fn stat_seconds(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).expect("a /proc stat");
     // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th.
     let fields: Vec<&str> = stat[stat.rfind(')').expect("a stat line") + 2..]
         .split(' ')
@@ -296,6 +317,7 @@ async fn sign_ins(server: &Instance, clients: usize, run_for: Duration) {
     let bound_before = argon2_bound().await;
     let (before, _) = memory(server);
     let cpu_before = cpu_seconds(server);
+    let hashing_before = hashing_seconds(server);
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|n| {
@@ -349,12 +371,14 @@ async fn sign_ins(server: &Instance, clients: usize, run_for: Duration) {
     }
     let took = started.elapsed().as_secs_f64();
     let cpu_per_sign_in = (cpu_seconds(server) - cpu_before) / times.len().max(1) as f64;
+    let hashing_share = (hashing_seconds(server) - hashing_before) / (took * cores() as f64);
     let (after, peak) = memory(server);
     let bound = (bound_before + argon2_bound().await) / 2.0;
     let rate = times.len() as f64 / took;
     println!(
-        "| {clients:>7} | {bound:>5.0} | {rate:>10.1} | {:>7.0}% | {:>6} | {:>6.0} | {:>6.0} | {:>9.1} | {:>9.1} | {before:>6.0} MB | {peak:>6.0} MB | {after:>6.0} MB |",
+        "| {clients:>7} | {bound:>5.0} | {rate:>10.1} | {:>7.0}% | {:>7.1}% | {:>6} | {:>6.0} | {:>6.0} | {:>9.1} | {:>9.1} | {before:>6.0} MB | {peak:>6.0} MB | {after:>6.0} MB |",
         rate / bound * 100.0,
+        hashing_share * 100.0,
         errors.len(),
         percentile(&mut times, 0.50),
         percentile(&mut times, 0.99),
