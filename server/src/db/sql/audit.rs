@@ -81,27 +81,44 @@ macro_rules! audit {
                     Ok(())
                 }
 
+                /// Binds an event's nine values onto `query`, in `audit_event_columns!`'s order.
+                pub(crate) fn bind_audit_event<'q>(
+                    query: sqlx::query::Query<
+                        'q,
+                        <$store as Dialect>::Db,
+                        <<$store as Dialect>::Db as sqlx::Database>::Arguments<'q>,
+                    >,
+                    entry: &'q AuditEntry,
+                ) -> sqlx::query::Query<
+                    'q,
+                    <$store as Dialect>::Db,
+                    <<$store as Dialect>::Db as sqlx::Database>::Arguments<'q>,
+                > {
+                    query
+                        .bind(entry.organisation_id)
+                        .bind(entry.now)
+                        .bind(entry.actor_id)
+                        .bind(&entry.actor)
+                        .bind(entry.action)
+                        .bind(&entry.target)
+                        .bind(entry.success)
+                        .bind(&entry.detail)
+                        .bind(&entry.ip)
+                }
+
                 async fn insert_audit<'e, E>(executor: E, entry: &AuditEntry) -> Result<(), StoreError>
                 where
                     E: sqlx::Executor<'e, Database = <$store as Dialect>::Db>,
                 {
-                    sqlx::query(concat!(
+                    let query = sqlx::query(concat!(
                         "INSERT INTO ",
                         $crate::db::sql::audit::audit_event_columns!(),
                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                    ))
-                    .bind(entry.organisation_id)
-                    .bind(entry.now)
-                    .bind(entry.actor_id)
-                    .bind(&entry.actor)
-                    .bind(entry.action)
-                    .bind(&entry.target)
-                    .bind(entry.success)
-                    .bind(&entry.detail)
-                    .bind(&entry.ip)
-                    .execute(executor)
-                    .await
-                    .map_err(backend)?;
+                    ));
+                    Self::bind_audit_event(query, entry)
+                        .execute(executor)
+                        .await
+                        .map_err(backend)?;
                     Ok(())
                 }
             }

@@ -64,7 +64,7 @@ macro_rules! sessions {
                     session: &NewSession,
                     event: &app::store::AuditEntry,
                 ) -> Result<(), StoreError> {
-                    sqlx::query(concat!(
+                    let query = sqlx::query(concat!(
                         "WITH session AS (INSERT INTO ",
                         $crate::db::sql::sessions::session_columns!(),
                         " VALUES ($2, $3, $4, $5, $1, $1, $1, NULL, NULL)), audit AS (INSERT INTO ",
@@ -76,19 +76,11 @@ macro_rules! sessions {
                     .bind(session.user_id)
                     .bind(&session.token_hash)
                     .bind(&session.device)
-                    .bind(&session.ip)
-                    .bind(event.organisation_id)
-                    .bind(event.now)
-                    .bind(event.actor_id)
-                    .bind(&event.actor)
-                    .bind(event.action)
-                    .bind(&event.target)
-                    .bind(event.success)
-                    .bind(&event.detail)
-                    .bind(&event.ip)
-                    .execute(self.pool())
-                    .await
-                    .map_err(backend)?;
+                    .bind(&session.ip);
+                    Self::bind_audit_event(query, event)
+                        .execute(self.pool())
+                        .await
+                        .map_err(backend)?;
                     Ok(())
                 }
             }
