@@ -59,6 +59,11 @@ if ! command -v brotli >/dev/null 2>&1; then
   apt_install brotli
 fi
 
+if ! command -v jq >/dev/null 2>&1; then
+  say "Installing jq (the tests read cargo's list of test binaries with it)"
+  apt_install jq
+fi
+
 if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   say "Installing binaryen $BINARYEN_VERSION (wasm-opt, for release builds)"
   npm install -g "binaryen@$BINARYEN_VERSION" >/dev/null || fail "npm install -g binaryen@$BINARYEN_VERSION failed"

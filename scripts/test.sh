@@ -22,7 +22,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # pg_virtualenv creates a cluster, sets PG* for the command, and removes the cluster after.
 with_postgres() {
-  pg_virtualenv -t -v 15 -o "fsync=off" -o "synchronous_commit=off" bash -c '
+  # Room for every test binary's pools at once (rust_tests runs them side by side).
+  pg_virtualenv -t -v 15 -o "fsync=off" -o "synchronous_commit=off" -o "max_connections=300" bash -c '
     export POSTMASTER_TEST_PG="postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
     '"$1"
 }
@@ -43,8 +44,38 @@ lint() {
 
 rust_tests() {
   say "Unit, conformance (SQLite + PostgreSQL), migration parity and HTTP tests"
-  # One cargo run for both crates: their test binaries build side by side.
-  with_postgres 'cargo test -p app -p server --features app/ssr --no-fail-fast'
+  # One cargo run builds both crates' test binaries; they then run side by side, each in its
+  # package's directory as cargo runs them. One after the other, the binaries that wait on
+  # Dovecot, the SMTP sink and PostgreSQL left a core idle for most of their time.
+  local list
+  list=$(mktemp)
+  cargo test -p app -p server --features app/ssr --no-run --message-format=json-render-diagnostics |
+    jq -r 'select(.reason == "compiler-artifact" and .profile.test and .executable != null)
+           | "\(.manifest_path) \(.executable)"' >"$list"
+  export -f run_side_by_side
+  with_postgres "run_side_by_side $list"
+  rm -f "$list"
+}
+
+# Runs each test binary of the list ("manifest executable" per line) at once, then prints
+# each one's output whole, in the list's order, so a failure reads as cargo test shows it.
+run_side_by_side() {
+  local out status=0 i=0 pids=() names=()
+  out=$(mktemp -d)
+  while read -r manifest executable; do
+    (cd "$(dirname "$manifest")" && exec "$executable") >"$out/$i" 2>&1 &
+    pids+=("$!")
+    names+=("$(basename "$(dirname "$manifest")")/$(basename "$executable" | sed 's/-[0-9a-f]*$//')")
+    i=$((i + 1))
+  done <"$1"
+  for i in "${!pids[@]}"; do
+    local result=ok
+    wait "${pids[$i]}" || { result=FAILED; status=1; }
+    printf '\033[1m--- %s: %s\033[0m\n' "${names[$i]}" "$result"
+    cat "$out/$i"
+  done
+  rm -rf "$out"
+  return "$status"
 }
 
 # Side by side with the lint, each stage took longer than the two one after the other: the
