@@ -34,7 +34,7 @@ lint() {
   # The server and app's server side (ssr) in one cargo run, so app is checked once. The
   # browser's side beside it, in a target directory of its own (cargo locks one per run):
   # checking the app crate keeps about one core busy, and the two took 105 s instead of 150.
-  cargo clippy -p app --features hydrate --target wasm32-unknown-unknown \
+  cargo clippy -p app -p browser --features hydrate --target wasm32-unknown-unknown \
     --target-dir target/lint-wasm -- -D warnings &
   local wasm=$! ssr=0
   cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings || ssr=$?
