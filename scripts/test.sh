@@ -52,6 +52,8 @@ rust_tests() {
   cargo test -p app -p server --features app/ssr --no-run --message-format=json-render-diagnostics |
     jq -r 'select(.reason == "compiler-artifact" and .profile.test and .executable != null)
            | "\(.manifest_path) \(.executable)"' >"$list"
+  # An empty list would otherwise pass as "no test failed".
+  [ -s "$list" ] || { echo "rust_tests: cargo listed no test binaries" >&2; return 1; }
   export -f run_side_by_side
   with_postgres "run_side_by_side $list"
   rm -f "$list"
